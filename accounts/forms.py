@@ -1,0 +1,82 @@
+"""Account forms: residency questions at sign-up, profile, notifications, deletion."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services
+from accounts.models import User
+
+_POSTAL_HELP = _("Your home postal code, e.g. 104-0061. Only residents of the ward can take part; it is never shown to others.")
+
+
+class ProfileForm(forms.Form):
+    """Display name and home postal code; the postal code must lie in the municipality."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=30,
+        help_text=_("Shown to other residents. Do not use your full real name."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        max_length=10,
+        help_text=_POSTAL_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+    )
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise ValidationError(_("Enter a display name."))
+        return name
+
+    def clean_postal_code(self) -> str:
+        raw = self.cleaned_data["postal_code"]
+        self.cleaned_data["town"] = services.town_for_postal_code(raw)
+        return services.postal_code_normalise(raw)
+
+
+
+class ResidentSignupForm(ProfileForm):
+    """Extra sign-up fields (allauth's ACCOUNT_SIGNUP_FORM_CLASS), also used for LINE sign-up."""
+
+    def signup(self, request, user: User) -> None:
+        """Called by allauth once the account exists."""
+        services.user_update_profile(
+            user=user,
+            display_name=self.cleaned_data["display_name"],
+            postal_code=self.cleaned_data["postal_code"],
+        )
+
+
+class NotificationForm(forms.Form):
+    notify_messages = forms.BooleanField(label=_("Email me when I receive a message"), required=False)
+    notify_listings = forms.BooleanField(
+        label=_("Email me about my listings (expiry, moderation)"), required=False
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account will be deleted and my listings withdrawn."),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_usable_password():
+            del self.fields["password"]  # LINE-only accounts have no password to confirm with
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data.get("password", "")
+        if not self.user.check_password(password):
+            raise ValidationError(_("The password is not correct."))
+        return password

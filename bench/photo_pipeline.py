@@ -1,0 +1,329 @@
+"""Benchmark the listing photo pipeline against plain Pillow and libvips.
+
+Run from the project root:
+
+    python bench/photo_pipeline.py                      # print a Markdown table
+    python bench/photo_pipeline.py --write docs/PERFORMANCE.md
+
+It makes a 12-megapixel phone-like JPEG (4032x3024, EXIF orientation 6, GPS) in a temporary
+directory, then runs each pipeline many times, every run in a fresh subprocess so that peak
+memory (ru_maxrss) belongs to that run alone. Linux carries ru_maxrss over fork and exec, so the
+parent stays lean: even the test photo is made in a child. A second child per pipeline only
+imports the same libraries; its peak is subtracted, so the figure is the memory the work itself
+needed. All three pipelines write the same renditions (1600 and 400 px long edge, JPEG quality
+82, progressive, optimised Huffman tables, no metadata), so the times compare like with like.
+libvips needs Debian's libvips42 and `pip install pyvips==3.2.0`; without them its row is
+skipped.
+"""
+
+import argparse
+import datetime
+import io
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+START_MARKER = "<!-- photo-pipeline:start -->"
+END_MARKER = "<!-- photo-pipeline:end -->"
+PIPELINES = {
+    "mottainai": "Mottainai `process_photo`",
+    "pillow": "Plain Pillow (open, `exif_transpose`, resize)",
+    "libvips": "libvips (`pyvips.Image.thumbnail`)",
+}
+DISPLAY_EDGE = 1600
+THUMB_EDGE = 400
+QUALITY = 82
+# The memory target holds for the work on top of the imported libraries.
+TARGET_PEAK_MB = 80
+
+
+def main() -> None:
+    """Parse the command line and run either the whole benchmark or one measured child."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="fresh processes per pipeline")
+    parser.add_argument("--write", metavar="PATH", help="replace the benchmark section of PATH")
+    parser.add_argument("--child", choices=[*PIPELINES, "make-image"], help=argparse.SUPPRESS)
+    parser.add_argument("--image", help=argparse.SUPPRESS)
+    parser.add_argument("--imports-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child == "make-image":
+        Path(args.image).write_bytes(make_phone_jpeg())
+        return
+    if args.child:
+        run_child(args.child, args.image, imports_only=args.imports_only)
+        return
+
+    with tempfile.TemporaryDirectory() as directory:
+        image_path = Path(directory) / "IMG_0001.JPG"
+        subprocess.run(
+            [sys.executable, __file__, "--child", "make-image", "--image", str(image_path)],
+            check=True,
+        )
+        print(f"Test photo: 4032x3024, {image_path.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
+        results = {}
+        for name in PIPELINES:
+            if name == "libvips" and not pyvips_available():
+                print(
+                    "pyvips is not importable (apt-get install libvips42; "
+                    "pip install pyvips==3.2.0): skipping libvips.",
+                    file=sys.stderr,
+                )
+                continue
+            results[name] = measure(name, image_path, args.runs)
+            print(f"{name}: done", file=sys.stderr)
+        report = render_report(results, args.runs, image_path.stat().st_size)
+
+    print(report)
+    if args.write:
+        write_section(Path(args.write), report)
+        print(f"Wrote {args.write}", file=sys.stderr)
+
+
+def make_phone_jpeg() -> bytes:
+    """Return a 4032x3024 JPEG that compresses like a phone photo and carries EXIF and GPS."""
+    from PIL import ExifTags, Image, ImageChops
+
+    size = (4032, 3024)
+    # Smooth colour gradients for the scene, blurry blobs for mid-frequency detail and fine
+    # grain like a phone sensor's, so the DCT has real work to do.
+    gradients = [
+        Image.linear_gradient("L").resize(size),
+        Image.radial_gradient("L").resize(size),
+        Image.linear_gradient("L").rotate(90).resize(size),
+    ]
+    channels = []
+    for index, gradient in enumerate(gradients):
+        blobs = Image.effect_noise((size[0] // 16, size[1] // 16), 70 + 10 * index).resize(
+            size, Image.Resampling.BICUBIC
+        )
+        grain = Image.effect_noise(size, 9)
+        scene = Image.blend(gradient, blobs, 0.5)
+        channels.append(ImageChops.add(scene, grain, scale=1.0, offset=-128))
+    photo = Image.merge("RGB", channels)
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Apple"
+    exif[ExifTags.Base.Model] = "iPhone 15"
+    exif[ExifTags.Base.Orientation] = 6
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (35.0, 41.0, 22.2)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (139.0, 41.0, 30.1)
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", quality=92, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def pyvips_available() -> bool:
+    """Tell whether pyvips and the libvips shared library can be loaded."""
+    # In a child, so that loading libvips does not raise this process's ru_maxrss.
+    command = [sys.executable, "-c", "import pyvips"]
+    return subprocess.run(command, capture_output=True).returncode == 0
+
+
+def measure(name: str, image_path: Path, runs: int) -> dict:
+    """Run one pipeline in runs fresh children (plus as many import-only children) and summarise."""
+    work = [run_in_child(name, image_path, imports_only=False) for _ in range(runs)]
+    baseline = [run_in_child(name, image_path, imports_only=True) for _ in range(runs)]
+    baseline_peak = statistics.median(run["peak_bytes"] for run in baseline)
+    times = [run["seconds"] for run in work]
+    peaks = [run["peak_bytes"] - baseline_peak for run in work]
+    return {
+        "median_ms": statistics.median(times) * 1000,
+        "min_ms": min(times) * 1000,
+        "max_ms": max(times) * 1000,
+        "peak_mb": statistics.median(peaks) / 1e6,
+        "baseline_mb": baseline_peak / 1e6,
+        "display_kb": work[0]["display_bytes"] / 1000,
+        "thumb_kb": work[0]["thumb_bytes"] / 1000,
+    }
+
+
+def run_in_child(name: str, image_path: Path, *, imports_only: bool) -> dict:
+    """Run this script as a measured child process and return what it reports."""
+    command = [sys.executable, __file__, "--child", name, "--image", str(image_path)]
+    if imports_only:
+        command.append("--imports-only")
+    completed = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(completed.stdout)
+
+
+def run_child(name: str, image_path: str, *, imports_only: bool) -> None:
+    """Import one pipeline's libraries, run it once unless imports_only, and print JSON."""
+    import time
+
+    pipeline = {"mottainai": load_mottainai, "pillow": load_pillow, "libvips": load_libvips}[name]()
+    seconds, display, thumb = 0.0, b"", b""
+    if not imports_only:
+        start = time.perf_counter()
+        display, thumb = pipeline(image_path)
+        seconds = time.perf_counter() - start
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS, where this benchmark is not run).
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({
+        "seconds": seconds,
+        "peak_bytes": peak,
+        "display_bytes": len(display),
+        "thumb_bytes": len(thumb),
+    }))
+
+
+def load_mottainai():
+    """Import our pipeline with minimal Django settings when the project's are not in use."""
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from django.conf import settings
+
+    if not os.environ.get("DJANGO_SETTINGS_MODULE"):
+        settings.configure(USE_I18N=False)
+    from listings.photos import process_photo
+
+    def pipeline(path: str) -> tuple[bytes, bytes]:
+        with open(path, "rb") as upload:
+            photo = process_photo(upload)
+        return photo.display, photo.thumbnail
+
+    return pipeline
+
+
+def load_pillow():
+    """Return the straightforward Pillow pipeline most code would start with."""
+    from PIL import Image, ImageOps
+
+    def fit(size: tuple[int, int], edge: int) -> tuple[int, int]:
+        scale = min(1, edge / max(size))
+        return round(size[0] * scale), round(size[1] * scale)
+
+    def encode(im: Image.Image) -> bytes:
+        buffer = io.BytesIO()
+        im.save(buffer, "JPEG", quality=QUALITY, optimize=True, progressive=True)
+        return buffer.getvalue()
+
+    def pipeline(path: str) -> tuple[bytes, bytes]:
+        with Image.open(path) as original:
+            upright = ImageOps.exif_transpose(original.convert("RGB"))
+        display = upright.resize(fit(upright.size, DISPLAY_EDGE), Image.Resampling.LANCZOS)
+        thumb = upright.resize(fit(upright.size, THUMB_EDGE), Image.Resampling.LANCZOS)
+        return encode(display), encode(thumb)
+
+    return pipeline
+
+
+def load_libvips():
+    """Return libvips' recommended pipeline: shrink-on-load thumbnails straight from the file."""
+    import pyvips
+
+    def encode(image) -> bytes:
+        return image.write_to_buffer(
+            ".jpg", Q=QUALITY, strip=True, interlace=True, optimize_coding=True
+        )
+
+    def pipeline(path: str) -> tuple[bytes, bytes]:
+        display = pyvips.Image.thumbnail(path, DISPLAY_EDGE)
+        thumb = pyvips.Image.thumbnail(path, THUMB_EDGE)
+        return encode(display), encode(thumb)
+
+    return pipeline
+
+
+def machine_info() -> list[str]:
+    """Describe the machine and library versions the numbers were measured with."""
+    from PIL import __version__ as pillow_version
+    from PIL import features
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        if found := re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE):
+            cpu = found.group(1).strip()
+    except OSError:
+        pass
+    libvips = "not installed"
+    if pyvips_available():
+        import pyvips
+
+        version = ".".join(str(pyvips.version(part)) for part in range(3))
+        libvips = f"{version} (pyvips {pyvips.__version__})"
+    return [
+        f"- Date: {datetime.date.today().isoformat()}",
+        f"- CPU: {cpu}, {os.cpu_count()} logical CPUs",
+        f"- Python {platform.python_version()} on {platform.system()} {platform.release()}",
+        f"- Pillow {pillow_version} (libjpeg-turbo {features.version('libjpeg_turbo')})",
+        f"- libvips {libvips}",
+    ]
+
+
+def render_report(results: dict, runs: int, image_bytes: int) -> str:
+    """Render the results as a Markdown section: table, verdict, machine and command."""
+    lines = [
+        "## Photo pipeline",
+        "",
+        f"One 4032x3024 phone JPEG ({image_bytes / 1e6:.1f} MB, EXIF orientation 6, GPS) turned "
+        f"into a {DISPLAY_EDGE} px display rendition and a {THUMB_EDGE} px thumbnail (JPEG "
+        f"quality {QUALITY}, progressive, no metadata). Median of {runs} runs, each in a fresh "
+        "process; peak memory is the child's `ru_maxrss` minus that of a child that only "
+        "imports the same libraries.",
+        "",
+        "| Pipeline | Median time | Fastest / slowest | Peak memory for the work "
+        "| Imports alone | Display / thumbnail |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, result in results.items():
+        lines.append(
+            f"| {PIPELINES[name]} | {result['median_ms']:.0f} ms "
+            f"| {result['min_ms']:.0f} / {result['max_ms']:.0f} ms "
+            f"| {result['peak_mb']:.1f} MB "
+            f"| {result['baseline_mb']:.0f} MB "
+            f"| {result['display_kb']:.0f} KB / {result['thumb_kb']:.0f} KB |"
+        )
+    if "libvips" not in results:
+        lines += ["", "libvips was not measured: pyvips could not be imported."]
+    lines += ["", verdict(results), "", *machine_info(), "",
+              "Reproduce from the project root (libvips row: Debian `apt-get install libvips42`, "
+              "then `pip install pyvips==3.2.0`):", "",
+              "```sh", f"python bench/photo_pipeline.py --runs {runs} --write docs/PERFORMANCE.md",
+              "```"]
+    return "\n".join(lines)
+
+
+def verdict(results: dict) -> str:
+    """State whether our pipeline meets the target: no slower than libvips, under 80 MB."""
+    ours = results["mottainai"]
+    parts = [f"Peak memory target (under {TARGET_PEAK_MB} MB): "
+             + ("met" if ours["peak_mb"] < TARGET_PEAK_MB else "**not met**")
+             + f" ({ours['peak_mb']:.1f} MB)."]
+    if "libvips" in results:
+        ratio = ours["median_ms"] / results["libvips"]["median_ms"]
+        parts.append("Speed target (no slower than libvips): "
+                     + ("met" if ratio <= 1 else "**not met**")
+                     + f" ({ratio:.2f}x libvips' median time).")
+    else:
+        parts.append("Speed target (no slower than libvips): not checked without libvips.")
+    return "Result: " + " ".join(parts)
+
+
+def write_section(path: Path, report: str) -> None:
+    """Replace the text between the benchmark markers in path, creating what is missing."""
+    text = path.read_text() if path.exists() else "# Performance\n"
+    section = f"{START_MARKER}\n{report}\n{END_MARKER}"
+    if START_MARKER in text and END_MARKER in text:
+        before, rest = text.split(START_MARKER, 1)
+        after = rest.split(END_MARKER, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+"""Template context shared by every page."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict:
+    """Municipality name and limits that templates show."""
+    return {
+        "MUNICIPALITY_PREFECTURE": settings.MUNICIPALITY_PREFECTURE,
+        "MUNICIPALITY_CITY": settings.MUNICIPALITY_CITY,
+    }

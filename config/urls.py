@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from listings import views as listing_views
+
+urlpatterns = [
+    path("", listing_views.home, name="home"),
+    path("listings/", include("listings.urls")),
+    path("account/", include("accounts.urls")),
+    path("auth/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

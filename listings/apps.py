@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ListingsConfig(AppConfig):
+    name = "listings"
+    verbose_name = "Listings"
+
+    def ready(self) -> None:
+        from accounts.signals import account_data_requested, account_deleting
+        from listings import receivers
+
+        account_deleting.connect(receivers.withdraw_listings_of_deleted_account, dispatch_uid="listings_withdraw_on_delete")
+        account_data_requested.connect(receivers.export_listings, dispatch_uid="listings_export")

@@ -1,0 +1,152 @@
+"""Listing forms: content, several photos (add, remove, reorder, cover)."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Town
+from listings.models import Category, Listing, Photo
+from listings.services import ListingData, photos_process
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several files in one input; each is decoded and cleaned by the photo pipeline in the form."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ListingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Listing.Kind.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label=_("Title"), max_length=60)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Size, colour, how it was used, and when you can hand it over. Never write your address or phone number."),
+    )
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
+    condition = forms.ChoiceField(label=_("Condition"), choices=Listing.Condition.choices)
+    price = forms.IntegerField(
+        label=_("Price (yen)"),
+        min_value=0,
+        initial=0,
+        help_text=_("0 means free."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    town = forms.ModelChoiceField(
+        label=_("Town for pickup"),
+        queryset=Town.objects.all(),
+        help_text=_("Only the town is shown, never your address."),
+    )
+    photos = MultiplePhotoField(
+        label=_("Add photos"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP or HEIC. Location data is removed from every photo."),
+    )
+
+    def __init__(self, *args, existing_photos: list[Photo] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.existing_photos = list(existing_photos)
+        cap = settings.LISTING_PRICE_CAP  # read per form: staff may change the cap
+        self.fields["price"].validators.append(
+            MaxValueValidator(cap, _("The price can be at most %(limit_value)s yen. This service is not for profit."))
+        )
+        self.fields["price"].widget.attrs["max"] = cap
+        self.fields["photos"].help_text = _(
+            "Up to %(n)s photos, %(mb)s MB each: JPEG, PNG, WebP or HEIC. Location data is removed from every photo."
+        ) % {"n": settings.LISTING_MAX_PHOTOS, "mb": settings.LISTING_PHOTO_MAX_BYTES // (1024 * 1024)}
+        for photo in self.existing_photos:
+            self.fields[f"order_{photo.pk}"] = forms.IntegerField(
+                label=_("Order"), min_value=1, max_value=99, initial=photo.position + 1, required=False
+            )
+            self.fields[f"remove_{photo.pk}"] = forms.BooleanField(label=_("Remove"), required=False)
+        if self.existing_photos:
+            self.fields["cover"] = forms.TypedChoiceField(
+                label=_("Cover photo"),
+                choices=[(p.pk, p.pk) for p in self.existing_photos],
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=self.existing_photos[0].pk,
+            )
+
+    def photo_rows(self) -> list[dict]:
+        """Bound fields per existing photo, for the template."""
+        cover = self["cover"] if self.existing_photos else None
+        radios = {int(r.data["value"]): r for r in cover} if cover is not None else {}
+        return [
+            {"photo": p, "order": self[f"order_{p.pk}"], "remove": self[f"remove_{p.pk}"], "cover": radios.get(p.pk)}
+            for p in self.existing_photos
+        ]
+
+    def clean_photos(self):
+        uploads = self.cleaned_data["photos"]
+        if len(uploads) > settings.LISTING_MAX_PHOTOS:
+            raise ValidationError(_("You can add at most %(n)s photos.") % {"n": settings.LISTING_MAX_PHOTOS})
+        errors = []
+        processed = []
+        for upload in uploads:
+            try:
+                processed.extend(photos_process([upload]))
+            except ValidationError as exc:
+                errors.extend(f"{upload.name}: {message}" for message in exc.messages)
+        if errors:
+            raise ValidationError(errors + [str(_("Please choose the photos again."))])
+        return processed
+
+    def clean(self):
+        cleaned = super().clean()
+        removed = self.removed_photo_ids()
+        kept = len(self.existing_photos) - len(removed)
+        if kept + len(cleaned.get("photos") or []) > settings.LISTING_MAX_PHOTOS:
+            self.add_error("photos", _("A listing can have at most %(n)s photos.") % {"n": settings.LISTING_MAX_PHOTOS})
+        return cleaned
+
+    def removed_photo_ids(self) -> set[int]:
+        return {p.pk for p in self.existing_photos if self.cleaned_data.get(f"remove_{p.pk}")}
+
+    def photo_order(self) -> list[int]:
+        """Existing photo ids in the order the poster chose (ties keep the current order)."""
+        def key(photo: Photo):
+            value = self.cleaned_data.get(f"order_{photo.pk}")
+            return (value if value is not None else photo.position + 1, photo.position)
+
+        return [p.pk for p in sorted(self.existing_photos, key=key)]
+
+    def listing_data(self) -> ListingData:
+        c = self.cleaned_data
+        return ListingData(
+            kind=c["kind"],
+            title=c["title"],
+            description=c["description"],
+            category=c["category"],
+            condition=c["condition"],
+            price=c["price"],
+            town=c["town"],
+        )
+
+    @classmethod
+    def initial_for(cls, listing: Listing) -> dict:
+        return {
+            "kind": listing.kind,
+            "title": listing.title,
+            "description": listing.description,
+            "category": listing.category_id,
+            "condition": listing.condition,
+            "price": listing.price,
+            "town": listing.town_id,
+        }

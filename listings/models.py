@@ -1,0 +1,153 @@
+"""Listings (offers and wanted items), their categories and photos."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy as _
+
+from accounts.models import Town
+
+
+class Category(models.Model):
+    """A staff-managed category; names are kept in both languages because staff edit them."""
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=40)
+    name_en = models.CharField(_("name (English)"), max_length=40)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "ja").startswith("en") else self.name_ja
+
+
+class ListingKind(models.TextChoices):
+    OFFER = "offer", _("Giving away")  # 譲ります
+    WANTED = "wanted", _("Wanted")  # 譲ってください
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Waiting for review")
+    PUBLISHED = "published", _("Published")
+    RESERVED = "reserved", _("Reserved")
+    HANDED_OVER = "handed_over", _("Handed over")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+    REJECTED = "rejected", _("Rejected")
+
+class ListingCondition(models.TextChoices):
+    NEW = "new", _("New, unused")
+    LIKE_NEW = "like_new", _("Like new")
+    GOOD = "good", _("Good, some signs of use")
+    FAIR = "fair", _("Fair, visible wear")
+    FOR_PARTS = "for_parts", _("Needs repair")
+    ANY = "any", _("Any condition")  # for wanted listings
+
+
+class Listing(models.Model):
+    Kind = ListingKind
+    Status = ListingStatus
+    Condition = ListingCondition
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("poster"), on_delete=models.PROTECT, related_name="listings"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ListingKind.choices, default=ListingKind.OFFER)
+    title = models.CharField(_("title"), max_length=60)
+    description = models.TextField(_("description"), max_length=2000)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="listings")
+    condition = models.CharField(_("condition"), max_length=12, choices=ListingCondition.choices, default=ListingCondition.GOOD)
+    price = models.PositiveIntegerField(_("price (yen)"), default=0, help_text=_("0 means free."))
+    town = models.ForeignKey(Town, verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    photo_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ListingStatus.values), name="listing_status_valid"),
+            models.CheckConstraint(condition=Q(kind__in=ListingKind.values), name="listing_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["published", "reserved"]) | Q(published_at__isnull=False, expires_at__isnull=False),
+                name="listing_public_has_dates",
+            ),
+        ]
+        indexes = [
+            # browse: newest / price / expiring soon, optionally narrowed by one filter
+            models.Index(fields=["status", "-published_at"], name="listing_browse_newest"),
+            models.Index(fields=["status", "price", "-published_at"], name="listing_browse_price"),
+            models.Index(fields=["status", "expires_at"], name="listing_browse_expiring"),
+            models.Index(fields=["status", "category", "-published_at"], name="listing_browse_category"),
+            models.Index(fields=["status", "town", "-published_at"], name="listing_browse_town"),
+            models.Index(fields=["status", "kind", "-published_at"], name="listing_browse_kind"),
+            # my listings
+            models.Index(fields=["owner", "-created_at"], name="listing_owner_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("listings:detail", args=[self.pk])
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+
+PUBLIC_STATUSES = (Listing.Status.PUBLISHED, Listing.Status.RESERVED)
+
+
+def _random_photo_name(kind: str) -> str:
+    # Random names: a photo's URL says nothing about the listing, the poster or the file.
+    return f"listings/{kind}/{secrets.token_hex(1)}/{secrets.token_urlsafe(18)}.jpg"
+
+
+def photo_display_path(instance: "Photo", filename: str) -> str:
+    return _random_photo_name("display")
+
+
+def photo_thumb_path(instance: "Photo", filename: str) -> str:
+    return _random_photo_name("thumb")
+
+
+class Photo(models.Model):
+    """A cleaned photo: metadata stripped, resized, stored under a random name. Position 0 is the cover."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=photo_display_path)
+    thumbnail = models.ImageField(upload_to=photo_thumb_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["listing", "position"], name="photo_listing_order")]
+
+    def __str__(self) -> str:
+        return f"Photo {self.pk} of listing {self.listing_id}"

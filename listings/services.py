@@ -1,0 +1,208 @@
+"""Every write about listings: create, edit, photos, status transitions, expiry."""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Town, User
+from listings.lifecycle import EDITABLE_STATUSES, Action, can_transition, target_status
+from listings.models import Category, Listing, Photo
+from listings.photos import ProcessedPhoto, process_photo
+
+logger = logging.getLogger(__name__)
+
+S = Listing.Status
+
+
+@dataclass(frozen=True)
+class ListingData:
+    """The editable content of a listing, as a form or the demo loader gives it."""
+
+    kind: str
+    title: str
+    description: str
+    category: Category
+    condition: str
+    price: int
+    town: Town
+
+
+def _validate(listing: Listing) -> None:
+    if listing.price > settings.LISTING_PRICE_CAP:
+        raise ValidationError(
+            {"price": _("The price can be at most %(cap)s yen. This service is not for profit.") % {"cap": f"{settings.LISTING_PRICE_CAP:,}"}}
+        )
+    if not listing.category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
+    listing.full_clean(exclude=["owner"])
+
+
+def _apply(listing: Listing, data: ListingData) -> None:
+    listing.kind = data.kind
+    listing.title = data.title.strip()
+    listing.description = data.description.strip()
+    listing.category = data.category
+    listing.condition = data.condition
+    listing.price = data.price
+    listing.town = data.town
+
+
+def photos_process(uploads: list[BinaryIO]) -> list[ProcessedPhoto]:
+    """Decode and clean every upload before anything is stored, so one bad file stores nothing."""
+    return [process_photo(upload, max_bytes=settings.LISTING_PHOTO_MAX_BYTES) for upload in uploads]
+
+
+def _store_photos(listing: Listing, photos: list[ProcessedPhoto], start: int) -> None:
+    stored: list[Photo] = []
+    try:
+        for offset, processed in enumerate(photos):
+            photo = Photo(
+                listing=listing,
+                position=start + offset,
+                width=processed.width,
+                height=processed.height,
+            )
+            photo.image.save("photo.jpg", ContentFile(processed.display), save=False)
+            photo.thumbnail.save("thumb.jpg", ContentFile(processed.thumbnail), save=False)
+            stored.append(photo)
+            photo.save()
+    except BaseException:
+        for photo in stored:  # the transaction rolls back the rows; remove the files too
+            _delete_files(photo)
+        raise
+
+
+def _delete_files(photo: Photo) -> None:
+    for field in (photo.image, photo.thumbnail):
+        if field.name:
+            try:
+                field.storage.delete(field.name)
+            except OSError:
+                logger.warning("Could not delete photo file %s", field.name)
+
+
+def _refresh_photo_count(listing: Listing) -> None:
+    listing.photo_count = listing.photos.count()
+    Listing.objects.filter(pk=listing.pk).update(photo_count=listing.photo_count)
+
+
+def listing_create(
+    *, owner: User, data: ListingData, photos: list[ProcessedPhoto] = (), publish: bool = True
+) -> Listing:
+    """Create a listing with its photos; submit it at once unless `publish` is False (a draft)."""
+    if len(photos) > settings.LISTING_MAX_PHOTOS:
+        raise ValidationError(_("A listing can have at most %(n)s photos.") % {"n": settings.LISTING_MAX_PHOTOS})
+    listing = Listing(owner=owner, status=S.DRAFT)
+    _apply(listing, data)
+    _validate(listing)
+    with transaction.atomic():
+        listing.save()
+        _store_photos(listing, list(photos), start=0)
+        _refresh_photo_count(listing)
+        if publish:
+            listing = listing_submit(listing=listing, actor=owner)
+    return listing
+
+
+def listing_update(
+    *,
+    listing: Listing,
+    actor: User,
+    data: ListingData,
+    new_photos: list[ProcessedPhoto] = (),
+    remove_photo_ids: set[int] = frozenset(),
+    order: list[int] | None = None,
+    cover_id: int | None = None,
+) -> Listing:
+    """Edit content and photos: remove, reorder (ids in display order), pick the cover, add new ones."""
+    if listing.owner_id != actor.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        listing = Listing.objects.select_for_update().get(pk=listing.pk)
+        if listing.status not in EDITABLE_STATUSES:
+            raise ValidationError(_("This listing is closed and can no longer be edited."))
+        _apply(listing, data)
+        _validate(listing)
+        existing = list(listing.photos.all())
+        keep = [p for p in existing if p.pk not in remove_photo_ids]
+        if len(keep) + len(new_photos) > settings.LISTING_MAX_PHOTOS:
+            raise ValidationError(_("A listing can have at most %(n)s photos.") % {"n": settings.LISTING_MAX_PHOTOS})
+        removed = [p for p in existing if p.pk in remove_photo_ids]
+        rank = {pk: i for i, pk in enumerate(order or [])}
+        keep.sort(key=lambda p: (p.pk != cover_id, rank.get(p.pk, len(rank) + p.position), p.pk))
+        for position, photo in enumerate(keep):
+            if photo.position != position:
+                photo.position = position
+                photo.save(update_fields=["position"])
+        for photo in removed:
+            photo.delete()
+        _store_photos(listing, list(new_photos), start=len(keep))
+        listing.save()
+        _refresh_photo_count(listing)
+        transaction.on_commit(lambda: [_delete_files(p) for p in removed])
+    return listing
+
+
+def listing_transition(*, listing: Listing, action: Action, actor: User | None = None, reason: str = "") -> Listing:
+    """Apply one lifecycle action under a row lock; refuse it when the table does not allow it.
+
+    Preconditions (authorisation) are checked by the caller's access function; this checks the
+    state. Dates follow the state: publishing sets published_at and a fresh expiry.
+    """
+    with transaction.atomic():
+        locked = Listing.objects.select_for_update().get(pk=listing.pk)
+        if not can_transition(locked.status, action):
+            raise ValidationError(
+                _("This cannot be done while the listing is “%(status)s”.") % {"status": locked.get_status_display()},
+                code="invalid_transition",
+            )
+        now = timezone.now()
+        new_status = target_status(action)
+        if new_status == S.PUBLISHED and action != Action.RELEASE:
+            # Publishing, approval and renewal start a fresh period; a renewed listing is new again.
+            locked.published_at = now
+            locked.expires_at = now + timedelta(days=settings.LISTING_EXPIRY_DAYS)
+            locked.rejection_reason = ""
+        if action == Action.REJECT:
+            locked.rejection_reason = reason.strip()
+        locked.status = new_status
+        locked.status_changed_at = now
+        locked.save()
+    return locked
+
+
+def listing_submit(*, listing: Listing, actor: User) -> Listing:
+    """Send a draft (or an edited rejected listing) on: straight to published, or to review."""
+    action = Action.SUBMIT_FOR_REVIEW if settings.LISTING_PREMODERATION else Action.PUBLISH
+    return listing_transition(listing=listing, action=action, actor=actor)
+
+
+def listings_expire(*, now=None) -> int:
+    """Expire every published listing whose expiry time has passed; returns how many."""
+    now = now or timezone.now()
+    count = 0
+    for pk in Listing.objects.filter(status=S.PUBLISHED, expires_at__lte=now).values_list("pk", flat=True).iterator():
+        try:
+            listing_transition(listing=Listing(pk=pk), action=Action.EXPIRE)
+            count += 1
+        except ValidationError:
+            continue  # changed state since the query (reserved, withdrawn): nothing to expire
+    return count
+
+
+def listings_withdraw_all(*, owner: User) -> int:
+    """Withdraw every open listing of an account (used when the account is deleted)."""
+    count = 0
+    open_statuses = [S.DRAFT, S.PENDING, S.PUBLISHED, S.RESERVED, S.REJECTED]
+    for listing in Listing.objects.filter(owner=owner, status__in=open_statuses):
+        listing_transition(listing=listing, action=Action.WITHDRAW, actor=owner)
+        count += 1
+    return count

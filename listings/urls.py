@@ -1,0 +1,14 @@
+from django.urls import path
+
+from listings import views
+
+app_name = "listings"
+
+urlpatterns = [
+    path("", views.browse, name="browse"),
+    path("new/", views.create, name="create"),
+    path("mine/", views.mine, name="mine"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/<slug:action>/", views.act, name="act"),
+]

@@ -1,0 +1,148 @@
+"""Listing pages: home, browse, detail, create, edit, my listings, owner actions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import resident_required
+from listings import selectors, services
+from listings.filters import ListingFilter
+from listings.forms import ListingForm
+from listings.lifecycle import Action, owner_choices
+from listings.models import Listing
+
+PAGE_SIZE = 24
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "listings/home.html",
+        {"latest": selectors.listings_latest(), "categories": selectors.categories_with_counts()},
+    )
+
+
+def browse(request: HttpRequest) -> HttpResponse:
+    filterset = ListingFilter(request.GET or None, queryset=selectors.listings_public())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "listings/browse.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = selectors.listing_for_viewer(request.user, pk)
+    return render(
+        request,
+        "listings/detail.html",
+        {"listing": listing, "photos": list(listing.photos.all()), "is_owner": listing.owner_id == request.user.pk},
+    )
+
+
+@resident_required
+def create(request: HttpRequest) -> HttpResponse:
+    form = ListingForm(request.POST or None, request.FILES or None, initial={"town": request.user.town_id, "kind": Listing.Kind.OFFER, "price": 0})
+    if request.method == "POST" and form.is_valid():
+        try:
+            listing = services.listing_create(
+                owner=request.user,
+                data=form.listing_data(),
+                photos=form.cleaned_data["photos"],
+                publish="save_draft" not in request.POST,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _status_message(listing))
+            return redirect(listing)
+    return render(request, "listings/form.html", {"form": form, "creating": True})
+
+
+@resident_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = selectors.listing_for_owner(request.user, pk)
+    photos = list(listing.photos.all())
+    form = ListingForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=ListingForm.initial_for(listing),
+        existing_photos=photos,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.listing_update(
+                listing=listing,
+                actor=request.user,
+                data=form.listing_data(),
+                new_photos=form.cleaned_data["photos"],
+                remove_photo_ids=form.removed_photo_ids(),
+                order=form.photo_order(),
+                cover_id=form.cleaned_data.get("cover"),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect(listing)
+    return render(request, "listings/form.html", {"form": form, "listing": listing, "creating": False})
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.listings_of_owner(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    for listing in page.object_list:
+        listing.choices = owner_choices(listing.status)
+    return render(request, "listings/mine.html", {"page": page})
+
+
+OWNER_ACTIONS = {
+    "withdraw": (Action.WITHDRAW, gettext_lazy("The listing has been withdrawn.")),
+    "renew": (Action.RENEW, gettext_lazy("The listing has been renewed.")),
+    "hand_over": (Action.HAND_OVER, gettext_lazy("The listing is marked as handed over. Thank you!")),
+}
+
+
+@require_POST
+@resident_required
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    listing = selectors.listing_for_owner(request.user, pk)
+    try:
+        if action == "submit":
+            listing = services.listing_submit(listing=listing, actor=request.user)
+            messages.success(request, _status_message(listing))
+        elif action in OWNER_ACTIONS:
+            lifecycle_action, done = OWNER_ACTIONS[action]
+            services.listing_transition(listing=listing, action=lifecycle_action, actor=request.user)
+            messages.success(request, str(done))
+        else:
+            return HttpResponse(status=404)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("listings:mine")
+
+
+def _status_message(listing: Listing) -> str:
+    if listing.status == Listing.Status.PUBLISHED:
+        return _("Your listing is published.")
+    if listing.status == Listing.Status.PENDING:
+        return _("Thank you. Staff will check your listing before it is published.")
+    return _("Your draft has been saved.")
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

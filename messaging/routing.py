@@ -1,0 +1,3 @@
+"""Websocket routes (conversations arrive with the messaging issue)."""
+
+websocket_urlpatterns: list = []

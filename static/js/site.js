@@ -1,0 +1,42 @@
+// Small progressive enhancements; every action also works without JavaScript.
+(function () {
+  "use strict";
+
+  // Language selector: switch as soon as a language is chosen.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  // Confirm destructive actions.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  });
+
+  // Gallery: show a thumbnail's photo in the main frame.
+  document.querySelectorAll("a[data-gallery-target]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var main = document.getElementById(link.dataset.galleryTarget);
+      if (!main) { return; }
+      event.preventDefault();
+      main.src = link.href;
+    });
+  });
+
+  // Preview photos chosen for upload (the server still checks and cleans every file).
+  var input = document.querySelector("input[type=file][name=photos]");
+  var preview = document.getElementById("photo-preview");
+  if (input && preview && window.URL) {
+    input.addEventListener("change", function () {
+      preview.replaceChildren();
+      Array.prototype.slice.call(input.files, 0, 20).forEach(function (file) {
+        if (!/^image\/(jpeg|png|webp)$/.test(file.type)) { return; }  // HEIC cannot be previewed in most browsers
+        var img = document.createElement("img");
+        img.alt = file.name;
+        img.src = URL.createObjectURL(file);
+        preview.appendChild(img);
+      });
+    });
+  }
+})();

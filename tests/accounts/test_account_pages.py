@@ -1,0 +1,76 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from listings.models import Listing
+from tests.factories import make_listing
+
+
+@pytest.mark.django_db
+def test_a_resident_changes_display_name_and_postal_code_and_the_town_follows(alice_client, alice):
+    response = alice_client.post(reverse("accounts:profile"), {"display_name": "新しい名前", "postal_code": "103-0013"})
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert (alice.display_name, alice.town.name) == ("新しい名前", "日本橋人形町")
+
+
+@pytest.mark.django_db
+def test_moving_out_of_the_ward_is_refused_and_nothing_changes(alice_client, alice):
+    response = alice_client.post(reverse("accounts:profile"), {"display_name": "別名", "postal_code": "530-0001"})
+    assert response.status_code == 200
+    assert "中央区の郵便番号ではありません" in response.content.decode()
+    alice.refresh_from_db()
+    assert (alice.display_name, alice.town.name) == ("ありす", "銀座")
+
+
+@pytest.mark.django_db
+def test_notification_preferences_are_saved(alice_client, alice):
+    alice_client.post(reverse("accounts:notifications"), {"notify_listings": "on"})
+    alice.refresh_from_db()
+    assert (alice.notify_messages, alice.notify_listings) == (False, True)
+
+
+@pytest.mark.django_db
+def test_download_my_data_holds_the_account_and_its_listings(alice_client, alice, bob):
+    make_listing(alice, title="アリスの椅子", photos=1)
+    make_listing(bob, title="ボブの机")
+    response = alice_client.get(reverse("accounts:export"))
+    assert response["Content-Disposition"].startswith("attachment;")
+    data = json.loads(response.content)
+    assert data["account"]["email"] == "alice@example.com"
+    assert data["account"]["postal_code"] == "1040061"
+    assert [item["title"] for item in data["listings"]] == ["アリスの椅子"]
+    assert len(data["listings"][0]["photos"]) == 1
+
+
+@pytest.mark.django_db
+def test_deleting_the_account_withdraws_listings_and_erases_personal_data(alice_client, alice):
+    listing = make_listing(alice)
+    response = alice_client.post(reverse("accounts:delete"), {"password": "correct-horse-battery", "confirm": "on"})
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    listing.refresh_from_db()
+    assert listing.status == Listing.Status.WITHDRAWN
+    assert alice.deleted_at and not alice.is_active
+    assert alice.email.endswith("@deleted.invalid")
+    assert (alice.display_name, alice.postal_code, alice.town) == ("", "", None)
+    assert alice.public_name == "退会したユーザー"
+    assert not User.objects.filter(email="alice@example.com").exists()
+    assert alice_client.get(reverse("accounts:profile")).status_code == 302  # logged out
+
+
+@pytest.mark.django_db
+def test_deleting_needs_the_right_password(alice_client, alice):
+    response = alice_client.post(reverse("accounts:delete"), {"password": "wrong", "confirm": "on"})
+    assert response.status_code == 200
+    alice.refresh_from_db()
+    assert alice.deleted_at is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["accounts:profile", "accounts:export", "accounts:delete"])
+def test_account_pages_need_login(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and reverse("account_login") in response.url

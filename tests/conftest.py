@@ -1,0 +1,80 @@
+"""Shared fixtures. Personas, and what each may do:
+
+- alice: verified resident of 銀座; owns the listings in most tests.
+- bob: another verified resident (月島); may see Alice's public listings, never change them.
+- carol: signed up but email not verified; may browse, may not post.
+- staff: environment office staff; sees every listing (staff pages come later).
+- visitor: the anonymous `client`.
+"""
+
+import pytest
+from django.test import Client
+
+from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    """Each test writes photos to its own directory (or, on S3, the configured test bucket)."""
+    if "location" in settings.STORAGES["default"].get("OPTIONS", {}):
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path / "media"}},
+        }
+        settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+
+
+@pytest.fixture
+def alice(db):
+    return make_user(email="alice@example.com", name="ありす", postal_code="1040061")
+
+
+@pytest.fixture
+def bob(db):
+    return make_user(email="bob@example.com", name="ぼぶ", postal_code="1040052")
+
+
+@pytest.fixture
+def carol(db):
+    return make_user(email="carol@example.com", name="きゃろる", verified=False)
+
+
+@pytest.fixture
+def staff(db):
+    return make_user(email="staff@example.com", name="環境推進課", is_staff=True)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice):
+    return _client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob):
+    return _client_for(bob)
+
+
+@pytest.fixture
+def carol_client(carol):
+    return _client_for(carol)
+
+
+@pytest.fixture
+def staff_client(staff):
+    return _client_for(staff)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth keeps rate limits and cooldowns in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

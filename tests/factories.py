@@ -1,0 +1,56 @@
+"""Test data builders: real rows through the real services, real image bytes made here."""
+
+import io
+import itertools
+
+from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from accounts.models import PostalCode, User
+from listings.models import Category, Listing
+from listings.photos import process_photo
+from listings.services import ListingData, listing_create
+
+_counter = itertools.count(1)
+
+
+def make_user(*, email: str | None = None, name: str = "テスト住民", postal_code: str = "1040061",
+              verified: bool = True, password: str = "correct-horse-battery", **extra) -> User:
+    email = email or f"resident{next(_counter)}@example.com"
+    user = User.objects.create_user(email=email, password=password, display_name=name, **extra)
+    if postal_code:
+        user.postal_code = postal_code
+        user.town = PostalCode.objects.get(code=postal_code).town
+        user.save(update_fields=["postal_code", "town"])
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
+
+
+def jpeg_bytes(size: tuple[int, int] = (800, 600), colour: tuple[int, int, int] = (200, 80, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def upload(name: str = "photo.jpg", content: bytes | None = None, content_type: str = "image/jpeg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, jpeg_bytes() if content is None else content, content_type=content_type)
+
+
+def listing_data(**overrides) -> ListingData:
+    values = {
+        "kind": Listing.Kind.OFFER,
+        "title": "木製の本棚",
+        "description": "引っ越しのため譲ります。",
+        "category": Category.objects.get(slug="furniture"),
+        "condition": Listing.Condition.GOOD,
+        "price": 0,
+        "town": PostalCode.objects.get(code="1040061").town,
+    }
+    values.update(overrides)
+    return ListingData(**values)
+
+
+def make_listing(owner: User, *, photos: int = 0, publish: bool = True, **overrides) -> Listing:
+    processed = [process_photo(io.BytesIO(jpeg_bytes(colour=(i * 40 % 255, 90, 120)))) for i in range(photos)]
+    return listing_create(owner=owner, data=listing_data(**overrides), photos=processed, publish=publish)

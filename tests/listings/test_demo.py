@@ -1,0 +1,22 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Town, User
+from listings.models import Category, Listing, Photo
+
+
+@pytest.mark.django_db
+def test_demo_data_covers_every_category_kind_and_town_and_loads_only_once(settings, tmp_path):
+    call_command("load_demo")
+    public = Listing.objects.filter(status__in=["published", "reserved"])
+    assert Listing.objects.count() >= 200
+    assert set(public.values_list("category", flat=True)) == set(Category.objects.values_list("pk", flat=True))
+    assert set(public.values_list("kind", flat=True)) == {"offer", "wanted"}
+    assert set(Listing.objects.values_list("town", flat=True)) == set(Town.objects.values_list("pk", flat=True))
+    assert Photo.objects.count() > 100
+    assert User.objects.get(email="staff@example.com").is_staff
+    assert User.objects.get(email="hanako@example.com").check_password("mottainai-demo")
+
+    counts = (User.objects.count(), Listing.objects.count(), Photo.objects.count())
+    call_command("load_demo")
+    assert (User.objects.count(), Listing.objects.count(), Photo.objects.count()) == counts

@@ -1,0 +1,239 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Town
+from listings.models import Category, Listing, Photo
+from tests.factories import jpeg_bytes, make_listing, upload
+
+
+def _form(**overrides) -> dict:
+    data = {
+        "kind": "offer",
+        "title": "ベビーカー",
+        "description": "A型ベビーカーです。",
+        "category": Category.objects.get(slug="baby-kids").pk,
+        "condition": "good",
+        "price": "0",
+        "town": Town.objects.get(name="銀座").pk,
+    }
+    data.update(overrides)
+    return data
+
+
+def _titles(response) -> list[str]:
+    return [listing.title for listing in response.context["page"].object_list]
+
+
+# --- Posting -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_resident_posts_a_listing_with_photos(alice_client, alice):
+    response = alice_client.post(
+        reverse("listings:create"), {**_form(), "photos": [upload("a.jpg"), upload("b.JPG")]}
+    )
+    listing = Listing.objects.get()
+    assert response.status_code == 302 and response.url == listing.get_absolute_url()
+    assert (listing.owner, listing.status, listing.photo_count) == (alice, "published", 2)
+    page = alice_client.get(listing.get_absolute_url()).content.decode()
+    assert "ベビーカー" in page and listing.photos.first().image.url in page
+
+
+@pytest.mark.django_db
+def test_a_broken_photo_is_refused_with_its_name_and_nothing_is_saved(alice_client):
+    response = alice_client.post(
+        reverse("listings:create"),
+        {**_form(), "photos": [upload("good.jpg"), upload("fake.jpg", b"<html>not an image</html>")]},
+    )
+    assert response.status_code == 200
+    assert "fake.jpg" in response.content.decode()
+    assert not Listing.objects.exists() and not Photo.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "field,value",
+    [("price", "10001"), ("price", "-1"), ("price", "abc"), ("title", ""), ("title", "x" * 61),
+     ("description", "x" * 2001), ("category", "999999"), ("town", "not-a-town"), ("kind", "sell")],
+)
+def test_bad_input_gets_a_clear_error_and_nothing_is_saved(alice_client, field, value):
+    response = alice_client.post(reverse("listings:create"), _form(**{field: value}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not Listing.objects.exists()
+
+
+@pytest.mark.django_db
+def test_save_as_draft_keeps_the_listing_private(alice_client, bob_client):
+    alice_client.post(reverse("listings:create"), {**_form(), "save_draft": "1"})
+    listing = Listing.objects.get()
+    assert listing.status == "draft"
+    assert bob_client.get(listing.get_absolute_url()).status_code == 404
+    assert alice_client.get(listing.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_owner_edits_photos_through_the_form(alice_client, alice):
+    listing = make_listing(alice, photos=2)
+    first, second = listing.photos.all()
+    response = alice_client.post(
+        reverse("listings:edit", args=[listing.pk]),
+        {**_form(title="編集後"), f"order_{first.pk}": "2", f"order_{second.pk}": "1", "cover": str(first.pk),
+         f"remove_{second.pk}": "on", "photos": [upload("new.png", _png())]},
+    )
+    assert response.status_code == 302
+    listing.refresh_from_db()
+    photos = list(listing.photos.all())
+    assert listing.title == "編集後"
+    assert photos[0].pk == first.pk and len(photos) == 2
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (300, 200), (0, 128, 0, 128)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+# --- Owner actions -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action,expected", [("withdraw", "withdrawn"), ("hand_over", "handed_over"), ("renew", "published")])
+def test_my_listings_actions_change_the_status(alice_client, alice, action, expected):
+    listing = make_listing(alice)
+    response = alice_client.post(reverse("listings:act", args=[listing.pk, action]))
+    assert response.status_code == 302
+    listing.refresh_from_db()
+    assert listing.status == expected
+
+
+@pytest.mark.django_db
+def test_a_refused_action_says_why_and_changes_nothing(alice_client, alice):
+    listing = make_listing(alice)
+    alice_client.post(reverse("listings:act", args=[listing.pk, "hand_over"]))
+    response = alice_client.post(reverse("listings:act", args=[listing.pk, "withdraw"]), follow=True)
+    listing.refresh_from_db()
+    assert listing.status == "handed_over"
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+
+
+# --- Browsing ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalogue(alice, bob):
+    """A small catalogue: what a visitor may and may not see."""
+    make_listing(alice, title="無料の本棚", price=0, photos=1)
+    make_listing(alice, title="電子レンジ", price=1500, category=Category.objects.get(slug="appliances"))
+    make_listing(bob, title="ベビーカー探しています", kind="wanted", town=Town.objects.get(name="月島"))
+    make_listing(alice, title="下書きの椅子", publish=False)
+    withdrawn = make_listing(alice, title="取り下げた机")
+    from listings.lifecycle import Action
+    from listings.services import listing_transition
+
+    listing_transition(listing=withdrawn, action=Action.WITHDRAW, actor=alice)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ({}, {"無料の本棚", "電子レンジ", "ベビーカー探しています"}),
+        ({"kind": "wanted"}, {"ベビーカー探しています"}),
+        ({"category": "appliances"}, {"電子レンジ"}),
+        ({"free": "on"}, {"無料の本棚", "ベビーカー探しています"}),
+        ({"price_min": "1000", "price_max": "2000"}, {"電子レンジ"}),
+        ({"photos": "on"}, {"無料の本棚"}),
+        ({"q": "本棚"}, {"無料の本棚"}),
+        ({"q": "ベビー 探して"}, {"ベビーカー探しています"}),
+        ({"q": "存在しない品物"}, set()),
+        ({"q": "椅子"}, set()),  # the draft is not public
+        ({"kind": "offer", "free": "on"}, {"無料の本棚"}),
+    ],
+)
+def test_browse_filters_show_only_public_matching_listings(client, catalogue, query, expected):
+    response = client.get(reverse("listings:browse"), query)
+    assert response.status_code == 200
+    assert set(_titles(response)) == expected
+
+
+@pytest.mark.django_db
+def test_browse_filters_by_town(client, catalogue):
+    town = Town.objects.get(name="月島")
+    assert _titles(client.get(reverse("listings:browse"), {"town": town.pk})) == ["ベビーカー探しています"]
+
+
+@pytest.mark.django_db
+def test_browse_sorts_by_price_both_ways(client, catalogue):
+    up = _titles(client.get(reverse("listings:browse"), {"sort": "price"}))
+    down = _titles(client.get(reverse("listings:browse"), {"sort": "price_desc"}))
+    assert up[-1] == "電子レンジ" and down[0] == "電子レンジ"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [{"price_min": "abc"}, {"sort": "random"}, {"category": "nope"}, {"page": "9999"}, {"page": "x"}])
+def test_browse_survives_nonsense_parameters(client, catalogue, query):
+    assert client.get(reverse("listings:browse"), query).status_code == 200
+
+
+@pytest.mark.django_db
+def test_browse_paginates(client, alice):
+    for i in range(26):
+        make_listing(alice, title=f"品物{i}")
+    first = client.get(reverse("listings:browse"))
+    second = client.get(reverse("listings:browse"), {"page": 2})
+    assert len(_titles(first)) == 24 and len(_titles(second)) == 2
+    assert not set(_titles(first)) & set(_titles(second))
+
+
+# --- Query counts ------------------------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["home", "listings:browse"])
+def test_list_pages_use_a_constant_number_of_queries(client, alice, name):
+    make_listing(alice, photos=1)
+    few = _queries(client, reverse(name))
+    for i in range(10):
+        make_listing(alice, photos=2, title=f"追加{i}", category=Category.objects.all()[i % 5])
+    assert _queries(client, reverse(name)) == few
+
+
+@pytest.mark.django_db
+def test_the_detail_page_uses_a_constant_number_of_queries(client, alice):
+    small = make_listing(alice, photos=1)
+    large = make_listing(alice, photos=8)
+    assert _queries(client, small.get_absolute_url()) == _queries(client, large.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_my_listings_uses_a_constant_number_of_queries(alice_client, alice):
+    make_listing(alice, photos=1)
+    few = _queries(alice_client, reverse("listings:mine"))
+    for i in range(6):
+        make_listing(alice, photos=1, title=f"追加{i}")
+    assert _queries(alice_client, reverse("listings:mine")) == few
+
+
+# --- Privacy -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_public_pages_never_show_the_posters_email_or_postal_code(client, alice):
+    listing = make_listing(alice, photos=1)
+    for url in [reverse("home"), reverse("listings:browse"), listing.get_absolute_url()]:
+        page = client.get(url).content.decode()
+        assert alice.email not in page and alice.postal_code not in page and "104-0061" not in page
+    assert "ありす" in client.get(listing.get_absolute_url()).content.decode()  # display name only

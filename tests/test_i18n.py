@@ -1,0 +1,37 @@
+"""The Japanese translation is complete and compiled, and pages switch language."""
+
+import gettext
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+PO = Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+
+def test_every_string_has_a_japanese_translation():
+    po = polib.pofile(str(PO))
+    assert not po.untranslated_entries(), [e.msgid for e in po.untranslated_entries()][:10]
+    assert not [e for e in po.fuzzy_entries() if e.msgid], "fuzzy entries left"
+
+
+def test_the_compiled_catalogue_matches_the_po_file():
+    po = polib.pofile(str(PO))
+    with MO.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for entry in po.translated_entries():
+        if entry.msgid_plural:
+            continue
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        assert compiled._catalog.get(key) == entry.msgstr, f"run compilemessages: {entry.msgid!r}"
+
+
+@pytest.mark.django_db
+def test_pages_are_japanese_by_default_and_english_on_request(client):
+    assert "出品する" in client.get(reverse("home")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("home")).content.decode()
+    assert "Post an item" in page and 'lang="en"' in page
