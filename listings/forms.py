@@ -38,7 +38,9 @@ class ListingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Size, colour, how it was used, and when you can hand it over. Never write your address or phone number."),
     )
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), empty_label=_("Choose a category")
+    )
     condition = forms.ChoiceField(label=_("Condition"), choices=Listing.Condition.choices)
     price = forms.IntegerField(
         label=_("Price (yen)"),

@@ -74,3 +74,15 @@ def test_deleting_needs_the_right_password(alice_client, alice):
 def test_account_pages_need_login(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and reverse("account_login") in response.url
+
+
+@pytest.mark.django_db
+def test_a_resident_adds_a_new_email_address_that_must_be_confirmed(alice_client, alice):
+    from allauth.account.models import EmailAddress
+    from django.core import mail
+
+    response = alice_client.post(reverse("account_email"), {"action_add": "", "email": "alice.new@example.com"})
+    assert response.status_code == 302
+    added = EmailAddress.objects.get(user=alice, email="alice.new@example.com")
+    assert not added.verified
+    assert mail.outbox and "alice.new@example.com" in mail.outbox[-1].to

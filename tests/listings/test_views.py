@@ -237,3 +237,37 @@ def test_public_pages_never_show_the_posters_email_or_postal_code(client, alice)
         page = client.get(url).content.decode()
         assert alice.email not in page and alice.postal_code not in page and "104-0061" not in page
     assert "ありす" in client.get(listing.get_absolute_url()).content.decode()  # display name only
+
+
+# --- Hostile input ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "title",
+    ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "'; DROP TABLE listings_listing; --", "本棚\u202e逆"],
+)
+def test_hostile_text_is_stored_as_text_and_shown_escaped(alice_client, client, title):
+    response = alice_client.post(reverse("listings:create"), _form(title=title, description=title))
+    listing = Listing.objects.get()
+    assert response.status_code == 302 and listing.title == title
+    for url in [listing.get_absolute_url(), reverse("listings:browse"), reverse("home")]:
+        page = client.get(url).content.decode()
+        assert "<script>alert" not in page and "<img src=x" not in page
+
+
+@pytest.mark.django_db
+def test_a_null_character_is_refused_with_a_clear_error(alice_client):
+    response = alice_client.post(reverse("listings:create"), _form(title="本棚\x00"))
+    assert response.status_code == 200 and response.context["form"].errors["title"]
+    assert not Listing.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_photo_over_the_size_limit_is_refused_with_the_limit_named(alice_client, settings):
+    settings.LISTING_PHOTO_MAX_BYTES = 50_000
+    big = upload("big.jpg", jpeg_bytes(size=(1200, 1200)) + b"\0" * 60_000)
+    response = alice_client.post(reverse("listings:create"), {**_form(), "photos": [big]})
+    assert response.status_code == 200
+    assert "big.jpg" in response.content.decode()
+    assert not Listing.objects.exists()
