@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "messaging.context_processors.unread",
             ],
         },
     },
@@ -125,7 +126,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CACHE_KEY_PREFIX", "mottainai") + ":asgi"},
+            "CONFIG": {
+                # redis-py 8 times out reads after 5 s by default, which is exactly channels-redis's
+                # blocking-pop timeout: give the socket more time than the pop.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "prefix": env_str("CACHE_KEY_PREFIX", "mottainai") + ":asgi",
+            },
         }
     }
 else:
@@ -297,8 +303,22 @@ if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     MEDIA_ROOT = VAR_DIR / "test-media"
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # consumer threads must not keep the test database open
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        # A file, not shared-cache memory: concurrent tests then wait on SQLite's lock (as in
+        # production) instead of failing at once with "database table is locked".
+        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
     if not S3_BUCKET:
         STORAGES["default"] = {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": MEDIA_ROOT},
         }
+
+# --- Messaging (after the test block so that tests see the same values) -----------------------
+MESSAGING_MAX_LENGTH = 2000
+MESSAGING_RATE_PER_MINUTE = env_int("MESSAGING_RATE_PER_MINUTE", 20, minimum=1)
+MESSAGING_NEW_CONVERSATIONS_PER_DAY = env_int("MESSAGING_NEW_CONVERSATIONS_PER_DAY", 20, minimum=1)
+MESSAGING_MAX_ACTIVE_RESERVATIONS = env_int("MESSAGING_MAX_ACTIVE_RESERVATIONS", 3, minimum=1)
+MESSAGING_EMAIL_AFTER_MINUTES = env_int("MESSAGING_EMAIL_AFTER_MINUTES", 15, minimum=1)
+MESSAGING_PICKUP_REMINDER_HOURS = env_int("MESSAGING_PICKUP_REMINDER_HOURS", 3, minimum=1)

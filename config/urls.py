@@ -9,6 +9,7 @@ urlpatterns = [
     path("", listing_views.home, name="home"),
     path("listings/", include("listings.urls")),
     path("account/", include("accounts.urls")),
+    path("messages/", include("messaging.urls")),
     path("auth/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

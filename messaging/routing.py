@@ -1,3 +1,10 @@
-"""Websocket routes (conversations arrive with the messaging issue)."""
+"""Websocket routes."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from messaging import consumers
+
+websocket_urlpatterns = [
+    path("ws/conversations/<int:pk>/", consumers.ConversationConsumer.as_asgi()),
+    path("ws/notifications/", consumers.NotificationConsumer.as_asgi()),
+]

@@ -39,4 +39,27 @@
       });
     });
   }
+
+  // Unread badge: kept current over a WebSocket on every page for signed-in residents.
+  var badge = document.querySelector("[data-unread-badge]");
+  if (badge && window.WebSocket) {
+    var retries = 0;
+    var open = function () {
+      var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+      var socket = new WebSocket(scheme + window.location.host + "/ws/notifications/");
+      socket.onopen = function () { retries = 0; };
+      socket.onmessage = function (event) {
+        var data = JSON.parse(event.data);
+        if (data.type !== "unread") { return; }
+        badge.textContent = String(data.total);
+        badge.hidden = data.total === 0;
+      };
+      socket.onclose = function (event) {
+        if (event.code === 4403) { return; }
+        retries = Math.min(retries + 1, 6);
+        window.setTimeout(open, 1000 * Math.pow(2, retries));
+      };
+    };
+    open();
+  }
 })();

@@ -1,0 +1,301 @@
+"""Message delivery through the real stack: uvicorn, Channels, the Redis layer and PostgreSQL.
+
+Pairs of residents hold one conversation each; every client keeps a WebSocket open. Messages
+are sent at a fixed total rate (open loop: each send is scheduled in advance and latency is
+measured from its scheduled time, so a slow server cannot hide its backlog), and the time from
+send to receipt at the other participant is recorded. The same run measures a bare websocket
+echo on the same server as the floor.
+
+    python bench/ws_delivery.py                       # 100, 500, 1000 clients at 200 msg/s
+    python bench/ws_delivery.py --write docs/PERFORMANCE.md
+
+Needs PostgreSQL and Redis at 127.0.0.1 (it creates and drops the database `mottainai_bench`).
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mottainai_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+SERVER_ENV = {
+    "DATABASE_URL": DATABASE_URL,
+    "REDIS_URL": REDIS_URL,
+    "CACHE_KEY_PREFIX": "mottainai-bench",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "MESSAGING_RATE_PER_MINUTE": "1000000",
+    "MOTTAINAI_VAR_DIR": "/tmp/mottainai-bench-var",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def prepare(pairs: int) -> list[tuple[str, str, int]]:
+    """A fresh database with `pairs` conversations; returns (cookie A, cookie B, conversation id)."""
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS mottainai_bench WITH (FORCE)")
+        conn.execute("CREATE DATABASE mottainai_bench")
+    os.environ.update(SERVER_ENV)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    import django
+
+    django.setup()
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from accounts.models import PostalCode, User
+    from listings.models import Category, Listing
+    from messaging.models import Conversation
+
+    call_command("migrate", verbosity=0)
+    town = PostalCode.objects.get(code="1040061").town
+    category = Category.objects.first()
+    users = User.objects.bulk_create(
+        [User(email=f"bench{i}@example.com", display_name=f"bench{i}", postal_code="1040061", town=town, password="!")
+         for i in range(pairs * 2)]
+    )
+    EmailAddress.objects.bulk_create([EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users])
+    now = timezone.now()
+    listings = Listing.objects.bulk_create(
+        [Listing(owner=users[2 * i], title=f"品物{i}", description="bench", category=category, town=town,
+                 status="published", published_at=now, expires_at=now + timezone.timedelta(days=90))
+         for i in range(pairs)]
+    )
+    conversations = Conversation.objects.bulk_create(
+        [Conversation(listing=listings[i], requester=users[2 * i + 1]) for i in range(pairs)]
+    )
+
+    def cookie(user: User) -> str:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return f"sessionid={session.session_key}"
+
+    return [(cookie(users[2 * i]), cookie(users[2 * i + 1]), conversations[i].pk) for i in range(pairs)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    env = {**os.environ, **SERVER_ENV}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bench.asgi_bench:application", "--host", "127.0.0.1", "--port", str(port),
+         "--loop", "uvloop", "--http", "httptools", "--ws", "websockets", "--log-level", "warning", "--no-access-log",
+         "--ws-max-queue", "256"],
+        cwd=ROOT, env=env,
+    )
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+async def run_load(port: int, sessions: list, clients: int, rate: float, duration: float, echo: bool) -> dict:
+    import websockets
+
+    pairs = sessions[: clients // 2]
+    origin = f"http://127.0.0.1:{port}"
+    scheduled: dict[str, float] = {}
+    latencies: list[float] = []
+    sockets = []
+
+    async def reader(ws, me: int):
+        async for raw in ws:
+            data = json.loads(raw)
+            if echo:
+                token = data.get("t")
+            elif data.get("type") == "message" and data["message"]["sender"] != me:
+                token = data["message"]["body"]
+            else:
+                continue
+            sent = scheduled.pop(token, None)
+            if sent is not None:
+                latencies.append(time.perf_counter() - sent)
+
+    readers = []
+    for index, (cookie_a, cookie_b, conversation_id) in enumerate(pairs):
+        for side, cookie in ((0, cookie_a), (1, cookie_b)):
+            path = "/ws/echo/" if echo else f"/ws/conversations/{conversation_id}/"
+            ws = await websockets.connect(
+                f"ws://127.0.0.1:{port}{path}", origin=origin, additional_headers={"Cookie": cookie},
+                max_queue=None, open_timeout=30,
+            )
+            sockets.append((ws, index, side))
+    user_ids = {}
+    if not echo:  # learn each socket's user id from a first resume (nothing to resume yet)
+        pass
+    for ws, index, side in sockets:
+        readers.append(asyncio.create_task(reader(ws, me=-1 if echo else _user_id(sessions, index, side))))
+    await asyncio.sleep(1.0)
+
+    total = int(rate * duration)
+    start = time.perf_counter() + 0.5
+    for i in range(total):
+        target = start + i / rate
+        delay = target - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        ws, _index, _side = sockets[(i * 2 + (i // len(sockets)) % 2) % len(sockets)]
+        token = f"m{i}"
+        scheduled[token] = target
+        payload = {"t": token} if echo else {"type": "send", "body": token, "client_id": token}
+        await ws.send(json.dumps(payload))
+    deadline = time.perf_counter() + 10
+    while scheduled and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    for task in readers:
+        task.cancel()
+    await asyncio.gather(*(ws.close() for ws, _i, _s in sockets), return_exceptions=True)
+    return {
+        "clients": len(sockets),
+        "rate": rate,
+        "sent": total,
+        "delivered": len(latencies),
+        "lost": len(scheduled),
+        "throughput": len(latencies) / elapsed,
+        "p50": percentile(latencies, 50) * 1000 if latencies else float("nan"),
+        "p99": percentile(latencies, 99) * 1000 if latencies else float("nan"),
+    }
+
+
+USER_IDS: dict[tuple[int, int], int] = {}
+
+
+def _user_id(sessions, index: int, side: int) -> int:
+    return USER_IDS[(index, side)]
+
+
+def learn_user_ids(pairs: int) -> None:
+    from messaging.models import Conversation
+
+    for index, conversation in enumerate(Conversation.objects.select_related("listing").order_by("pk")[:pairs]):
+        USER_IDS[(index, 0)] = conversation.listing.owner_id
+        USER_IDS[(index, 1)] = conversation.requester_id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", default="100,500,1000")
+    parser.add_argument("--rate", type=float, default=200.0, help="messages per second in total")
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds of load per measurement")
+    parser.add_argument("--search", default="300,400,500,600,800", help="rates tried at the largest client count")
+    parser.add_argument("--write", help="replace the ws-delivery section of this Markdown file")
+    args = parser.parse_args()
+    counts = [int(c) for c in args.clients.split(",")]
+    sessions = prepare(max(counts) // 2)
+    learn_user_ids(max(counts) // 2)
+    from django.db import connections
+
+    connections.close_all()
+    port = free_port()
+    server = start_server(port)
+    rows = []
+    try:
+        import uvloop
+
+        for clients in counts:
+            echo = uvloop.run(run_load(port, sessions, clients, args.rate, args.duration, echo=True))
+            real = uvloop.run(run_load(port, sessions, clients, args.rate, args.duration, echo=False))
+            rows.append(("echo floor", echo))
+            rows.append(("conversation message", real))
+            print(f"{clients} clients @ {args.rate}/s: echo p50 {echo['p50']:.1f} p99 {echo['p99']:.1f} ms; "
+                  f"message p50 {real['p50']:.1f} p99 {real['p99']:.1f} ms, lost {real['lost']}", flush=True)
+        best = None
+        search = []
+        for rate in [float(r) for r in args.search.split(",") if r]:
+            result = uvloop.run(run_load(port, sessions, max(counts), rate, args.duration, echo=False))
+            search.append(result)
+            print(f"search {rate}/s: p99 {result['p99']:.1f} ms, throughput {result['throughput']:.0f}/s, lost {result['lost']}", flush=True)
+            if result["p99"] < 250 and result["lost"] == 0:
+                best = result
+            else:
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    report = render(rows, search, best, args)
+    print(report)
+    if args.write:
+        write_section(Path(args.write), report)
+
+
+def render(rows, search, best, args) -> str:
+    import django
+    import channels
+
+    lines = [
+        "## WebSocket message delivery",
+        "",
+        f"uvicorn (uvloop, websockets) serving the ASGI app, Channels {channels.__version__} with the Redis layer, "
+        f"PostgreSQL, Django {django.get_version()}; one server process, the load generator in a second process on "
+        f"the same machine. Each run: {args.duration:.0f} s of messages at a fixed total rate (open loop), latency from "
+        "the scheduled send time to receipt by the other participant. Each message is stored in PostgreSQL "
+        "before it is broadcast.",
+        "",
+        "| what | clients | rate (msg/s) | delivered/s | p50 (ms) | p99 (ms) | lost |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, r in rows:
+        lines.append(f"| {name} | {r['clients']} | {r['rate']:.0f} | {r['throughput']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['lost']} |")
+    if search:
+        lines += ["", f"Rate search at {search[0]['clients']} clients (stops at the first rate whose p99 passes 250 ms):", "",
+                  "| rate (msg/s) | delivered/s | p50 (ms) | p99 (ms) | lost |", "| ---: | ---: | ---: | ---: | ---: |"]
+        for r in search:
+            lines.append(f"| {r['rate']:.0f} | {r['throughput']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['lost']} |")
+        lines += ["", f"Highest rate measured with p99 under 250 ms: **{best['rate']:.0f} msg/s**." if best else
+                  "", "No searched rate kept p99 under 250 ms." if not best else ""]
+    lines += [
+        "",
+        f"- Date: {date.today().isoformat()}; {os.cpu_count()} CPUs; Python {platform.python_version()}",
+        "- Reproduce: `python bench/ws_delivery.py --write docs/PERFORMANCE.md` (PostgreSQL and Redis at 127.0.0.1)",
+    ]
+    return "\n".join(line for line in lines if line is not None)
+
+
+def write_section(path: Path, section: str) -> None:
+    start, end = "<!-- ws-delivery:start -->", "<!-- ws-delivery:end -->"
+    text = path.read_text() if path.exists() else "# Performance\n"
+    block = f"{start}\n{section}\n{end}"
+    if start in text:
+        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""WebSocket consumers: one per conversation, one per user for unread counts. Thin: every inbound
+message re-checks access and goes through the same services as the HTTP views."""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from messaging import selectors
+from messaging.services import conversations as services
+
+# Close codes the client script understands (4000-4999 are for applications).
+CLOSE_FORBIDDEN = 4403
+
+
+class ConversationConsumer(AsyncJsonWebsocketConsumer):
+    """ws/conversations/<id>/: receive new messages and seen marks; send, resume and mark read."""
+
+    async def connect(self) -> None:
+        self.conversation_id = int(self.scope["url_route"]["kwargs"]["pk"])
+        self.user = self.scope["user"]
+        if not await self._allowed():
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.group = services.conversation_group(self.conversation_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await database_sync_to_async(services.presence_touch)(user=self.user)
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await database_sync_to_async(services.presence_touch)(user=self.user)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        if not isinstance(content, dict):
+            await self.send_json({"type": "error", "message": "Expected a JSON object."})
+            return
+        if not await self._allowed():  # access may have changed since connect
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        kind = content.get("type")
+        if kind == "resume":
+            for payload in await self._missed(content.get("after")):
+                await self.send_json({"type": "message", "message": payload})
+        elif kind == "send":
+            result = await self._send(content.get("body"), content.get("client_id"))
+            await self.send_json(result)
+        elif kind == "read":
+            await self._read(content.get("upto"))
+        else:
+            await self.send_json({"type": "error", "message": "Unknown type."})
+
+    async def chat_message(self, event: dict) -> None:
+        await self.send_json({"type": "message", "message": event["message"]})
+
+    async def chat_seen(self, event: dict) -> None:
+        await self.send_json({"type": "seen", "user": event["user"], "upto": event["upto"]})
+
+    # --- database work, in a thread ---
+
+    @database_sync_to_async
+    def _allowed(self) -> bool:
+        try:
+            selectors.conversation_for_user(self.user, self.conversation_id)
+        except Http404:
+            return False
+        return True
+
+    @database_sync_to_async
+    def _missed(self, after) -> list[dict]:
+        conversation = selectors.conversation_for_user(self.user, self.conversation_id)
+        try:
+            after = max(int(after or 0), 0)
+        except (TypeError, ValueError):
+            after = 0
+        messages = selectors.messages_of(conversation, after=after, limit=500)
+        return [services.message_payload(m) for m in messages]
+
+    @database_sync_to_async
+    def _send(self, body, client_id) -> dict:
+        conversation = selectors.conversation_for_user(self.user, self.conversation_id)
+        if not isinstance(body, str):
+            return {"type": "error", "client_id": client_id, "message": "body must be text"}
+        try:
+            message = services.message_send(conversation=conversation, sender=self.user, body=body)
+        except (ValidationError, PermissionDenied) as exc:
+            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else "Not allowed."
+            return {"type": "error", "client_id": client_id, "message": text}
+        return {"type": "sent", "client_id": client_id, "id": message.pk}
+
+    @database_sync_to_async
+    def _read(self, upto) -> None:
+        conversation = selectors.conversation_for_user(self.user, self.conversation_id)
+        try:
+            upto = int(upto)
+        except (TypeError, ValueError):
+            return
+        services.conversation_mark_read(conversation=conversation, user=self.user, upto=upto)
+
+
+class NotificationConsumer(AsyncJsonWebsocketConsumer):
+    """ws/notifications/: the unread total for the badge on every page."""
+
+    async def connect(self) -> None:
+        self.user = self.scope["user"]
+        if not self.user.is_authenticated:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.group = services.user_group(self.user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.unread_changed({})
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        return  # nothing to receive; the badge is server-driven
+
+    async def unread_changed(self, event: dict) -> None:
+        total = await database_sync_to_async(selectors.unread_total)(self.user)
+        await self.send_json({"type": "unread", "total": total})

@@ -1,0 +1,54 @@
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from messaging.models import MessageReport
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=settings.MESSAGING_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Do not write your address or phone number until you have agreed on the handover."),
+    )
+
+
+class RequestForm(MessageForm):
+    body = forms.CharField(
+        label=_("Your first message"),
+        max_length=settings.MESSAGING_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say why you would like it and when you could pick it up. Your address and phone number stay private."),
+    )
+
+
+class PickupForm(forms.Form):
+    when = forms.DateTimeField(
+        label=_("Pickup time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class LotteryForm(forms.Form):
+    closes_at = forms.DateTimeField(
+        label=_("Requests close at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("When this time comes, one of everyone who asked before it is chosen at random."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"closes_at": timezone.localtime() + timezone.timedelta(days=2)})
+        super().__init__(*args, **kwargs)
+
+
+class ThanksForm(forms.Form):
+    text = forms.CharField(label=_("A short thank-you (optional)"), max_length=200, required=False)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=MessageReport.Reason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Details (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,134 @@
+"""Reads and access rules for conversations, shared by views and consumers."""
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from accounts.selectors import is_verified_resident
+from listings.models import Listing
+from messaging.models import Block, Conversation, Message, Reservation, Thanks
+
+# Listing states in which a conversation takes new messages (others keep it readable only).
+OPEN_LISTING_STATUSES = {Listing.Status.PUBLISHED, Listing.Status.RESERVED}
+# States in which a resident may start a conversation about a listing.
+REQUESTABLE_STATUSES = {Listing.Status.PUBLISHED, Listing.Status.RESERVED}
+
+
+def conversation_for_user(user: User, pk: int) -> Conversation:
+    """A conversation this user takes part in; 404 for everyone else (staff included, until a report)."""
+    if not user.is_authenticated:
+        raise Http404  # visitors do not learn that it exists
+    conversation = (
+        Conversation.objects.select_related("listing", "listing__owner", "listing__town", "requester")
+        .filter(pk=pk)
+        .first()
+    )
+    if conversation is None:
+        raise Http404
+    if user.pk not in (conversation.requester_id, conversation.listing.owner_id):
+        raise Http404  # outsiders, and staff without a report
+    return conversation
+
+
+def is_blocked_between(a_id: int, b_id: int) -> bool:
+    """Has either of the two blocked the other?"""
+    return Block.objects.filter(Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id)).exists()
+
+
+def has_blocked(blocker_id: int, blocked_id: int) -> bool:
+    return Block.objects.filter(blocker_id=blocker_id, blocked_id=blocked_id).exists()
+
+
+def write_refusal(conversation: Conversation, user: User) -> str | None:
+    """Why this participant may not write now (a sentence to show), or None when they may."""
+    from django.utils.translation import gettext as _
+
+    if not is_verified_resident(user):
+        return _("Only verified residents can send messages.")  # suspended or deleted accounts
+    listing = conversation.listing
+    if listing.status not in OPEN_LISTING_STATUSES and not _is_recipient_after_handover(conversation):
+        return _("This listing is closed. The conversation can still be read but takes no new messages.")
+    if is_blocked_between(conversation.requester_id, listing.owner_id):
+        return _("Messages between you and this person are blocked.")
+    return None
+
+
+def _is_recipient_after_handover(conversation: Conversation) -> bool:
+    # The two who completed a handover may still write (to confirm receipt and say thanks).
+    return (
+        conversation.listing.status == Listing.Status.HANDED_OVER
+        and Reservation.objects.filter(conversation=conversation, status=Reservation.Status.HANDED_OVER).exists()
+    )
+
+
+def messages_of(conversation: Conversation, *, after: int = 0, before: int | None = None, limit: int = 100) -> list[Message]:
+    """Messages in order: those after `after`, or the `limit` newest before `before`."""
+    qs = conversation.messages.select_related("sender")
+    if before is not None:
+        return list(reversed(qs.filter(id__lt=before).order_by("-id")[:limit]))
+    if after:
+        return list(qs.filter(id__gt=after).order_by("id")[:limit])
+    return list(reversed(qs.order_by("-id")[:limit]))
+
+
+def conversations_of(user: User) -> QuerySet[Conversation]:
+    """Everything the user takes part in, newest activity first, with the unread count for them."""
+    unread_as_requester = Count("messages", filter=Q(messages__id__gt=F("requester_read_upto")) & ~Q(messages__sender=user))
+    unread_as_poster = Count("messages", filter=Q(messages__id__gt=F("poster_read_upto")) & ~Q(messages__sender=user))
+    return (
+        Conversation.objects.filter(Q(requester=user) | Q(listing__owner=user))
+        .select_related("listing", "listing__owner", "requester")
+        .annotate(unread_requester=unread_as_requester, unread_poster=unread_as_poster)
+        .order_by("-last_message_at", "-id")
+    )
+
+
+def unread_total(user: User) -> int:
+    """Unread messages in all of the user's conversations (one query)."""
+    if not user.is_authenticated:
+        return 0
+    return (
+        Message.objects.exclude(sender=user)
+        .filter(
+            Q(conversation__requester=user, id__gt=F("conversation__requester_read_upto"))
+            | Q(conversation__listing__owner=user, id__gt=F("conversation__poster_read_upto"))
+        )
+        .count()
+    )
+
+
+def unread_in(conversation: Conversation, user: User) -> int:
+    return conversation.messages.exclude(sender=user).filter(id__gt=conversation.read_upto_for(user.pk)).count()
+
+
+def requests_for_listing(listing: Listing) -> QuerySet[Conversation]:
+    """The poster's view: every conversation about the listing, oldest request first."""
+    active = Reservation.objects.filter(conversation=OuterRef("pk"), status=Reservation.Status.ACTIVE)
+    return (
+        listing.conversations.select_related("requester")
+        .annotate(is_reserved=Exists(active), message_count=Count("messages"))
+        .order_by("created_at", "id")
+    )
+
+
+def active_reservation(listing: Listing) -> Reservation | None:
+    return listing.reservations.filter(status=Reservation.Status.ACTIVE).select_related("requester").first()
+
+
+def dealt_before(a_id: int, b_id: int, *, excluding_listing_id: int | None = None) -> bool:
+    """Have these two completed a handover before (either way round)?"""
+    qs = Reservation.objects.filter(status=Reservation.Status.HANDED_OVER).filter(
+        Q(requester_id=a_id, listing__owner_id=b_id) | Q(requester_id=b_id, listing__owner_id=a_id)
+    )
+    if excluding_listing_id:
+        qs = qs.exclude(listing_id=excluding_listing_id)
+    return qs.exists()
+
+
+def thanks_count(user: User) -> int:
+    return Thanks.objects.filter(receiver=user).count()
+
+
+def no_show_count(user: User) -> int:
+    """How often the user failed to come (visible to staff)."""
+    return Reservation.objects.filter(requester=user, status=Reservation.Status.NO_SHOW).count()

@@ -1,0 +1,1 @@
+"""Every write about conversations (`conversations`) and the handover workflow (`handover`)."""

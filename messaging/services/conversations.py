@@ -1,0 +1,262 @@
+"""Conversations and messages: start, send, read, block, report; broadcasts go out on commit."""
+
+from datetime import timedelta
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.selectors import is_verified_resident
+from listings.models import Listing
+from messaging import selectors
+from messaging.models import Block, Conversation, Message, MessageReport, Presence
+
+
+def conversation_group(conversation_id: int) -> str:
+    return f"conversation_{conversation_id}"
+
+
+def user_group(user_id: int) -> str:
+    return f"user_{user_id}"
+
+
+def message_payload(message: Message) -> dict:
+    """What a client receives for a message (text only; the client inserts it as text)."""
+    return {
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "sender": message.sender_id,
+        "sender_name": message.sender.public_name,
+        "kind": message.kind,
+        "event": message.event,
+        "body": message.body,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def _broadcast(group: str, event: dict) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, event)
+
+
+def _on_commit_broadcast_message(message: Message, recipient_id: int) -> None:
+    def send() -> None:
+        _broadcast(conversation_group(message.conversation_id), {"type": "chat.message", "message": message_payload(message)})
+        _broadcast(user_group(recipient_id), {"type": "unread.changed"})
+
+    transaction.on_commit(send)
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Write a message first."), code="empty")
+    if len(body) > settings.MESSAGING_MAX_LENGTH:
+        raise ValidationError(
+            _("A message can be at most %(limit)s characters (this one has %(length)s).")
+            % {"limit": settings.MESSAGING_MAX_LENGTH, "length": len(body)},
+            code="too_long",
+        )
+    if "\x00" in body:
+        raise ValidationError(_("The message contains characters that are not allowed."), code="invalid")
+    return body
+
+
+def _check_send_rate(sender: User) -> None:
+    since = timezone.now() - timedelta(minutes=1)
+    sent = Message.objects.filter(sender=sender, kind=Message.Kind.TEXT, created_at__gte=since).count()
+    if sent >= settings.MESSAGING_RATE_PER_MINUTE:
+        raise ValidationError(
+            _("You are sending messages too quickly. Please wait a minute and try again."), code="rate_limited"
+        )
+
+
+def _add_message(conversation: Conversation, sender: User, body: str, *, kind: str = Message.Kind.TEXT, event: str = "") -> Message:
+    message = Message.objects.create(conversation=conversation, sender=sender, body=body, kind=kind, event=event)
+    conversation.last_message_at = message.created_at
+    fields = ["last_message_at"]
+    if sender.pk == conversation.requester_id:
+        conversation.requester_read_upto = message.pk
+        fields.append("requester_read_upto")
+    elif sender.pk == conversation.listing.owner_id:
+        conversation.poster_read_upto = message.pk
+        fields.append("poster_read_upto")
+    conversation.save(update_fields=fields)
+    recipient_id = conversation.other_participant_id(sender.pk)
+    _on_commit_broadcast_message(message, recipient_id)
+    if kind == Message.Kind.TEXT:
+        _schedule_unread_email(conversation.pk, recipient_id)
+    return message
+
+
+def conversation_start(*, listing: Listing, requester: User, body: str) -> Conversation:
+    """Open (or reopen) the one conversation between this requester and the listing's poster.
+
+    Refused for one's own listing, a listing that is not open for requests, between blocked users
+    and past the daily limit of new conversations. An existing conversation is reused.
+    """
+    if not is_verified_resident(requester):
+        raise PermissionDenied
+    if listing.owner_id == requester.pk:
+        raise ValidationError(_("You cannot ask for your own listing."), code="own_listing")
+    if listing.status not in selectors.REQUESTABLE_STATUSES:
+        raise ValidationError(_("This listing is no longer open for requests."), code="closed")
+    if selectors.is_blocked_between(requester.pk, listing.owner_id):
+        raise ValidationError(_("You cannot contact this person."), code="blocked")
+    body = _clean_body(body)
+    existing = Conversation.objects.filter(listing=listing, requester=requester).first()
+    if existing is not None:
+        message_send(conversation=existing, sender=requester, body=body)
+        return existing
+    since = timezone.now() - timedelta(days=1)
+    if Conversation.objects.filter(requester=requester, created_at__gte=since).count() >= settings.MESSAGING_NEW_CONVERSATIONS_PER_DAY:
+        raise ValidationError(
+            _("You have started the most conversations allowed in one day. Please try again tomorrow."),
+            code="rate_limited",
+        )
+    _check_send_rate(requester)
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.create(listing=listing, requester=requester)
+            conversation.listing = listing
+            _add_message(conversation, requester, body)
+    except IntegrityError:  # the same person pressed twice at once: use the one that won
+        conversation = Conversation.objects.get(listing=listing, requester=requester)
+        message_send(conversation=conversation, sender=requester, body=body)
+    return conversation
+
+
+def message_send(*, conversation: Conversation, sender: User, body: str) -> Message:
+    """Store a participant's message, then (on commit) broadcast it. Nothing is stored when refused."""
+    if sender.pk not in (conversation.requester_id, conversation.listing.owner_id):
+        raise PermissionDenied
+    refusal = selectors.write_refusal(conversation, sender)
+    if refusal:
+        raise ValidationError(refusal, code="closed")
+    body = _clean_body(body)
+    _check_send_rate(sender)
+    with transaction.atomic():
+        return _add_message(conversation, sender, body)
+
+
+def event_add(*, conversation: Conversation, actor: User, event: str, body: str = "") -> Message:
+    """A system line in the conversation (reserved, handed over...); `event` picks its wording."""
+    return _add_message(conversation, actor, body or event, kind=Message.Kind.EVENT, event=event)
+
+
+def conversation_mark_read(*, conversation: Conversation, user: User, upto: int | None = None) -> int:
+    """Mark messages up to `upto` (default: all) read for this participant; returns the new mark."""
+    last = conversation.messages.order_by("-id").values_list("id", flat=True).first() or 0
+    upto = last if upto is None else min(int(upto), last)
+    field = "requester_read_upto" if user.pk == conversation.requester_id else "poster_read_upto"
+    updated = Conversation.objects.filter(pk=conversation.pk, **{f"{field}__lt": upto}).update(**{field: upto})
+    if updated:
+        setattr(conversation, field, upto)
+
+        def send() -> None:
+            _broadcast(conversation_group(conversation.pk), {"type": "chat.seen", "user": user.pk, "upto": upto})
+            _broadcast(user_group(user.pk), {"type": "unread.changed"})
+
+        transaction.on_commit(send)
+    return getattr(conversation, field)
+
+
+def presence_touch(*, user: User) -> None:
+    """Remember that the user is online now."""
+    if user.is_authenticated:
+        Presence.objects.update_or_create(user=user, defaults={"last_seen_at": timezone.now()})
+
+
+def user_block(*, blocker: User, blocked: User) -> None:
+    """Stop messages either way and requests on each other's listings."""
+    if blocker.pk == blocked.pk:
+        raise ValidationError(_("You cannot block yourself."))
+    Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+
+
+def user_unblock(*, blocker: User, blocked: User) -> None:
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+
+
+def message_report(*, message: Message, reporter: User, reason: str, note: str = "") -> MessageReport:
+    """A participant reports a message of the other participant; it waits for staff."""
+    conversation = message.conversation
+    if reporter.pk not in (conversation.requester_id, conversation.listing.owner_id):
+        raise PermissionDenied
+    if message.sender_id == reporter.pk or message.kind != Message.Kind.TEXT:
+        raise ValidationError(_("You can only report messages the other person wrote."))
+    report = MessageReport(message=message, reporter=reporter, reason=reason, note=(note or "").strip())
+    report.full_clean(exclude=["message", "reporter"], validate_constraints=False)
+    report, _created = MessageReport.objects.get_or_create(
+        message=message, reporter=reporter, defaults={"reason": report.reason, "note": report.note}
+    )
+    return report
+
+
+# --- Email notices for unread messages ---------------------------------------------------------
+
+
+def _schedule_unread_email(conversation_id: int, recipient_id: int) -> None:
+    from messaging.tasks import notify_unread
+
+    run_after = timezone.now() + timedelta(minutes=settings.MESSAGING_EMAIL_AFTER_MINUTES)
+
+    def enqueue() -> None:
+        task = notify_unread
+        if task.get_backend().supports_defer:
+            task = task.using(run_after=run_after)
+        task.enqueue(conversation_id=conversation_id, user_id=recipient_id)
+
+    transaction.on_commit(enqueue)
+
+
+def unread_email_send(*, conversation_id: int, user_id: int, now=None) -> bool:
+    """Email a participant about unread messages, if they have been away long enough and were not
+    already told since they last read. The email names who wrote about which listing, never the text."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        conversation = (
+            Conversation.objects.select_for_update().select_related("listing", "listing__owner", "requester").filter(pk=conversation_id).first()
+        )
+        user = User.objects.filter(pk=user_id, is_active=True, deleted_at__isnull=True).first()
+        if conversation is None or user is None or not user.notify_messages:
+            return False
+        is_requester = user.pk == conversation.requester_id
+        read_upto = conversation.requester_read_upto if is_requester else conversation.poster_read_upto
+        notified_field = "requester_notified_upto" if is_requester else "poster_notified_upto"
+        notified_upto = getattr(conversation, notified_field)
+        unread = conversation.messages.exclude(sender=user).filter(id__gt=read_upto, kind=Message.Kind.TEXT)
+        newest = unread.order_by("-id").first()
+        if newest is None or notified_upto > read_upto:
+            return False  # nothing unread, or already told once since they last read
+        away_since = now - timedelta(minutes=settings.MESSAGING_EMAIL_AFTER_MINUTES)
+        presence = Presence.objects.filter(user=user).first()
+        if presence and presence.last_seen_at > away_since:
+            return False  # online recently: the badge is enough
+        if newest.created_at > away_since:
+            return False  # too fresh; the task queued for the newest message will look again
+        setattr(conversation, notified_field, newest.pk)
+        conversation.save(update_fields=[notified_field])
+        other = conversation.listing.owner if is_requester else conversation.requester
+        context = {
+            "user": user,
+            "sender_name": other.public_name,
+            "listing_title": conversation.listing.title,
+            "url": settings.SITE_URL + conversation.get_absolute_url(),
+            "settings_url": settings.SITE_URL + "/account/",
+        }
+        with translation.override("ja"):
+            subject = render_to_string("messaging/email/unread_subject.txt", context).strip()
+            body = render_to_string("messaging/email/unread_body.txt", context)
+        transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    return True

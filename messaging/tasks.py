@@ -1,0 +1,24 @@
+"""Background tasks (run by the django-tasks-db worker); thin wrappers around services."""
+
+from django.tasks import task
+
+
+@task()
+def notify_unread(*, conversation_id: int, user_id: int) -> bool:
+    from messaging.services.conversations import unread_email_send
+
+    return unread_email_send(conversation_id=conversation_id, user_id=user_id)
+
+
+@task()
+def remind_pickup(*, reservation_id: int, pickup_at: str) -> bool:
+    from messaging.services.handover import pickup_reminder_send
+
+    return pickup_reminder_send(reservation_id=reservation_id, pickup_at=pickup_at)
+
+
+@task()
+def draw_lottery(*, listing_id: int) -> bool:
+    from messaging.services.handover import lottery_draw
+
+    return lottery_draw(listing_id=listing_id) is not None

@@ -1,0 +1,226 @@
+"""Messaging pages: request, inbox, conversation (works without JavaScript), handover actions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import resident_required
+from accounts.models import User
+from listings.models import Listing
+from listings.selectors import listing_for_owner, listing_for_viewer, listings_public
+from messaging import selectors
+from messaging.forms import LotteryForm, MessageForm, PickupForm, ReportForm, RequestForm, ThanksForm
+from messaging.models import Lottery, Message, Reservation
+from messaging.services import conversations as conversation_services
+from messaging.services import handover
+
+
+def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
+    for text in exc.messages:
+        messages.error(request, text)
+
+
+@resident_required
+def start(request: HttpRequest, listing_pk: int) -> HttpResponse:
+    """The "譲ってほしい" button: write a first message; pressing again opens the same conversation."""
+    listing = listing_for_viewer(request.user, listing_pk)
+    existing = listing.conversations.filter(requester=request.user).first()
+    if existing and request.method == "GET":
+        return redirect(existing)
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation = conversation_services.conversation_start(
+                listing=listing, requester=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(conversation)
+    return render(request, "messaging/start.html", {"listing": listing, "form": form})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    conversation_services.presence_touch(user=request.user)
+    conversations = list(selectors.conversations_of(request.user)[:200])
+    for conversation in conversations:
+        is_requester = conversation.requester_id == request.user.pk
+        conversation.unread = conversation.unread_requester if is_requester else conversation.unread_poster
+        conversation.other = conversation.listing.owner if is_requester else conversation.requester
+    return render(request, "messaging/inbox.html", {"conversations": conversations})
+
+
+def _conversation_context(request: HttpRequest, conversation, form=None) -> dict:
+    user = request.user
+    listing = conversation.listing
+    is_poster = listing.owner_id == user.pk
+    other = conversation.requester if is_poster else listing.owner
+    history = selectors.messages_of(conversation)
+    reservation = (
+        Reservation.objects.filter(conversation=conversation).exclude(status=Reservation.Status.RELEASED).order_by("-id").first()
+    )
+    return {
+        "conversation": conversation,
+        "listing": listing,
+        "is_poster": is_poster,
+        "other": other,
+        "history": history,
+        "has_older": bool(history) and conversation.messages.filter(id__lt=history[0].pk).exists(),
+        "form": form or MessageForm(),
+        "refusal": selectors.write_refusal(conversation, user),
+        "reservation": reservation,
+        "listing_reservation": selectors.active_reservation(listing) if is_poster else None,
+        "other_read_upto": conversation.read_upto_for(other.pk),
+        "dealt_before": selectors.dealt_before(user.pk, other.pk, excluding_listing_id=listing.pk),
+        "i_blocked": selectors.has_blocked(user.pk, other.pk),
+        "pickup_form": PickupForm(),
+        "thanks_form": ThanksForm(),
+        "thanked": reservation is not None and reservation.thanks.filter(sender=user).exists(),
+    }
+
+
+@login_required
+def conversation(request: HttpRequest, pk: int) -> HttpResponse:
+    """History over plain HTTP and a plain form to write: works without JavaScript."""
+    conv = selectors.conversation_for_user(request.user, pk)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation_services.message_send(conversation=conv, sender=request.user, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            form.add_error("body", exc)
+        else:
+            return redirect(conv)
+    conversation_services.presence_touch(user=request.user)
+    conversation_services.conversation_mark_read(conversation=conv, user=request.user)
+    status = 200 if not form.errors else 400
+    return render(request, "messaging/conversation.html", _conversation_context(request, conv, form), status=status)
+
+
+@login_required
+def history(request: HttpRequest, pk: int) -> JsonResponse:
+    """Messages as JSON: `after=<id>` for what was missed, `before=<id>` for older pages."""
+    conv = selectors.conversation_for_user(request.user, pk)
+    try:
+        after = int(request.GET.get("after") or 0)
+        before = int(request.GET["before"]) if request.GET.get("before") else None
+    except ValueError:
+        return JsonResponse({"error": _("after and before must be message ids (whole numbers).")}, status=400)
+    items = selectors.messages_of(conv, after=after, before=before)
+    return JsonResponse({"messages": [conversation_services.message_payload(m) for m in items]})
+
+
+@resident_required
+def listing_requests(request: HttpRequest, listing_pk: int) -> HttpResponse:
+    """The poster sees every request for a listing in one place."""
+    listing = listing_for_owner(request.user, listing_pk)
+    return render(
+        request,
+        "messaging/requests.html",
+        {
+            "listing": listing,
+            "requests": list(selectors.requests_for_listing(listing)),
+            "reservation": selectors.active_reservation(listing),
+            "lottery": Lottery.objects.filter(listing=listing).first(),
+            "lottery_form": LotteryForm(),
+        },
+    )
+
+
+@require_POST
+@resident_required
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Handover actions from the conversation page; each is a plain form post."""
+    conv = selectors.conversation_for_user(request.user, pk)
+    listing = conv.listing
+    reservation = Reservation.objects.filter(conversation=conv).exclude(status=Reservation.Status.RELEASED).order_by("-id").first()
+    try:
+        if action == "reserve":
+            handover.reservation_create(conversation=conv, actor=request.user)
+            messages.success(request, _("The item is reserved for this person."))
+        elif action == "release":
+            handover.reservation_release(listing=listing, actor=request.user)
+            messages.success(request, _("The reservation has been cancelled."))
+        elif action == "hand_over":
+            handover.reservation_hand_over(listing=listing, actor=request.user)
+            messages.success(request, _("Marked as handed over. Thank you for passing it on!"))
+        elif action == "no_show":
+            handover.reservation_no_show(listing=listing, actor=request.user)
+            messages.success(request, _("Recorded as a no-show. The item went to the next person who asked, if any."))
+        elif action in ("pickup_propose", "pickup_accept", "receipt", "thanks") and reservation is None:
+            raise ValidationError(_("There is no reservation in this conversation."))
+        elif action == "pickup_propose":
+            form = PickupForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            handover.pickup_propose(reservation=reservation, actor=request.user, when=form.cleaned_data["when"])
+        elif action == "pickup_accept":
+            handover.pickup_accept(reservation=reservation, actor=request.user)
+        elif action == "receipt":
+            handover.reservation_confirm_receipt(reservation=reservation, actor=request.user)
+        elif action == "thanks":
+            form = ThanksForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            handover.thanks_send(reservation=reservation, sender=request.user, text=form.cleaned_data["text"])
+            messages.success(request, _("Your thanks has been sent."))
+        elif action == "block":
+            other = User.objects.get(pk=conv.other_participant_id(request.user.pk))
+            conversation_services.user_block(blocker=request.user, blocked=other)
+            messages.success(request, _("You have blocked this person. Neither of you can send new messages."))
+        elif action == "unblock":
+            other = User.objects.get(pk=conv.other_participant_id(request.user.pk))
+            conversation_services.user_unblock(blocker=request.user, blocked=other)
+            messages.success(request, _("You have unblocked this person."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect(conv)
+
+
+@require_POST
+@resident_required
+def lottery(request: HttpRequest, listing_pk: int) -> HttpResponse:
+    listing = listing_for_owner(request.user, listing_pk)
+    form = LotteryForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        handover.lottery_start(listing=listing, actor=request.user, closes_at=form.cleaned_data["closes_at"])
+        messages.success(request, _("The lottery is set. One of the people who asked will be chosen at random when it closes."))
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("messaging:requests", listing_pk=listing.pk)
+
+
+@login_required
+def report(request: HttpRequest, message_pk: int) -> HttpResponse:
+    message = get_object_or_404(Message.objects.select_related("conversation"), pk=message_pk)
+    conv = selectors.conversation_for_user(request.user, message.conversation_id)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation_services.message_report(message=message, reporter=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Thank you. Staff will look at the message."))
+            return redirect(conv)
+    return render(request, "messaging/report.html", {"form": form, "message": message, "conversation": conv})
+
+
+def profile(request: HttpRequest, user_pk: int) -> HttpResponse:
+    """A resident's public profile: display name, thanks received, public listings. Nothing personal."""
+    person = get_object_or_404(User, pk=user_pk, is_active=True, deleted_at__isnull=True)
+    listings = list(listings_public().filter(owner=person).order_by("-published_at")[:24])
+    return render(
+        request,
+        "messaging/profile.html",
+        {"person": person, "thanks": selectors.thanks_count(person), "listings": listings},
+    )

@@ -1,0 +1,171 @@
+"""WebSocket consumers through the real ASGI application (origin check, session auth, routing),
+on the in-memory layer by default and on Redis when REDIS_URL is set (CI)."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from config.asgi import application
+from messaging.models import Message
+from messaging.services.conversations import message_send
+from tests.factories import make_user
+
+# serialized_rollback restores what migrations loaded (towns, categories) after each flush.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _cookie_for(user) -> bytes:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+def _socket(path: str, cookie: bytes | None = None, origin: bytes = b"http://127.0.0.1:8000") -> WebsocketCommunicator:
+    """A client of the real ASGI app; `cookie` comes from _cookie_for, made before the event loop runs."""
+    headers = [(b"origin", origin), (b"host", b"127.0.0.1:8000")]
+    if cookie is not None:
+        headers.append((b"cookie", cookie))
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+def run(coro):
+    import asyncio
+
+    return asyncio.run(coro)
+
+
+def test_a_message_sent_over_the_socket_is_stored_then_delivered_to_the_other_side(conversation, alice, bob):
+    alice_cookie = _cookie_for(alice)
+    bob_cookie = _cookie_for(bob)
+    async def scenario():
+        alice_ws = _socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
+        bob_ws = _socket(f"/ws/conversations/{conversation.pk}/", bob_cookie)
+        assert (await alice_ws.connect())[0] and (await bob_ws.connect())[0]
+        await alice_ws.send_json_to({"type": "send", "body": "明日の10時はどうですか", "client_id": "c1"})
+        ack = await alice_ws.receive_json_from(timeout=5)
+        while ack["type"] != "sent":
+            ack = await alice_ws.receive_json_from(timeout=5)
+        received = await bob_ws.receive_json_from(timeout=5)
+        await alice_ws.disconnect()
+        await bob_ws.disconnect()
+        return ack, received
+
+    ack, received = run(scenario())
+    stored = Message.objects.get(pk=ack["id"])
+    assert stored.body == "明日の10時はどうですか" and stored.sender == alice
+    assert received == {"type": "message", "message": {**received["message"], "id": stored.pk, "body": stored.body}}
+
+
+def test_a_reconnecting_client_receives_what_it_missed(conversation, alice, bob):
+    bob_cookie = _cookie_for(bob)
+    seen = conversation.messages.last().pk
+    message_send(conversation=conversation, sender=alice, body="見逃した1")
+    message_send(conversation=conversation, sender=alice, body="見逃した2")
+
+    async def scenario():
+        ws = _socket(f"/ws/conversations/{conversation.pk}/", bob_cookie)
+        assert (await ws.connect())[0]
+        await ws.send_json_to({"type": "resume", "after": seen})
+        got = [await ws.receive_json_from(timeout=5), await ws.receive_json_from(timeout=5)]
+        assert await ws.receive_nothing(timeout=0.2)
+        await ws.disconnect()
+        return got
+
+    got = run(scenario())
+    assert [g["message"]["body"] for g in got] == ["見逃した1", "見逃した2"]
+
+
+def test_sending_over_the_socket_is_refused_with_a_reason_and_nothing_is_stored(conversation, alice):
+    alice_cookie = _cookie_for(alice)
+    async def scenario():
+        ws = _socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
+        assert (await ws.connect())[0]
+        await ws.send_json_to({"type": "send", "body": "x" * 2001, "client_id": "c9"})
+        reply = await ws.receive_json_from(timeout=5)
+        await ws.disconnect()
+        return reply
+
+    before = Message.objects.count()
+    reply = run(scenario())
+    assert reply["type"] == "error" and reply["client_id"] == "c9" and "2000" in reply["message"]
+    assert Message.objects.count() == before
+
+
+@pytest.mark.parametrize("who", ["visitor", "outsider", "staff", "suspended"])
+def test_only_participants_may_connect(conversation, bob, who):
+    if who == "visitor":
+        user = None
+    elif who == "outsider":
+        user = make_user(email="eve@example.com")
+    elif who == "staff":
+        user = make_user(email="officer@example.com", is_staff=True)
+    else:
+        user = bob
+    cookie = _cookie_for(user) if user else None
+
+    async def scenario():
+        ws = _socket(f"/ws/conversations/{conversation.pk}/", cookie)
+        if who == "suspended":
+            await sync_to_async(type(bob).objects.filter(pk=bob.pk).update)(is_active=False)
+        connected, code = await ws.connect()
+        await ws.disconnect()
+        return connected, code
+
+    connected, code = run(scenario())
+    assert not connected and code == 4403
+
+
+def test_a_foreign_origin_is_refused(conversation, alice):
+    alice_cookie = _cookie_for(alice)
+    async def scenario():
+        ws = _socket(f"/ws/conversations/{conversation.pk}/", alice_cookie, origin=b"https://evil.example")
+        connected, _code = await ws.connect()
+        await ws.disconnect()
+        return connected
+
+    assert not run(scenario())
+
+
+def test_seen_marks_reach_the_sender(conversation, alice, bob):
+    alice_cookie = _cookie_for(alice)
+    bob_cookie = _cookie_for(bob)
+    mine = message_send(conversation=conversation, sender=alice, body="読んだら教えて")
+
+    async def scenario():
+        alice_ws = _socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
+        bob_ws = _socket(f"/ws/conversations/{conversation.pk}/", bob_cookie)
+        await alice_ws.connect()
+        await bob_ws.connect()
+        await bob_ws.send_json_to({"type": "read", "upto": mine.pk})
+        event = await alice_ws.receive_json_from(timeout=5)
+        await alice_ws.disconnect()
+        await bob_ws.disconnect()
+        return event
+
+    assert run(scenario()) == {"type": "seen", "user": bob.pk, "upto": mine.pk}
+
+
+def test_the_notification_socket_updates_the_unread_badge(conversation, alice, bob):
+    bob_cookie = _cookie_for(bob)
+    async def scenario():
+        ws = _socket("/ws/notifications/", bob_cookie)
+        assert (await ws.connect())[0]
+        first = await ws.receive_json_from(timeout=5)
+        await sync_to_async(message_send)(conversation=conversation, sender=alice, body="新着")
+        second = await ws.receive_json_from(timeout=5)
+        await ws.disconnect()
+        return first, second
+
+    first, second = run(scenario())
+    assert first == {"type": "unread", "total": 0} and second == {"type": "unread", "total": 1}
+
+
+def test_visitors_get_no_notification_socket():
+    async def scenario():
+        ws = _socket("/ws/notifications/")
+        connected, code = await ws.connect()
+        await ws.disconnect()
+        return connected, code
+
+    assert run(scenario()) == (False, 4403)

@@ -1,0 +1,225 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from listings.lifecycle import Action
+from listings.services import listing_transition
+from messaging import selectors
+from messaging.models import Conversation, Message, MessageReport, Presence
+from messaging.services.conversations import (
+    conversation_mark_read,
+    conversation_start,
+    message_report,
+    message_send,
+    unread_email_send,
+    user_block,
+)
+from tests.factories import make_listing, make_user
+
+
+@pytest.mark.django_db
+def test_asking_opens_one_conversation_and_asking_again_opens_the_same(bob_client, offer, bob):
+    url = reverse("messaging:start", args=[offer.pk])
+    first = bob_client.post(url, {"body": "ください"})
+    conversation = Conversation.objects.get()
+    assert first.status_code == 302 and first.url == conversation.get_absolute_url()
+    again = bob_client.get(url)
+    assert again.status_code == 302 and again.url == conversation.get_absolute_url()
+    bob_client.post(url, {"body": "もう一度"})
+    assert Conversation.objects.count() == 1
+    assert list(conversation.messages.values_list("body", flat=True)) == ["ください", "もう一度"]
+    assert conversation.requester == bob and conversation.listing == offer
+
+
+@pytest.mark.django_db
+def test_a_wanted_listing_is_answered_the_same_way(alice, bob_client):
+    wanted = make_listing(alice, title="ベビーカー", kind="wanted")
+    page = bob_client.get(wanted.get_absolute_url()).content.decode()
+    assert "持っています" in page
+    bob_client.post(reverse("messaging:start", args=[wanted.pk]), {"body": "使っていないものがあります"})
+    assert Conversation.objects.get().listing == wanted
+
+
+@pytest.mark.django_db
+def test_nobody_can_ask_for_their_own_listing(alice, offer):
+    with pytest.raises(ValidationError):
+        conversation_start(listing=offer, requester=alice, body="自分の")
+    assert not Conversation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unverified_account_cannot_ask(carol_client, offer):
+    assert carol_client.post(reverse("messaging:start", args=[offer.pk]), {"body": "x"}).status_code == 403
+    assert not Conversation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_message_is_stored_and_the_other_side_sees_it_unread(conversation, alice, bob):
+    message = message_send(conversation=conversation, sender=alice, body="どうぞ、土曜日はいかがですか")
+    assert Message.objects.filter(pk=message.pk).exists()
+    assert selectors.unread_total(bob) == 1
+    assert selectors.unread_total(alice) == 0  # replying means she has read Bob's message
+    message_send(conversation=conversation, sender=bob, body="土曜日で大丈夫です")
+    assert selectors.unread_total(alice) == 1 and selectors.unread_total(bob) == 0
+    conversation_mark_read(conversation=conversation, user=alice)
+    assert selectors.unread_total(alice) == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body,code", [("", "empty"), ("   ", "empty"), ("あ" * 2001, "too_long"), ("a\x00b", "invalid")])
+def test_bad_messages_are_refused_and_nothing_is_stored(conversation, alice, body, code):
+    before = Message.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        message_send(conversation=conversation, sender=alice, body=body)
+    assert exc.value.code == code
+    assert Message.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_sending_too_fast_is_refused_with_a_clear_message(conversation, alice, settings):
+    settings.MESSAGING_RATE_PER_MINUTE = 3
+    for i in range(3):
+        message_send(conversation=conversation, sender=alice, body=f"{i}")
+    with pytest.raises(ValidationError) as exc:
+        message_send(conversation=conversation, sender=alice, body="four")
+    assert exc.value.code == "rate_limited"
+    assert not Message.objects.filter(body="four").exists()
+
+
+@pytest.mark.django_db
+def test_new_conversations_are_limited_per_day(bob, alice, settings):
+    settings.MESSAGING_NEW_CONVERSATIONS_PER_DAY = 2
+    listings = [make_listing(alice, title=f"品{i}") for i in range(3)]
+    conversation_start(listing=listings[0], requester=bob, body="1")
+    conversation_start(listing=listings[1], requester=bob, body="2")
+    with pytest.raises(ValidationError) as exc:
+        conversation_start(listing=listings[2], requester=bob, body="3")
+    assert exc.value.code == "rate_limited"
+    assert Conversation.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", [Action.WITHDRAW, Action.EXPIRE])
+def test_a_closed_listing_keeps_its_conversation_readable_but_closed(conversation, offer, alice, bob_client, action):
+    listing_transition(listing=offer, action=action, actor=alice)
+    page = bob_client.get(conversation.get_absolute_url())
+    assert page.status_code == 200 and "ぜひ譲ってください" in page.content.decode()
+    response = bob_client.post(conversation.get_absolute_url(), {"body": "まだありますか"})
+    assert response.status_code == 400
+    assert not Message.objects.filter(body="まだありますか").exists()
+
+
+@pytest.mark.django_db
+def test_the_plain_form_posts_a_message_without_javascript(conversation, alice_client):
+    response = alice_client.post(conversation.get_absolute_url(), {"body": "こんにちは"})
+    assert response.status_code == 302
+    page = alice_client.get(conversation.get_absolute_url()).content.decode()
+    assert "こんにちは" in page
+
+
+@pytest.mark.django_db
+def test_message_text_is_escaped_and_links_stay_text(conversation, alice, bob_client):
+    message_send(conversation=conversation, sender=alice, body='<script>alert(1)</script> https://evil.example/')
+    page = bob_client.get(conversation.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+    assert 'href="https://evil.example/' not in page
+
+
+@pytest.mark.django_db
+def test_history_loads_over_http_as_json(conversation, alice, bob_client):
+    second = message_send(conversation=conversation, sender=alice, body="二通目")
+    first_id = conversation.messages.first().pk
+    data = bob_client.get(reverse("messaging:history", args=[conversation.pk]), {"after": first_id}).json()
+    assert [m["id"] for m in data["messages"]] == [second.pk]
+    assert bob_client.get(reverse("messaging:history", args=[conversation.pk]), {"after": "x"}).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["visitor", "outsider", "staff", "suspended"])
+def test_only_the_two_participants_read_a_conversation(client, conversation, staff_client, who, bob):
+    if who == "visitor":
+        http = client
+    elif who == "outsider":
+        http = client
+        http.force_login(make_user(email="eve@example.com"))
+    elif who == "staff":
+        http = staff_client
+    else:
+        bob.is_active = False  # a suspended account
+        bob.save()
+        http = client
+        http.force_login(bob)
+    for url in [conversation.get_absolute_url(), reverse("messaging:history", args=[conversation.pk])]:
+        assert http.get(url).status_code in (302, 404)
+    http.post(conversation.get_absolute_url(), {"body": "割り込み"})
+    assert not Message.objects.filter(body="割り込み").exists()
+
+
+@pytest.mark.django_db
+def test_blocking_stops_messages_both_ways_and_new_requests(conversation, alice, bob, offer):
+    user_block(blocker=alice, blocked=bob)
+    for sender in (alice, bob):
+        with pytest.raises(ValidationError):
+            message_send(conversation=conversation, sender=sender, body="届かない")
+    other = make_listing(alice, title="別の品")
+    with pytest.raises(ValidationError):
+        conversation_start(listing=other, requester=bob, body="これも")
+    bobs = make_listing(bob, title="ボブの品")
+    with pytest.raises(ValidationError):
+        conversation_start(listing=bobs, requester=alice, body="逆向き")
+
+
+@pytest.mark.django_db
+def test_a_participant_reports_a_message_for_staff(conversation, alice_client, alice):
+    message = conversation.messages.get()
+    response = alice_client.post(reverse("messaging:report", args=[message.pk]), {"reason": "harassment", "note": "しつこい"})
+    assert response.status_code == 302
+    report = MessageReport.objects.get()
+    assert (report.reporter, report.message, report.reason, report.status) == (alice, message, "harassment", "open")
+
+
+@pytest.mark.django_db
+def test_nobody_reports_their_own_message(conversation, bob):
+    with pytest.raises(ValidationError):
+        message_report(message=conversation.messages.get(), reporter=bob, reason="spam")
+
+
+@pytest.mark.django_db
+def test_an_away_participant_gets_one_email_without_the_message_text(conversation, alice, bob, django_capture_on_commit_callbacks):
+    later = timezone.now() + timedelta(minutes=16)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert unread_email_send(conversation_id=conversation.pk, user_id=alice.pk, now=later)
+    email = mail.outbox[-1]
+    assert email.to == [alice.email]
+    assert "本棚" in email.subject and "ぼぶ" in email.body
+    assert "ぜひ譲ってください" not in email.body + email.subject
+    assert conversation.get_absolute_url() in email.body
+    message_send(conversation=conversation, sender=bob, body="追伸")
+    assert not unread_email_send(conversation_id=conversation.pk, user_id=alice.pk, now=later + timedelta(minutes=20))
+    conversation_mark_read(conversation=conversation, user=alice)
+    message_send(conversation=Conversation.objects.get(pk=conversation.pk), sender=bob, body="また")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert unread_email_send(conversation_id=conversation.pk, user_id=alice.pk, now=later + timedelta(minutes=40))
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_no_email_while_the_participant_is_online_or_opted_out(conversation, alice):
+    later = timezone.now() + timedelta(minutes=16)
+    Presence.objects.create(user=alice, last_seen_at=later - timedelta(minutes=2))
+    assert not unread_email_send(conversation_id=conversation.pk, user_id=alice.pk, now=later)
+    Presence.objects.filter(user=alice).delete()
+    alice.notify_messages = False
+    alice.save()
+    assert not unread_email_send(conversation_id=conversation.pk, user_id=alice.pk, now=later)
+    assert not mail.outbox
+
+
+@pytest.mark.django_db
+def test_the_unread_badge_shows_on_every_page(conversation, alice_client):
+    page = alice_client.get(reverse("home")).content.decode()
+    assert 'data-unread-badge' in page and ">1</span>" in page
