@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "listings",
     "community",
     "messaging",
+    "demo",
 ]
 
 MIDDLEWARE = [

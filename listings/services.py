@@ -16,6 +16,7 @@ from accounts.models import Town, User
 from listings.lifecycle import EDITABLE_STATUSES, Action, can_transition, target_status
 from listings.models import Category, Listing, Photo
 from listings.photos import ProcessedPhoto, process_photo
+from listings.signals import listing_transitioned
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +177,7 @@ def listing_transition(*, listing: Listing, action: Action, actor: User | None =
         locked.status = new_status
         locked.status_changed_at = now
         locked.save()
+        listing_transitioned.send(sender=Listing, listing=locked, action=action, actor=actor)
     return locked
 
 

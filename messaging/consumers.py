@@ -36,20 +36,23 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         if not isinstance(content, dict):
             await self.send_json({"type": "error", "message": "Expected a JSON object."})
             return
-        if not await self._allowed():  # access may have changed since connect
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
         kind = content.get("type")
-        if kind == "resume":
-            for payload in await self._missed(content.get("after")):
-                await self.send_json({"type": "message", "message": payload})
-        elif kind == "send":
-            result = await self._send(content.get("body"), content.get("client_id"))
-            await self.send_json(result)
-        elif kind == "read":
-            await self._read(content.get("upto"))
-        else:
-            await self.send_json({"type": "error", "message": "Unknown type."})
+        try:
+            # Each handler re-checks access first: it may have changed since connect.
+            if kind == "resume":
+                for payload in await self._missed(content.get("after")):
+                    await self.send_json({"type": "message", "message": payload})
+            elif kind == "send":
+                result, events = await self._send(content.get("body"), content.get("client_id"))
+                for group, event in events:  # stored and committed: now announce it
+                    await self.channel_layer.group_send(group, event)
+                await self.send_json(result)
+            elif kind == "read":
+                await self._read(content.get("upto"))
+            else:
+                await self.send_json({"type": "error", "message": "Unknown type."})
+        except Http404:
+            await self.close(code=CLOSE_FORBIDDEN)
 
     async def chat_message(self, event: dict) -> None:
         await self.send_json({"type": "message", "message": event["message"]})
@@ -78,16 +81,17 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         return [services.message_payload(m) for m in messages]
 
     @database_sync_to_async
-    def _send(self, body, client_id) -> dict:
-        conversation = selectors.conversation_for_user(self.user, self.conversation_id)
+    def _send(self, body, client_id) -> tuple[dict, list]:
+        conversation = selectors.conversation_for_user(self.user, self.conversation_id, with_writer_state=True)
         if not isinstance(body, str):
-            return {"type": "error", "client_id": client_id, "message": "body must be text"}
+            return {"type": "error", "client_id": client_id, "message": "body must be text"}, []
         try:
-            message = services.message_send(conversation=conversation, sender=self.user, body=body)
+            message = services.message_send(conversation=conversation, sender=self.user, body=body, broadcast=False)
         except (ValidationError, PermissionDenied) as exc:
             text = " ".join(exc.messages) if isinstance(exc, ValidationError) else "Not allowed."
-            return {"type": "error", "client_id": client_id, "message": text}
-        return {"type": "sent", "client_id": client_id, "id": message.pk}
+            return {"type": "error", "client_id": client_id, "message": text}, []
+        recipient_id = conversation.other_participant_id(self.user.pk)
+        return {"type": "sent", "client_id": client_id, "id": message.pk}, services.message_events(message, recipient_id)
 
     @database_sync_to_async
     def _read(self, upto) -> None:

@@ -1,10 +1,10 @@
 """Reads and access rules for conversations, shared by views and consumers."""
 
+from allauth.account.models import EmailAddress
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from accounts.selectors import is_verified_resident
 from listings.models import Listing
 from messaging.models import Block, Conversation, Message, Reservation, Thanks
 
@@ -14,20 +14,39 @@ OPEN_LISTING_STATUSES = {Listing.Status.PUBLISHED, Listing.Status.RESERVED}
 REQUESTABLE_STATUSES = {Listing.Status.PUBLISHED, Listing.Status.RESERVED}
 
 
-def conversation_for_user(user: User, pk: int) -> Conversation:
-    """A conversation this user takes part in; 404 for everyone else (staff included, until a report)."""
+def conversation_for_user(user: User, pk: int, *, with_writer_state: bool = False) -> Conversation:
+    """A conversation this user takes part in; 404 for everyone else (staff included, until a report).
+
+    with_writer_state also reads, in the same query, what write_refusal needs: the consumer asks
+    for it on every inbound message.
+    """
     if not user.is_authenticated:
         raise Http404  # visitors do not learn that it exists
-    conversation = (
-        Conversation.objects.select_related("listing", "listing__owner", "listing__town", "requester")
-        .filter(pk=pk)
-        .first()
-    )
+    conversations = Conversation.objects.select_related("listing", "listing__owner", "listing__town", "requester")
+    if with_writer_state:
+        conversations = conversations.annotate(**_writer_state(user))
+    conversation = conversations.filter(pk=pk).first()
     if conversation is None:
         raise Http404
     if user.pk not in (conversation.requester_id, conversation.listing.owner_id):
         raise Http404  # outsiders, and staff without a report
     return conversation
+
+
+def _writer_state(user: User) -> dict:
+    """Annotations on a Conversation: may `user` write (active resident, verified), is there a block?"""
+    return {
+        "writer_active": Exists(
+            User.objects.filter(pk=user.pk, is_active=True, deleted_at__isnull=True, town__isnull=False)
+        ),
+        "writer_verified": Exists(EmailAddress.objects.filter(user_id=user.pk, verified=True)),
+        "writer_blocked": Exists(
+            Block.objects.filter(
+                Q(blocker_id=OuterRef("requester_id"), blocked_id=OuterRef("listing__owner_id"))
+                | Q(blocker_id=OuterRef("listing__owner_id"), blocked_id=OuterRef("requester_id"))
+            )
+        ),
+    }
 
 
 def is_blocked_between(a_id: int, b_id: int) -> bool:
@@ -43,12 +62,15 @@ def write_refusal(conversation: Conversation, user: User) -> str | None:
     """Why this participant may not write now (a sentence to show), or None when they may."""
     from django.utils.translation import gettext as _
 
-    if not is_verified_resident(user):
-        return _("Only verified residents can send messages.")  # suspended or deleted accounts
+    if not hasattr(conversation, "writer_active"):
+        state = Conversation.objects.filter(pk=conversation.pk).annotate(**_writer_state(user))
+        conversation.__dict__.update(state.values("writer_active", "writer_verified", "writer_blocked").get())
+    if not (conversation.writer_active and conversation.writer_verified):
+        return _("Only verified residents can send messages.")  # suspended, deleted or unverified accounts
     listing = conversation.listing
     if listing.status not in OPEN_LISTING_STATUSES and not _is_recipient_after_handover(conversation):
         return _("This listing is closed. The conversation can still be read but takes no new messages.")
-    if is_blocked_between(conversation.requester_id, listing.owner_id):
+    if conversation.writer_blocked:
         return _("Messages between you and this person are blocked.")
     return None
 

@@ -45,10 +45,18 @@ def _broadcast(group: str, event: dict) -> None:
         async_to_sync(layer.group_send)(group, event)
 
 
+def message_events(message: Message, recipient_id: int) -> list[tuple[str, dict]]:
+    """(group, event) pairs that announce a stored message: to the conversation and the recipient's badge."""
+    return [
+        (conversation_group(message.conversation_id), {"type": "chat.message", "message": message_payload(message)}),
+        (user_group(recipient_id), {"type": "unread.changed"}),
+    ]
+
+
 def _on_commit_broadcast_message(message: Message, recipient_id: int) -> None:
     def send() -> None:
-        _broadcast(conversation_group(message.conversation_id), {"type": "chat.message", "message": message_payload(message)})
-        _broadcast(user_group(recipient_id), {"type": "unread.changed"})
+        for group, event in message_events(message, recipient_id):
+            _broadcast(group, event)
 
     transaction.on_commit(send)
 
@@ -69,27 +77,36 @@ def _clean_body(body: str) -> str:
 
 
 def _check_send_rate(sender: User) -> None:
-    since = timezone.now() - timedelta(minutes=1)
-    sent = Message.objects.filter(sender=sender, kind=Message.Kind.TEXT, created_at__gte=since).count()
-    if sent >= settings.MESSAGING_RATE_PER_MINUTE:
+    """At most MESSAGING_RATE_PER_MINUTE messages per sender per clock minute, counted in the cache
+    (shared by all processes through Redis in production), like allauth's own rate limits."""
+    from django.core.cache import cache
+
+    key = f"messaging:rate:{sender.pk}:{int(timezone.now().timestamp() // 60)}"
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # first message this minute
+        sent = 1 if cache.add(key, 1, timeout=90) else cache.incr(key)
+    if sent > settings.MESSAGING_RATE_PER_MINUTE:
         raise ValidationError(
             _("You are sending messages too quickly. Please wait a minute and try again."), code="rate_limited"
         )
 
 
-def _add_message(conversation: Conversation, sender: User, body: str, *, kind: str = Message.Kind.TEXT, event: str = "") -> Message:
+def _add_message(
+    conversation: Conversation, sender: User, body: str, *, kind: str = Message.Kind.TEXT, event: str = "", broadcast: bool = True
+) -> Message:
     message = Message.objects.create(conversation=conversation, sender=sender, body=body, kind=kind, event=event)
-    conversation.last_message_at = message.created_at
-    fields = ["last_message_at"]
+    changes = {"last_message_at": message.created_at}
     if sender.pk == conversation.requester_id:
-        conversation.requester_read_upto = message.pk
-        fields.append("requester_read_upto")
+        changes["requester_read_upto"] = message.pk  # writing means having read what came before
     elif sender.pk == conversation.listing.owner_id:
-        conversation.poster_read_upto = message.pk
-        fields.append("poster_read_upto")
-    conversation.save(update_fields=fields)
+        changes["poster_read_upto"] = message.pk
+    Conversation.objects.filter(pk=conversation.pk).update(**changes)
+    for field, value in changes.items():
+        setattr(conversation, field, value)
     recipient_id = conversation.other_participant_id(sender.pk)
-    _on_commit_broadcast_message(message, recipient_id)
+    if broadcast:
+        _on_commit_broadcast_message(message, recipient_id)
     if kind == Message.Kind.TEXT:
         _schedule_unread_email(conversation.pk, recipient_id)
     return message
@@ -132,8 +149,12 @@ def conversation_start(*, listing: Listing, requester: User, body: str) -> Conve
     return conversation
 
 
-def message_send(*, conversation: Conversation, sender: User, body: str) -> Message:
-    """Store a participant's message, then (on commit) broadcast it. Nothing is stored when refused."""
+def message_send(*, conversation: Conversation, sender: User, body: str, broadcast: bool = True) -> Message:
+    """Store a participant's message, then (on commit) broadcast it. Nothing is stored when refused.
+
+    A consumer passes broadcast=False and broadcasts from its event loop once this returns
+    (committed), which spares the database thread a round trip to the channel layer.
+    """
     if sender.pk not in (conversation.requester_id, conversation.listing.owner_id):
         raise PermissionDenied
     refusal = selectors.write_refusal(conversation, sender)
@@ -142,7 +163,7 @@ def message_send(*, conversation: Conversation, sender: User, body: str) -> Mess
     body = _clean_body(body)
     _check_send_rate(sender)
     with transaction.atomic():
-        return _add_message(conversation, sender, body)
+        return _add_message(conversation, sender, body, broadcast=broadcast)
 
 
 def event_add(*, conversation: Conversation, actor: User, event: str, body: str = "") -> Message:
@@ -202,12 +223,20 @@ def message_report(*, message: Message, reporter: User, reason: str, note: str =
 # --- Email notices for unread messages ---------------------------------------------------------
 
 
-def _schedule_unread_email(conversation_id: int, recipient_id: int) -> None:
+def _schedule_unread_email(conversation_id: int, recipient_id: int, *, run_after=None) -> None:
+    """Queue one check per conversation and recipient per waiting period, not one per message:
+    the check itself looks again later when the newest unread message is still too fresh."""
+    from django.core.cache import cache
+
     from messaging.tasks import notify_unread
 
-    run_after = timezone.now() + timedelta(minutes=settings.MESSAGING_EMAIL_AFTER_MINUTES)
+    delay = timedelta(minutes=settings.MESSAGING_EMAIL_AFTER_MINUTES)
+    run_after = run_after or timezone.now() + delay
+    key = f"messaging:unread-check:{conversation_id}:{recipient_id}"
 
     def enqueue() -> None:
+        if not cache.add(key, 1, timeout=max(int((run_after - timezone.now()).total_seconds()), 1)):
+            return  # a check is already queued
         task = notify_unread
         if task.get_backend().supports_defer:
             task = task.using(run_after=run_after)
@@ -244,7 +273,9 @@ def unread_email_send(*, conversation_id: int, user_id: int, now=None) -> bool:
         if presence and presence.last_seen_at > away_since:
             return False  # online recently: the badge is enough
         if newest.created_at > away_since:
-            return False  # too fresh; the task queued for the newest message will look again
+            # Too fresh: look again when the newest message has waited long enough.
+            _schedule_unread_email(conversation.pk, user.pk, run_after=newest.created_at + (now - away_since))
+            return False
         setattr(conversation, notified_field, newest.pk)
         conversation.save(update_fields=[notified_field])
         other = conversation.listing.owner if is_requester else conversation.requester

@@ -259,3 +259,29 @@ def test_handover_buttons_work_as_plain_forms(alice_client, bob_client, offer, c
     bob_client.post(reverse("messaging:act", args=[conversation.pk, "receipt"]))
     bob_client.post(reverse("messaging:act", args=[conversation.pk, "thanks"]), {"text": "感謝"})
     assert Reservation.objects.get().thanks.get().text == "感謝"
+
+
+@pytest.mark.django_db
+def test_handing_over_from_my_listings_ends_the_reservation_and_tells_the_others(alice_client, alice, offer, conversation, second_conversation):
+    reservation_create(conversation=conversation, actor=alice)
+    alice_client.post(reverse("listings:act", args=[offer.pk, "hand_over"]))
+    assert Reservation.objects.get().status == "handed_over"
+    assert _events(conversation)[-1] == "handed_over"
+    assert _events(second_conversation)[-1] == "closed_for_other"
+
+
+@pytest.mark.django_db
+def test_withdrawing_a_reserved_listing_releases_it_and_closes_every_conversation(alice_client, bob, offer, conversation, second_conversation):
+    reservation_create(conversation=conversation, actor=offer.owner)
+    alice_client.post(reverse("listings:act", args=[offer.pk, "withdraw"]))
+    assert Reservation.objects.get().status == "released"
+    assert not Reservation.objects.filter(requester=bob, status="active").exists()  # frees Bob's cap
+    assert _events(conversation)[-1] == _events(second_conversation)[-1] == "listing_closed"
+
+
+@pytest.mark.django_db
+def test_a_handover_in_the_conversation_tells_the_others_once(alice, offer, conversation, second_conversation):
+    reservation_create(conversation=conversation, actor=alice)
+    reservation_hand_over(listing=Listing.objects.get(pk=offer.pk), actor=alice)
+    assert _events(second_conversation).count("closed_for_other") == 1
+    assert _events(conversation).count("handed_over") == 1

@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from accounts.models import Town, User
 from listings.models import Category, Listing, Photo
+from messaging.models import Conversation, Reservation
 
 
 @pytest.mark.django_db
@@ -16,7 +17,8 @@ def test_demo_data_covers_every_category_kind_and_town_and_loads_only_once(setti
     assert Photo.objects.count() > 100
     assert User.objects.get(email="staff@example.com").is_staff
     assert User.objects.get(email="hanako@example.com").check_password("mottainai-demo")
+    assert Conversation.objects.count() >= 4 and Reservation.objects.filter(status="active").exists()
 
-    counts = (User.objects.count(), Listing.objects.count(), Photo.objects.count())
+    counts = (User.objects.count(), Listing.objects.count(), Photo.objects.count(), Conversation.objects.count())
     call_command("load_demo")
-    assert (User.objects.count(), Listing.objects.count(), Photo.objects.count()) == counts
+    assert (User.objects.count(), Listing.objects.count(), Photo.objects.count(), Conversation.objects.count()) == counts

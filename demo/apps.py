@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    """Demo data for `bin/dev`: it may import every app, so no other app has to."""
+
+    name = "demo"
+    verbose_name = "Demo data"

@@ -1,0 +1,41 @@
+"""Messaging's answers to listing events (connected in MessagingConfig.ready)."""
+
+from django.utils import timezone
+
+from listings.lifecycle import Action
+from listings.models import Listing
+from messaging.models import Reservation
+from messaging.services.conversations import event_add
+
+CLOSING = {Action.WITHDRAW, Action.EXPIRE, Action.REJECT}
+
+
+def close_handover_on_listing_change(sender, *, listing: Listing, action: Action, actor, **kwargs) -> None:
+    """Keep reservations and conversations in step when a listing changes outside the conversation
+    (my-listings buttons, expiry, staff): end the reservation and tell everyone waiting."""
+    if action not in CLOSING and action != Action.HAND_OVER:
+        return
+    reservation = Reservation.objects.select_for_update().filter(listing=listing, status=Reservation.Status.ACTIVE).first()
+    if action == Action.HAND_OVER:
+        if reservation is None:
+            if Reservation.objects.filter(listing=listing, status=Reservation.Status.HANDED_OVER).exists():
+                return  # handed over from the conversation: the handover service told everyone
+            _tell_all(listing, actor, event="closed_for_other")
+            return
+        reservation.status = Reservation.Status.HANDED_OVER
+        reservation.ended_at = timezone.now()
+        reservation.save(update_fields=["status", "ended_at"])
+        _tell_all(listing, actor, event="closed_for_other", except_id=reservation.conversation_id)
+        event_add(conversation=reservation.conversation, actor=actor or listing.owner, event="handed_over")
+        return
+    if reservation is not None:
+        reservation.status = Reservation.Status.RELEASED
+        reservation.ended_at = timezone.now()
+        reservation.save(update_fields=["status", "ended_at"])
+    _tell_all(listing, actor, event="listing_closed")
+
+
+def _tell_all(listing: Listing, actor, *, event: str, except_id: int | None = None) -> None:
+    for conversation in listing.conversations.exclude(pk=except_id or 0).select_related("listing"):
+        conversation.listing = listing
+        event_add(conversation=conversation, actor=actor or listing.owner, event=event)
