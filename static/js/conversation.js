@@ -13,6 +13,10 @@
   var retry = 0;
   var pending = {};
   var counter = 0;
+  // Same "MM/DD HH:MM" in the ward's time zone as the server-rendered messages.
+  var timeFormat = new Intl.DateTimeFormat("ja-JP", {
+    timeZone: root.dataset.timeZone || undefined, month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+  });
 
   function lastId() {
     var items = list.querySelectorAll("li[data-id]");
@@ -36,14 +40,12 @@
     body.textContent = message.body;  // text, never HTML
     var meta = document.createElement("p");
     meta.className = "msg-meta";
-    var when = new Date(message.created_at);
-    meta.textContent = message.sender_name + " · " + (when.getMonth() + 1) + "/" + when.getDate() + " " +
-      String(when.getHours()).padStart(2, "0") + ":" + String(when.getMinutes()).padStart(2, "0");
+    meta.textContent = message.sender_name + " · " + timeFormat.format(new Date(message.created_at)).replace(",", "");
     if (message.sender === me) {
       var seen = document.createElement("span");
       seen.className = "msg-seen";
       seen.hidden = true;
-      seen.textContent = root.dataset.seenLabel || (document.documentElement.lang === "en" ? "Seen" : "既読");
+      seen.textContent = root.dataset.seenLabel;
       meta.appendChild(document.createTextNode(" "));
       meta.appendChild(seen);
     }
