@@ -48,18 +48,22 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "django_filters",
+    "corsheaders",
+    "ninja",
     "channels",
     "django_tasks_db",
     "accounts",
     "listings",
     "community",
     "messaging",
+    "mirror",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,7 +101,15 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            # Persistent connections suit WSGI workers; under ASGI every request may run in a new
+            # thread, so set 0 there (docs/DEPLOY.md).
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+            conn_health_checks=True,
+        )
+    }
 else:
     DATABASES = {
         "default": {
@@ -315,6 +327,21 @@ if TESTING:
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": MEDIA_ROOT},
         }
+
+# --- Mirror: public API, feeds, widget, webhooks ---------------------------------------------
+# Origins of the ward's website: they may call the API from a browser (CORS) and frame the widget.
+MIRROR_WARD_ORIGINS = env_list("MIRROR_WARD_ORIGINS", [])
+CORS_ALLOWED_ORIGINS = MIRROR_WARD_ORIGINS
+CORS_URLS_REGEX = r"^/(api/v1|feeds)/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link"]
+MIRROR_API_RATE = env_str("MIRROR_API_RATE", "600/m")  # per client IP
+# How many reverse proxies stand in front (their X-Forwarded-For entries are trusted for the client IP).
+NINJA_NUM_PROXIES = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+MIRROR_CACHE_SECONDS = env_int("MIRROR_CACHE_SECONDS", 60, minimum=0)
+MIRROR_WEBHOOK_TIMEOUT_SECONDS = env_int("MIRROR_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+MIRROR_WEBHOOK_RETRY_HOURS = env_int("MIRROR_WEBHOOK_RETRY_HOURS", 24, minimum=1)
 
 # --- Messaging (after the test block so that tests see the same values) -----------------------
 MESSAGING_MAX_LENGTH = 2000

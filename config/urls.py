@@ -4,14 +4,18 @@ from django.contrib import admin
 from django.urls import include, path
 
 from listings import views as listing_views
+from mirror.api import api
 
 urlpatterns = [
     path("", listing_views.home, name="home"),
     path("listings/", include("listings.urls")),
     path("account/", include("accounts.urls")),
     path("messages/", include("messaging.urls")),
+    path("api/v1/", api.urls),  # namespace "api" (the docs page reverses it)
+    path("", include("mirror.urls")),
     path("auth/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/mirror/", include("mirror.staff_urls")),
     path("admin/", admin.site.urls),
 ]
 

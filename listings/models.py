@@ -56,6 +56,10 @@ class ListingCondition(models.TextChoices):
     ANY = "any", _("Any condition")  # for wanted listings
 
 
+# Published or reserved: what visitors, the API, the feed and the widget see.
+PUBLIC_Q = Q(status__in=["published", "reserved"])
+
+
 class Listing(models.Model):
     Kind = ListingKind
     Status = ListingStatus
@@ -92,15 +96,23 @@ class Listing(models.Model):
             ),
         ]
         indexes = [
-            # browse: newest / price / expiring soon, optionally narrowed by one filter
+            # Browsing, the API, the feed and the widget read public listings (published or
+            # reserved). Partial indexes on exactly that predicate let every sort read rows in
+            # order and stop after one page, instead of sorting every public listing.
+            models.Index(fields=["-published_at", "-id"], condition=PUBLIC_Q, name="listing_public_newest"),
+            models.Index(fields=["price", "id"], condition=PUBLIC_Q, name="listing_public_price"),
+            models.Index(fields=["price", "-published_at", "-id"], condition=PUBLIC_Q, name="listing_public_free_newest"),
+            models.Index(fields=["expires_at", "id"], condition=PUBLIC_Q, name="listing_public_expiring"),
+            models.Index(fields=["category", "-published_at", "-id"], condition=PUBLIC_Q, name="listing_public_category"),
+            models.Index(fields=["town", "-published_at", "-id"], condition=PUBLIC_Q, name="listing_public_town"),
+            models.Index(fields=["kind", "price", "-published_at", "-id"], condition=PUBLIC_Q, name="listing_public_kind_price"),
+            # home page (published only) and the daily expiry job
             models.Index(fields=["status", "-published_at"], name="listing_browse_newest"),
-            models.Index(fields=["status", "price", "-published_at"], name="listing_browse_price"),
             models.Index(fields=["status", "expires_at"], name="listing_browse_expiring"),
-            models.Index(fields=["status", "category", "-published_at"], name="listing_browse_category"),
-            models.Index(fields=["status", "town", "-published_at"], name="listing_browse_town"),
-            models.Index(fields=["status", "kind", "-published_at"], name="listing_browse_kind"),
             # my listings
             models.Index(fields=["owner", "-created_at"], name="listing_owner_recent"),
+            # the mirror's Last-Modified and ETag: when did anything last change
+            models.Index(fields=["updated_at"], name="listing_updated_at"),
         ]
 
     def __str__(self) -> str:
@@ -108,6 +120,11 @@ class Listing(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("listings:detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        """The listing number residents and staff read out (on the phone, on a receipt)."""
+        return f"{self.pk:06d}" if self.pk else ""
 
     @property
     def is_free(self) -> bool:
@@ -140,6 +157,7 @@ class Photo(models.Model):
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to=photo_display_path)
     thumbnail = models.ImageField(upload_to=photo_thumb_path)
+    thumbnail_bytes = models.PositiveIntegerField(default=0)  # for feed enclosures, without asking the storage
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     position = models.PositiveSmallIntegerField(default=0)

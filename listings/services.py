@@ -16,7 +16,7 @@ from accounts.models import Town, User
 from listings.lifecycle import EDITABLE_STATUSES, Action, can_transition, target_status
 from listings.models import Category, Listing, Photo
 from listings.photos import ProcessedPhoto, process_photo
-from listings.signals import listing_transitioned
+from listings.signals import listing_transitioned, listing_updated
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ def _store_photos(listing: Listing, photos: list[ProcessedPhoto], start: int) ->
                 position=start + offset,
                 width=processed.width,
                 height=processed.height,
+                thumbnail_bytes=len(processed.thumbnail),
             )
             photo.image.save("photo.jpg", ContentFile(processed.display), save=False)
             photo.thumbnail.save("thumb.jpg", ContentFile(processed.thumbnail), save=False)
@@ -148,6 +149,7 @@ def listing_update(
         _store_photos(listing, list(new_photos), start=len(keep))
         listing.save()
         _refresh_photo_count(listing)
+        listing_updated.send(sender=Listing, listing=listing, actor=actor)
         transaction.on_commit(lambda: [_delete_files(p) for p in removed])
     return listing
 

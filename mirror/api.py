@@ -1,0 +1,217 @@
+"""The public read-only API, /api/v1/ (django-ninja; see docs/MIRROR.md for why).
+
+Only published and reserved listings, never anything personal. Responses carry ETag,
+Last-Modified and Cache-Control; conditional requests get 304; each client IP has a generous
+rate limit with a clear 429.
+"""
+
+import hashlib
+from datetime import datetime
+from enum import Enum
+from typing import Literal
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.errors import Throttled, ValidationError
+from ninja.throttling import AnonRateThrottle
+
+from listings.models import Listing
+from mirror import selectors, serializers
+
+# Per client IP (behind proxies, TRUSTED_PROXY_COUNT says which X-Forwarded-For entry to trust).
+API_THROTTLE = AnonRateThrottle(settings.MIRROR_API_RATE)
+
+api = NinjaAPI(
+    title="Mottainai public API",
+    version="1",
+    description=(
+        "Read-only listings of the ward's item exchange (不用品交換) for the ward's website. "
+        "Only published and reserved listings; nothing personal about residents."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    throttle=[API_THROTTLE],
+)
+
+
+# --- Schemas -----------------------------------------------------------------------------------
+
+
+class CategoryOut(Schema):
+    slug: str
+    name_ja: str
+    name_en: str
+
+
+class TownOut(Schema):
+    id: int
+    name: str
+    name_kana: str
+
+
+class PhotoOut(Schema):
+    url: str = Field(description="Display rendition, long edge up to 1600 px, JPEG without metadata")
+    thumbnail_url: str = Field(description="Thumbnail, long edge up to 400 px")
+    width: int
+    height: int
+
+
+class ListingOut(Schema):
+    id: int
+    number: str = Field(description="Listing number, as printed on receipts and read on the phone")
+    kind: Literal["offer", "wanted"] = Field(description="offer (譲ります) or wanted (譲ってください)")
+    title: str
+    description: str
+    category: CategoryOut
+    town: TownOut = Field(description="Pickup area (町名); never an address")
+    price: int = Field(description="Yen; 0 means free")
+    status: Literal["published", "reserved"]
+    photos: list[PhotoOut]
+    published_at: datetime | None
+    expires_at: datetime | None
+    updated_at: datetime
+    url: str = Field(description="Canonical page of the listing")
+
+
+class ListingPage(Schema):
+    items: list[ListingOut]
+    next: str | None = Field(description="URL of the next page, or null on the last page")
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class Sort(str, Enum):
+    newest = "newest"
+    price = "price"
+    price_desc = "price_desc"
+    expiring = "expiring"
+
+
+class Kind(str, Enum):
+    offer = "offer"
+    wanted = "wanted"
+
+
+class ListingFilters(Schema):
+    q: str = Field("", max_length=100, description="Keywords (all must match title or description)")
+    kind: Kind | None = None
+    category: str = Field("", max_length=40, description="Category slug (see /categories)")
+    town: int | None = Field(None, ge=1, le=2_147_483_647, description="Town id (see /towns)")
+    free: bool = Field(False, description="Only free items")
+    sort: Sort = Sort.newest
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str = Field("", max_length=200, description="Opaque cursor from `next`")
+
+
+# --- Caching helpers ---------------------------------------------------------------------------
+
+
+def _versioned(request: HttpRequest, render) -> HttpResponse:
+    """Answer 304 when the client's copy is current; otherwise render, with validators attached.
+
+    Everything the API returns depends only on the request and the listings table, so the newest
+    `updated_at` of any listing versions every response.
+    """
+    changed = selectors.last_change()
+    stamp = changed.isoformat() if changed else "empty"
+    etag = quote_etag(hashlib.sha256(f"{request.get_full_path()}|{stamp}".encode()).hexdigest()[:32])
+    if_none_match = request.headers.get("If-None-Match")
+    if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
+    fresh = False
+    if if_none_match is not None:
+        fresh = etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
+    elif if_modified_since is not None and changed is not None:
+        fresh = int(changed.timestamp()) <= if_modified_since
+    response = HttpResponse(status=304) if fresh else render()
+    response["ETag"] = etag
+    if changed is not None:
+        response["Last-Modified"] = http_date(changed.timestamp())
+    response["Cache-Control"] = f"public, max-age={settings.MIRROR_CACHE_SECONDS}"
+    response["Vary"] = "Origin"
+    return response
+
+
+def _json(data, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+# --- Operations --------------------------------------------------------------------------------
+
+
+@api.get("/listings", response={200: ListingPage, 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["listings"])
+def list_listings(request: HttpRequest, filters: Query[ListingFilters]):
+    """Published and reserved listings, filtered like the browse page, with cursor pagination."""
+
+    def render() -> HttpResponse:
+        qs = selectors.filter_listings(
+            selectors.listings_for_api(),
+            q=filters.q,
+            kind=filters.kind.value if filters.kind else "",
+            category=filters.category,
+            town=filters.town,
+            free=filters.free,
+        )
+        try:
+            rows, next_cursor = selectors.page_after(
+                qs, sort=filters.sort.value, cursor=filters.cursor or None, limit=filters.limit
+            )
+        except selectors.BadCursor:
+            return _json({"detail": "The cursor is not valid. Start again without it."}, status=400)
+        next_url = None
+        if next_cursor:
+            params = request.GET.copy()
+            params["cursor"] = next_cursor
+            next_url = settings.SITE_URL + request.path + "?" + params.urlencode()
+        return _json({"items": [serializers.listing_data(row) for row in rows], "next": next_url})
+
+    return _versioned(request, render)
+
+
+@api.get("/listings/{listing_id}", response={200: ListingOut, 304: None, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut}, tags=["listings"])
+def get_listing(request: HttpRequest, listing_id: int = Path(..., ge=1, le=9_223_372_036_854_775_807)):
+    """One published or reserved listing; 404 for anything else (closed listings leave the API)."""
+
+    def render() -> HttpResponse:
+        listing = selectors.listings_for_api().filter(pk=listing_id).first()
+        if listing is None:
+            return _json({"detail": "No public listing with this id."}, status=404)
+        return _json(serializers.listing_data(listing))
+
+    return _versioned(request, render)
+
+
+@api.get("/categories", response={200: list[CategoryOut], 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["reference"])
+def list_categories(request: HttpRequest):
+    """Active categories (slugs are what `category` filters take)."""
+    return _versioned(request, lambda: _json([serializers.category_data(c) for c in selectors.categories()]))
+
+
+@api.get("/towns", response={200: list[TownOut], 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["reference"])
+def list_towns(request: HttpRequest):
+    """The municipality's towns (ids are what `town` filters take)."""
+    return _versioned(request, lambda: _json([serializers.town_data(t) for t in selectors.towns()]))
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = _json(
+        {"detail": f"Too many requests from your address. The limit is {settings.MIRROR_API_RATE}; please slow down."},
+        status=429,
+    )
+    if exc.wait:
+        response["Retry-After"] = str(int(exc.wait) + 1)
+    return response
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in error.get('loc', [])[1:]) or 'request'}: {error.get('msg')}" for error in exc.errors
+    )
+    return _json({"detail": f"Invalid request: {problems}"}, status=400)

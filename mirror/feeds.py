@@ -1,0 +1,88 @@
+"""Atom feed of published listings, with the API's filters (kind, category, town, free, q)."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.feedgenerator import Atom1Feed, Enclosure
+
+from listings.models import Listing
+from mirror import selectors
+from mirror.filters import valid_filters
+from mirror.serializers import absolute
+
+FEED_SIZE = 50
+
+
+class ListingsFeed(Feed):
+    feed_type = Atom1Feed
+    description_template = "mirror/feed_item.html"
+
+    def get_object(self, request: HttpRequest) -> dict:
+        return valid_filters(request.GET)
+
+    def title(self, filters: dict) -> str:
+        with translation.override("ja"):
+            return f"もったいない {settings.MUNICIPALITY_CITY} 不用品交換 — 新着"
+
+    def subtitle(self, filters: dict) -> str:
+        return f"{settings.MUNICIPALITY_PREFECTURE}{settings.MUNICIPALITY_CITY}の区民同士で譲り合う品物の新着情報"
+
+    def link(self, filters: dict) -> str:
+        return settings.SITE_URL + "/listings/"
+
+    def feed_url(self, filters: dict) -> str:
+        return None  # the request's own URL, with its filters
+
+    def author_name(self) -> str:
+        return f"{settings.MUNICIPALITY_CITY} もったいない"
+
+    def items(self, filters: dict):
+        qs = selectors.filter_listings(
+            selectors.listings_for_api(),
+            q=filters.get("q") or "",
+            kind=filters.get("kind") or "",
+            category=filters.get("category") or "",
+            town=filters.get("town"),
+            free=bool(filters.get("free")),
+        )
+        return list(qs.order_by("-published_at", "-id")[:FEED_SIZE])
+
+    def item_title(self, item: Listing) -> str:
+        price = "無料" if item.is_free else f"{item.price:,}円"
+        return f"{item.title}（{item.town.name}・{price}）"
+
+    def item_link(self, item: Listing) -> str:
+        return settings.SITE_URL + item.get_absolute_url()
+
+    def item_guid(self, item: Listing) -> str:
+        return f"{settings.SITE_URL}/listings/{item.pk}/"
+
+    def item_pubdate(self, item: Listing):
+        return item.published_at
+
+    def item_updateddate(self, item: Listing):
+        return item.updated_at
+
+    def item_categories(self, item: Listing) -> list[str]:
+        return [item.category.name_ja, item.town.name, item.get_kind_display()]
+
+    def item_enclosures(self, item: Listing) -> list[Enclosure]:
+        photos = list(item.photos.all())
+        if not photos:
+            return []
+        cover = photos[0]
+        return [Enclosure(absolute(cover.thumbnail.url), str(cover.thumbnail_bytes), "image/jpeg")]
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        item = kwargs["item"]
+        photos = list(item.photos.all())
+        context["thumbnail_url"] = absolute(photos[0].thumbnail.url) if photos else ""
+        return context
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        response["Cache-Control"] = f"public, max-age={settings.MIRROR_CACHE_SECONDS}"
+        return response

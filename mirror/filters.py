@@ -1,0 +1,34 @@
+"""The filters the feed and the widget take from the query string (the API validates its own)."""
+
+from django import forms
+
+from accounts.models import Town
+from listings.models import Category, Listing
+
+
+class MirrorFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100)
+    kind = forms.ChoiceField(required=False, choices=[("", "")] + list(Listing.Kind.choices))
+    category = forms.SlugField(required=False, max_length=40)
+    town = forms.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
+    free = forms.BooleanField(required=False)
+    limit = forms.IntegerField(required=False, min_value=1, max_value=50)
+
+    def clean_category(self) -> str:
+        slug = self.cleaned_data["category"]
+        if slug and not Category.objects.filter(slug=slug, is_active=True).exists():
+            raise forms.ValidationError("Unknown category.")
+        return slug
+
+    def clean_town(self) -> int | None:
+        town = self.cleaned_data["town"]
+        if town and not Town.objects.filter(pk=town).exists():
+            raise forms.ValidationError("Unknown town.")
+        return town
+
+
+def valid_filters(data) -> dict:
+    """Cleaned filters, leaving out any that are invalid (a feed reader or an iframe cannot show errors)."""
+    form = MirrorFilterForm(data)
+    form.is_valid()
+    return {name: value for name, value in form.cleaned_data.items() if name not in form.errors}

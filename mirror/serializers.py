@@ -1,0 +1,59 @@
+"""The public form of a listing: what the API, the feeds, the widget and webhooks publish.
+Never the poster's identity, email, postal code or anything else personal."""
+
+from django.conf import settings
+from django.utils import timezone
+
+from listings.models import PUBLIC_STATUSES, Category, Listing
+
+from accounts.models import Town
+
+
+def absolute(url: str) -> str:
+    """Photo URLs may already be absolute (S3, CDN); site paths get SITE_URL in front."""
+    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
+
+
+def iso(value) -> str | None:
+    """ISO 8601 with the ward's offset (+09:00)."""
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def category_data(category: Category) -> dict:
+    return {"slug": category.slug, "name_ja": category.name_ja, "name_en": category.name_en}
+
+
+def town_data(town: Town) -> dict:
+    return {"id": town.pk, "name": town.name, "name_kana": town.name_kana}
+
+
+def listing_data(listing: Listing) -> dict:
+    """Needs category, town and photos loaded (listings_for_api does it)."""
+    return {
+        "id": listing.pk,
+        "number": listing.number,
+        "kind": listing.kind,
+        "title": listing.title,
+        "description": listing.description,
+        "category": category_data(listing.category),
+        "town": town_data(listing.town),
+        "price": listing.price,
+        "status": listing.status,
+        "photos": [
+            {
+                "url": absolute(photo.image.url),
+                "thumbnail_url": absolute(photo.thumbnail.url),
+                "width": photo.width,
+                "height": photo.height,
+            }
+            for photo in listing.photos.all()
+        ],
+        "published_at": iso(listing.published_at),
+        "expires_at": iso(listing.expires_at),
+        "updated_at": iso(listing.updated_at),
+        "url": settings.SITE_URL + listing.get_absolute_url(),
+    }
+
+
+def is_public(listing: Listing) -> bool:
+    return listing.status in PUBLIC_STATUSES

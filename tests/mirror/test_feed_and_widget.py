@@ -1,0 +1,87 @@
+import feedparser
+import pytest
+from django.urls import reverse
+
+from accounts.models import Town
+from listings.lifecycle import Action
+from listings.services import listing_transition
+from tests.factories import make_listing
+
+
+@pytest.mark.django_db
+def test_the_atom_feed_is_valid_and_carries_thumbnail_town_price_and_link(client, alice):
+    shelf = make_listing(alice, title="本棚", photos=1, price=500)
+    make_listing(alice, title="下書き", publish=False)
+    response = client.get("/feeds/listings.atom")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.version == "atom10"
+    assert feed.feed.title and feed.feed.id and feed.feed.updated
+    assert len(feed.entries) == 1
+    entry = feed.entries[0]
+    assert entry.title == "本棚（銀座・500円）"
+    assert entry.link.endswith(f"/listings/{shelf.pk}/") and entry.id and entry.updated
+    assert "銀座" in [t.term for t in entry.tags]
+    enclosure = [link for link in entry.links if link.rel == "enclosure"][0]
+    assert enclosure.type == "image/jpeg" and enclosure.href.endswith(".jpg") and int(enclosure.length) > 0
+    assert "<img" in entry.summary
+
+
+@pytest.mark.django_db
+def test_the_feed_takes_the_api_filters(client, alice):
+    make_listing(alice, title="本棚", kind="offer")
+    make_listing(alice, title="ベビーカー探しています", kind="wanted", town=Town.objects.get(name="月島"))
+    titles = lambda q: [e.title.split("（")[0] for e in feedparser.parse(client.get(f"/feeds/listings.atom?{q}").content).entries]
+    assert titles("kind=wanted") == ["ベビーカー探しています"]
+    assert titles(f"town={Town.objects.get(name='月島').pk}") == ["ベビーカー探しています"]
+    assert titles("category=furniture") == ["ベビーカー探しています", "本棚"]  # newest first
+    assert set(titles("kind=bogus&town=abc")) == {"本棚", "ベビーカー探しています"}  # bad filters are ignored
+
+
+@pytest.mark.django_db
+def test_the_widget_shows_listings_without_cookies_and_opens_links_in_a_new_tab(client, alice):
+    make_listing(alice, title="本棚", photos=1)
+    response = client.get("/embed/listings?limit=3")
+    page = response.content.decode()
+    assert response.status_code == 200 and "本棚" in page
+    assert not response.cookies
+    assert 'target="_blank"' in page and 'rel="noopener"' in page
+    assert "<script" not in page
+    assert "X-Frame-Options" not in response
+
+
+@pytest.mark.django_db
+def test_only_the_configured_ward_origins_may_frame_the_widget(client, settings):
+    policy = client.get("/embed/listings")["Content-Security-Policy"]
+    frame = [d for d in policy.split(";") if "frame-ancestors" in d][0]
+    assert "'self'" in frame
+    assert "evil" not in frame
+    assert client.get("/")["X-Frame-Options"] == "DENY"  # the rest of the site is never framed
+
+
+@pytest.mark.django_db
+def test_the_widget_respects_filters_and_limit(client, alice):
+    for i in range(5):
+        make_listing(alice, title=f"品{i}")
+    wanted = make_listing(alice, title="探しています", kind="wanted")
+    assert client.get("/embed/listings?limit=2").content.decode().count('class="widget-item"') == 2
+    page = client.get("/embed/listings?kind=wanted").content.decode()
+    assert "探しています" in page and "品0" not in page
+    listing_transition(listing=wanted, action=Action.WITHDRAW, actor=alice)
+    assert "探しています" not in client.get("/embed/listings?kind=wanted").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who,status", [("visitor", 302), ("resident", 403), ("staff", 200)])
+def test_the_embed_builder_is_for_staff(client, alice_client, staff_client, who, status):
+    http = {"visitor": client, "resident": alice_client, "staff": staff_client}[who]
+    assert http.get(reverse("mirror:embed_builder")).status_code == status
+
+
+@pytest.mark.django_db
+def test_the_embed_builder_makes_a_snippet_from_the_chosen_filters(staff_client):
+    page = staff_client.get(reverse("mirror:embed_builder"), {"kind": "offer", "free": "1", "limit": "4"}).content.decode()
+    assert "&lt;iframe src=&quot;http://127.0.0.1:8000/embed/listings?kind=offer&amp;amp;free=1&amp;amp;limit=4" in page or \
+        "/embed/listings?kind=offer&amp;free=1&amp;limit=4" in page
+    assert 'id="embed-preview"' in page
