@@ -2,10 +2,11 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
+from listings import search
 from listings.models import Category, Listing
 
 SORTS = {
@@ -53,10 +54,7 @@ class ListingFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_keyword(self, qs: QuerySet[Listing], name: str, value: str) -> QuerySet[Listing]:
-        # A plain AND of terms over title and description; Japanese-aware search is its own issue.
-        for term in value.split()[:8]:
-            qs = qs.filter(Q(title__icontains=term) | Q(description__icontains=term))
-        return qs
+        return search.search(qs, value)
 
     def filter_free(self, qs: QuerySet[Listing], name: str, value: bool) -> QuerySet[Listing]:
         return qs.filter(price=0) if value else qs

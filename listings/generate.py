@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Town, User
+from listings import search
 from listings.models import Category, Listing, Photo
 
 STATUSES = [("published", 45), ("reserved", 5), ("handed_over", 30), ("expired", 10), ("withdrawn", 8), ("pending", 1), ("draft", 1)]
@@ -42,12 +43,17 @@ def generate(*, count: int, owners: int = 2000, seed: int = 7, batch: int = 5000
             created = now - timedelta(days=rng.uniform(0, 3 * 365))
             live = status in ("published", "reserved")
             published = now - timedelta(days=rng.uniform(0, 89)) if live else (created if status not in ("draft", "pending") else None)
+            title = f"{rng.choice(ADJECTIVES)}{rng.choice(WORDS)}"
+            description = f"{rng.choice(WORDS)}と{rng.choice(WORDS)}もあります。{rng.choice(towns).name}で受け渡しできます。"
+            search_text, search_grams = search.document(title, description)
             rows.append(
                 Listing(
                     owner=rng.choice(owners_list),
                     kind=kind,
-                    title=f"{rng.choice(ADJECTIVES)}{rng.choice(WORDS)}",
-                    description=f"{rng.choice(WORDS)}と{rng.choice(WORDS)}もあります。{rng.choice(towns).name}で受け渡しできます。",
+                    title=title,
+                    description=description,
+                    search_text=search_text,
+                    search_grams=search_grams,
                     category=rng.choice(categories),
                     condition="any" if kind == "wanted" else rng.choice(["new", "like_new", "good", "fair"]),
                     price=0 if (kind == "wanted" or rng.random() < 0.6) else rng.choice([100, 300, 500, 1000, 2000, 5000]),

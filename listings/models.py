@@ -78,6 +78,10 @@ class Listing(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     photo_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Keyword search (listings/search.py): normalised title and description, and their n-grams,
+    # indexed by FTS5 on SQLite and by GIN on PostgreSQL (migration 0006).
+    search_text = models.TextField(default="", blank=True, editable=False)
+    search_grams = models.TextField(default="", blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town, User
+from listings import search
 from listings.lifecycle import EDITABLE_STATUSES, Action, can_transition, target_status
 from listings.models import Category, Listing, Photo
 from listings.photos import ProcessedPhoto, process_photo
@@ -50,6 +51,7 @@ def _apply(listing: Listing, data: ListingData) -> None:
     listing.kind = data.kind
     listing.title = data.title.strip()
     listing.description = data.description.strip()
+    listing.search_text, listing.search_grams = search.document(listing.title, listing.description)
     listing.category = data.category
     listing.condition = data.condition
     listing.price = data.price
@@ -209,4 +211,22 @@ def listings_withdraw_all(*, owner: User) -> int:
     for listing in Listing.objects.filter(owner=owner, status__in=open_statuses):
         listing_transition(listing=listing, action=Action.WITHDRAW, actor=owner)
         count += 1
+    return count
+
+
+def search_index_rebuild(*, batch: int = 2000) -> int:
+    """Recompute every listing's search text and grams (after a change to the normalisation)."""
+    from django.db import connection
+
+    count = 0
+    ids = list(Listing.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        rows = list(Listing.objects.filter(pk__in=ids[start : start + batch]).only("pk", "title", "description"))
+        for row in rows:
+            row.search_text, row.search_grams = search.document(row.title, row.description)
+        Listing.objects.bulk_update(rows, ["search_text", "search_grams"])
+        count += len(rows)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO listings_listing_fts(listings_listing_fts) VALUES ('rebuild')")
     return count

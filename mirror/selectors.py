@@ -9,6 +9,7 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import Town
+from listings import search
 from listings.models import PUBLIC_STATUSES, Category, Listing, Photo
 
 SORTS = {
@@ -37,8 +38,7 @@ def filter_listings(
     qs: QuerySet[Listing], *, q: str = "", kind: str = "", category: str = "", town: int | None = None, free: bool = False
 ) -> QuerySet[Listing]:
     """The browse page's filters, by the names the API, feeds and widget share."""
-    for term in (q or "").split()[:8]:
-        qs = qs.filter(Q(title__icontains=term) | Q(description__icontains=term))
+    qs = search.search(qs, q or "")
     if kind:
         qs = qs.filter(kind=kind)
     if category:
