@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "community",
     "messaging",
     "mirror",
+    "alerts",
     "demo",
 ]
 
@@ -342,6 +343,13 @@ NINJA_NUM_PROXIES = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 MIRROR_CACHE_SECONDS = env_int("MIRROR_CACHE_SECONDS", 60, minimum=0)
 MIRROR_WEBHOOK_TIMEOUT_SECONDS = env_int("MIRROR_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 MIRROR_WEBHOOK_RETRY_HOURS = env_int("MIRROR_WEBHOOK_RETRY_HOURS", 24, minimum=1)
+
+# --- Saved searches and alerts -----------------------------------------------------------------
+ALERTS_INSTANT_MIN_INTERVAL_MINUTES = env_int("ALERTS_INSTANT_MIN_INTERVAL_MINUTES", 60, minimum=1)
+ALERTS_MAX_SAVED_SEARCHES = env_int("ALERTS_MAX_SAVED_SEARCHES", 20, minimum=1)
+LINE_MESSAGING_CHANNEL_TOKEN = env_secret("LINE_MESSAGING_CHANNEL_TOKEN")
+LINE_MESSAGING_CHANNEL_SECRET = env_secret("LINE_MESSAGING_CHANNEL_SECRET")
+LINE_MESSAGING_API_URL = env_str("LINE_MESSAGING_API_URL", "https://api.line.me").rstrip("/")
 
 # --- Messaging (after the test block so that tests see the same values) -----------------------
 MESSAGING_MAX_LENGTH = 2000

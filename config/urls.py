@@ -11,6 +11,7 @@ urlpatterns = [
     path("listings/", include("listings.urls")),
     path("account/", include("accounts.urls")),
     path("messages/", include("messaging.urls")),
+    path("alerts/", include("alerts.urls")),
     path("api/v1/", api.urls),  # namespace "api" (the docs page reverses it)
     path("", include("mirror.urls")),
     path("auth/", include("allauth.urls")),

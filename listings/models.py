@@ -173,3 +173,14 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"Photo {self.pk} of listing {self.listing_id}"
+
+
+class NotInterested(models.Model):
+    """A resident hid this listing from their search results and alerts."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "listing"], name="not_interested_once")]

@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from listings.models import PUBLIC_STATUSES, Category, Listing, Photo
+from listings.models import PUBLIC_STATUSES, Category, Listing, NotInterested, Photo
 
 
 def _with_cards(qs: QuerySet[Listing]) -> QuerySet[Listing]:
@@ -18,6 +18,14 @@ def _with_cards(qs: QuerySet[Listing]) -> QuerySet[Listing]:
 def listings_public() -> QuerySet[Listing]:
     """Listings every visitor may see: published and reserved."""
     return _with_cards(Listing.objects.filter(status__in=PUBLIC_STATUSES))
+
+
+def listings_public_for(user: User) -> QuerySet[Listing]:
+    """Public listings, minus those this resident said they are not interested in."""
+    qs = listings_public()
+    if user.is_authenticated:
+        qs = qs.exclude(pk__in=NotInterested.objects.filter(user_id=user.pk).values("listing"))
+    return qs
 
 
 def listings_latest(limit: int = 12) -> list[Listing]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Town, User
 from listings import search
 from listings.lifecycle import EDITABLE_STATUSES, Action, can_transition, target_status
-from listings.models import Category, Listing, Photo
+from listings.models import Category, Listing, NotInterested, Photo
 from listings.photos import ProcessedPhoto, process_photo
 from listings.signals import listing_transitioned, listing_updated
 
@@ -230,3 +230,8 @@ def search_index_rebuild(*, batch: int = 2000) -> int:
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO listings_listing_fts(listings_listing_fts) VALUES ('rebuild')")
     return count
+
+
+def listing_not_interested(*, user: User, listing: Listing) -> None:
+    """Hide a listing from this resident's search results and alerts."""
+    NotInterested.objects.get_or_create(user=user, listing=listing)

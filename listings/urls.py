@@ -10,5 +10,6 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/not-interested/", views.not_interested, name="not_interested"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

@@ -29,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def browse(request: HttpRequest) -> HttpResponse:
-    filterset = ListingFilter(request.GET or None, queryset=selectors.listings_public())
+    filterset = ListingFilter(request.GET or None, queryset=selectors.listings_public_for(request.user))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -130,6 +130,15 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     return redirect("listings:mine")
+
+
+@require_POST
+@resident_required
+def not_interested(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = selectors.listing_for_viewer(request.user, pk)
+    services.listing_not_interested(user=request.user, listing=listing)
+    messages.success(request, _("You will not see this item in your search results and alerts."))
+    return redirect("listings:browse")
 
 
 def _status_message(listing: Listing) -> str:

@@ -1,0 +1,207 @@
+"""Every write about saved searches and alerts: save, change, match new listings, send, digest."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _, override
+
+from accounts.models import User
+from alerts.models import Alert, SavedSearch
+from listings import search
+from listings.models import PUBLIC_STATUSES, Listing, NotInterested
+
+UNSUBSCRIBE_SALT = "alerts.unsubscribe"
+
+
+# --- Saved searches ----------------------------------------------------------------------------
+
+
+def saved_search_create(*, user: User, q: str = "", kind: str = "", category=None, town=None, free: bool = False,
+                        frequency: str = SavedSearch.Frequency.DAILY) -> SavedSearch:
+    """Save the current search (one click on the browse page)."""
+    if SavedSearch.objects.filter(user=user).count() >= settings.ALERTS_MAX_SAVED_SEARCHES:
+        raise ValidationError(
+            _("You can save at most %(n)s searches. Delete one first.") % {"n": settings.ALERTS_MAX_SAVED_SEARCHES}
+        )
+    saved = SavedSearch(user=user, q=(q or "").strip()[:100], kind=kind or "", category=category, town=town,
+                        free=bool(free), frequency=frequency)
+    saved.terms = search.terms(saved.q)
+    saved.full_clean(exclude=["user", "terms"])
+    saved.save()
+    return saved
+
+
+def saved_search_update(*, saved: SavedSearch, frequency: str, channel: str, is_active: bool) -> SavedSearch:
+    """Change how (and whether) a saved search alerts."""
+    saved.frequency = frequency
+    saved.channel = channel
+    saved.is_active = is_active
+    saved.full_clean(exclude=["user", "terms"])
+    saved.save(update_fields=["frequency", "channel", "is_active"])
+    return saved
+
+
+def saved_search_delete(*, saved: SavedSearch) -> None:
+    saved.delete()
+
+
+def saved_search_seen(*, saved: SavedSearch) -> None:
+    """The resident opened the results: "new since your last visit" starts again from now."""
+    SavedSearch.objects.filter(pk=saved.pk).update(last_seen_at=timezone.now())
+    Alert.objects.filter(saved_search=saved, sent_at__isnull=True, saved_search__frequency=SavedSearch.Frequency.BADGE).update(
+        sent_at=timezone.now()
+    )
+
+
+def results(saved: SavedSearch, qs: QuerySet[Listing]) -> QuerySet[Listing]:
+    """The listings of `qs` this saved search matches (the browse filters, by the same names)."""
+    qs = search.search(qs, saved.q)
+    if saved.kind:
+        qs = qs.filter(kind=saved.kind)
+    if saved.category_id:
+        qs = qs.filter(category_id=saved.category_id)
+    if saved.town_id:
+        qs = qs.filter(town_id=saved.town_id)
+    if saved.free:
+        qs = qs.filter(price=0)
+    return qs
+
+
+def unsubscribe_token(saved: SavedSearch) -> str:
+    return signing.dumps(saved.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe(*, token: str) -> SavedSearch | None:
+    """Stop the alert a signed link names (no login needed); None for a bad or unknown token."""
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    saved = SavedSearch.objects.filter(pk=pk).first()
+    if saved is not None and saved.is_active:
+        saved.is_active = False
+        saved.save(update_fields=["is_active"])
+    return saved
+
+
+# --- Matching new listings ---------------------------------------------------------------------
+
+
+def candidates(listing: Listing) -> QuerySet[SavedSearch]:
+    """Active saved searches whose structured filters accept the listing (one indexed query)."""
+    qs = SavedSearch.objects.filter(is_active=True).exclude(user_id=listing.owner_id)
+    qs = qs.filter(Q(kind="") | Q(kind=listing.kind))
+    qs = qs.filter(Q(category__isnull=True) | Q(category_id=listing.category_id))
+    qs = qs.filter(Q(town__isnull=True) | Q(town_id=listing.town_id))
+    if listing.price != 0:
+        qs = qs.filter(free=False)
+    return qs.exclude(user__in=NotInterested.objects.filter(listing=listing).values("user"))
+
+
+def matching(listing: Listing) -> list[SavedSearch]:
+    """Saved searches that match a listing: structured filters in SQL, keywords on the normalised text."""
+    text = listing.search_text
+    return [saved for saved in candidates(listing).select_related("user") if all(term in text for term in saved.terms)]
+
+
+def listing_published(*, listing: Listing) -> int:
+    """Record an alert for every matching saved search, once per listing; instant ones go out on commit."""
+    if listing.status not in PUBLIC_STATUSES:
+        return 0
+    count = 0
+    for saved in matching(listing):
+        try:
+            with transaction.atomic():
+                Alert.objects.create(saved_search=saved, listing=listing)
+        except IntegrityError:
+            continue  # already alerted for this listing (renewed, re-published)
+        count += 1
+        if saved.frequency == SavedSearch.Frequency.INSTANT:
+            transaction.on_commit(lambda pk=saved.pk: _enqueue_instant(pk))
+    return count
+
+
+def _enqueue_instant(saved_pk: int) -> None:
+    from alerts.tasks import send_instant_alerts
+
+    send_instant_alerts.enqueue(saved_search_id=saved_pk)
+
+
+# --- Sending -----------------------------------------------------------------------------------
+
+
+def instant_send(*, saved_search_id: int, now=None) -> bool:
+    """Send pending alerts of an instant search at once, unless one went out in the last hour
+    (then they wait for the next digest). Returns whether a notice was sent."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        saved = SavedSearch.objects.select_for_update().select_related("user").filter(pk=saved_search_id, is_active=True).first()
+        if saved is None:
+            return False
+        limit = timedelta(minutes=settings.ALERTS_INSTANT_MIN_INTERVAL_MINUTES)
+        if saved.last_instant_at and now - saved.last_instant_at < limit:
+            return False  # no alert fatigue: the rest go into the next digest
+        hidden = NotInterested.objects.filter(user_id=saved.user_id).values("listing")
+        pending = list(
+            saved.alerts.filter(sent_at__isnull=True).exclude(listing__in=hidden).select_related("listing", "listing__town")
+        )
+        if not pending:
+            return False
+        saved.last_instant_at = now
+        saved.save(update_fields=["last_instant_at"])
+        Alert.objects.filter(pk__in=[a.pk for a in pending]).update(sent_at=now)
+        transaction.on_commit(lambda: _notify(saved, [a.listing for a in pending]))
+    return True
+
+
+def digests_send(*, now=None) -> int:
+    """Send every resident one digest of their pending daily and instant alerts; returns how many."""
+    now = now or timezone.now()
+    pending = (
+        Alert.objects.filter(sent_at__isnull=True, saved_search__is_active=True)
+        .exclude(saved_search__frequency=SavedSearch.Frequency.BADGE)
+        .select_related("saved_search", "saved_search__user", "listing", "listing__town")
+        .order_by("saved_search_id", "created_at")
+    )
+    by_search: dict[int, list[Alert]] = {}
+    for alert in pending:
+        by_search.setdefault(alert.saved_search_id, []).append(alert)
+    sent = 0
+    for alerts in by_search.values():
+        saved = alerts[0].saved_search
+        hidden = set(NotInterested.objects.filter(user_id=saved.user_id).values_list("listing_id", flat=True))
+        listings = [a.listing for a in alerts if a.listing.status in PUBLIC_STATUSES and a.listing_id not in hidden]
+        with transaction.atomic():  # a failed send leaves the alerts pending for the next digest
+            Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(sent_at=now)
+            if listings:
+                _notify(saved, listings)
+                sent += 1
+    return sent
+
+
+def _notify(saved: SavedSearch, listings: list[Listing]) -> None:
+    from alerts.notify import Notice, notify
+    from django.template.loader import render_to_string
+
+    site = settings.SITE_URL
+    context = {
+        "saved": saved,
+        "listings": listings,
+        "site": site,
+        "url": site + reverse("alerts:results", args=[saved.pk]),
+        "unsubscribe_url": site + reverse("alerts:unsubscribe", args=[unsubscribe_token(saved)]),
+    }
+    with override("ja"):
+        subject = render_to_string("alerts/email/subject.txt", context).strip()
+        body = render_to_string("alerts/email/body.txt", context)
+    notify(
+        user=saved.user,
+        notice=Notice(subject=subject, body=body, url=context["url"], unsubscribe_url=context["unsubscribe_url"]),
+        channel=saved.channel,
+    )

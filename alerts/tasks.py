@@ -1,0 +1,17 @@
+"""Background tasks for alerts; thin wrappers around services."""
+
+from django.tasks import task
+
+
+@task()
+def send_instant_alerts(*, saved_search_id: int) -> bool:
+    from alerts.services import instant_send
+
+    return instant_send(saved_search_id=saved_search_id)
+
+
+@task()
+def send_digests() -> int:
+    from alerts.services import digests_send
+
+    return digests_send()

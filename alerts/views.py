@@ -1,0 +1,95 @@
+"""Saved searches: save from the browse page, manage, see results, unsubscribe without login."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import resident_required
+from alerts import services
+from alerts.forms import SavedSearchSettingsForm, SaveSearchForm
+from alerts.models import SavedSearch
+from alerts.notify import line_available
+from listings.selectors import listings_public
+
+
+@require_POST
+@resident_required
+def save(request: HttpRequest) -> HttpResponse:
+    form = SaveSearchForm(request.POST)
+    if form.is_valid():
+        try:
+            services.saved_search_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Search saved. Choose below how you want to hear about new items."))
+    else:
+        messages.error(request, _("This search could not be saved."))
+    return redirect("alerts:list")
+
+
+@resident_required
+def saved_list(request: HttpRequest) -> HttpResponse:
+    saved = list(request.user.saved_searches.select_related("category", "town"))
+    public = listings_public()
+    can_line = line_available(request.user)
+    for item in saved:
+        item.new_count = services.results(item, public).filter(published_at__gt=item.last_seen_at).count()
+        item.form = SavedSearchSettingsForm(instance=item, line_available=can_line, prefix=f"s{item.pk}")
+    return render(request, "alerts/list.html", {"saved_searches": saved})
+
+
+@require_POST
+@resident_required
+def update(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    form = SavedSearchSettingsForm(request.POST, instance=saved, line_available=line_available(request.user), prefix=f"s{pk}")
+    if form.is_valid():
+        services.saved_search_update(saved=saved, **form.cleaned_data)
+        messages.success(request, _("Your alert settings have been saved."))
+    else:
+        messages.error(request, _("Please choose one of the options."))
+    return redirect("alerts:list")
+
+
+@require_POST
+@resident_required
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    services.saved_search_delete(saved=get_object_or_404(SavedSearch, pk=pk, user=request.user))
+    messages.success(request, _("The saved search has been deleted."))
+    return redirect("alerts:list")
+
+
+@login_required
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a saved search on the browse page; what was new is now seen."""
+    saved = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    services.saved_search_seen(saved=saved)
+    params = {"q": saved.q, "kind": saved.kind, "category": saved.category.slug if saved.category_id else "",
+              "town": saved.town_id or "", "free": "on" if saved.free else ""}
+    return redirect(reverse("listings:browse") + "?" + urlencode({k: v for k, v in params.items() if v}))
+
+
+@csrf_exempt  # RFC 8058 one-click unsubscribe is a POST from the mail client, with no session
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop one alert from the link in its email, without logging in: GET asks, POST stops."""
+    if request.method == "POST":
+        saved = services.unsubscribe(token=token)
+        return render(request, "alerts/unsubscribe.html", {"done": saved is not None, "invalid": saved is None},
+                      status=200 if saved else 400)
+    from django.core import signing
+
+    try:
+        signing.loads(token, salt=services.UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return render(request, "alerts/unsubscribe.html", {"invalid": True}, status=400)
+    return render(request, "alerts/unsubscribe.html", {"token": token})

@@ -1,0 +1,146 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Town
+from alerts import services
+from alerts.models import Alert, SavedSearch
+from listings.lifecycle import Action
+from listings.models import Category
+from listings.services import listing_transition
+from tests.factories import make_listing
+
+
+@pytest.fixture
+def stroller_search(bob):
+    """Bob wants a stroller (any kind of ベビーカー) and hears at once."""
+    return services.saved_search_create(user=bob, q="べびーかー", frequency=SavedSearch.Frequency.INSTANT)
+
+
+def _publish(owner, capture, **kwargs):
+    with capture(execute=True):
+        return make_listing(owner, **kwargs)
+
+
+@pytest.mark.django_db
+def test_a_resident_saves_the_current_search_from_the_browse_page(bob_client, bob):
+    page = bob_client.get(reverse("listings:browse"), {"q": "本棚", "free": "on", "category": "furniture"})
+    assert "Save this search" in page.content.decode() or "この検索を保存" in page.content.decode()
+    response = bob_client.post(reverse("alerts:save"), {"q": "本棚", "free": "on", "category": "furniture"})
+    assert response.status_code == 302
+    saved = SavedSearch.objects.get(user=bob)
+    assert (saved.q, saved.free, saved.category.slug, saved.terms) == ("本棚", True, "furniture", ["本棚"])
+
+
+@pytest.mark.django_db
+def test_an_instant_search_emails_at_once_with_a_working_unsubscribe_link(client, alice, bob, stroller_search, django_capture_on_commit_callbacks):
+    _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー", description="A型")
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.to == [bob.email] and "ベビーカー" in email.body
+    assert email.extra_headers["List-Unsubscribe"].startswith("<http")
+    link = re.search(r"https?://\S+/alerts/unsubscribe/\S+/", email.body).group(0)
+    path = link.split("127.0.0.1:8000")[-1]
+    assert client.get(path).status_code == 200  # asks, without login
+    assert client.post(path).status_code == 200
+    stroller_search.refresh_from_db()
+    assert not stroller_search.is_active
+    _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー2")
+    assert len(mail.outbox) == 1  # stopped
+
+
+@pytest.mark.django_db
+def test_at_most_one_instant_email_an_hour_the_rest_wait_for_the_digest(alice, bob, stroller_search, django_capture_on_commit_callbacks):
+    _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー 1")
+    _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー 2")
+    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_alert_digests")
+    assert len(mail.outbox) == 2 and "ベビーカー 2" in mail.outbox[1].body
+    later = timezone.now() + timedelta(minutes=61)
+    make_listing(alice, title="ベビーカー 3")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.instant_send(saved_search_id=stroller_search.pk, now=later)
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db
+def test_a_daily_search_waits_for_the_digest(alice, bob, django_capture_on_commit_callbacks):
+    services.saved_search_create(user=bob, q="本棚", frequency=SavedSearch.Frequency.DAILY)
+    _publish(alice, django_capture_on_commit_callbacks, title="本棚 A")
+    _publish(alice, django_capture_on_commit_callbacks, title="白い本棚")
+    assert not mail.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_alert_digests")
+    assert len(mail.outbox) == 1 and "本棚 A" in mail.outbox[0].body and "白い本棚" in mail.outbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_alert_digests")
+    assert len(mail.outbox) == 1  # nothing new
+
+
+@pytest.mark.django_db
+def test_a_badge_search_sends_nothing_and_counts_new_items_since_the_last_visit(bob_client, alice, bob, django_capture_on_commit_callbacks):
+    saved = services.saved_search_create(user=bob, q="机", frequency=SavedSearch.Frequency.BADGE)
+    SavedSearch.objects.filter(pk=saved.pk).update(last_seen_at=timezone.now() - timedelta(minutes=5))
+    _publish(alice, django_capture_on_commit_callbacks, title="学習机")
+    call_command("send_alert_digests")
+    assert not mail.outbox
+    page = bob_client.get(reverse("alerts:list"))
+    assert [s.new_count for s in page.context["saved_searches"]] == [1]
+    bob_client.get(reverse("alerts:results", args=[saved.pk]))
+    assert [s.new_count for s in bob_client.get(reverse("alerts:list")).context["saved_searches"]] == [0]
+
+
+@pytest.mark.django_db
+def test_filters_decide_what_matches(alice, bob):
+    furniture = Category.objects.get(slug="furniture")
+    services.saved_search_create(user=bob, category=furniture, free=True, town=Town.objects.get(name="銀座"))
+    assert Alert.objects.count() == 0
+    make_listing(alice, title="有料の椅子", price=500)
+    make_listing(alice, title="月島の椅子", town=Town.objects.get(name="月島"))
+    make_listing(alice, title="家電", category=Category.objects.get(slug="appliances"))
+    match = make_listing(alice, title="無料の椅子")
+    assert list(Alert.objects.values_list("listing", flat=True)) == [match.pk]
+
+
+@pytest.mark.django_db
+def test_renewed_or_republished_listings_do_not_alert_again(alice, bob, stroller_search):
+    listing = make_listing(alice, title="ベビーカー")
+    listing = listing_transition(listing=listing, action=Action.EXPIRE)
+    listing_transition(listing=listing, action=Action.RENEW, actor=alice)
+    assert Alert.objects.filter(listing=listing).count() == 1
+
+
+@pytest.mark.django_db
+def test_nobody_is_alerted_about_their_own_listing(alice):
+    services.saved_search_create(user=alice, q="本棚")
+    make_listing(alice, title="本棚")
+    assert not Alert.objects.exists()
+
+
+@pytest.mark.django_db
+def test_not_interested_hides_a_listing_from_results_and_alerts(bob_client, alice, bob, django_capture_on_commit_callbacks):
+    services.saved_search_create(user=bob, q="本棚", frequency=SavedSearch.Frequency.DAILY)
+    listing = _publish(alice, django_capture_on_commit_callbacks, title="本棚")
+    bob_client.post(reverse("listings:not_interested", args=[listing.pk]))
+    assert "本棚" not in [l.title for l in bob_client.get(reverse("listings:browse")).context["page"].object_list]
+    call_command("send_alert_digests")
+    assert not mail.outbox
+
+
+@pytest.mark.django_db
+def test_a_forged_unsubscribe_link_is_refused(client):
+    assert client.get(reverse("alerts:unsubscribe", args=["forged"])).status_code == 400
+    assert client.post(reverse("alerts:unsubscribe", args=["forged"])).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name,method", [("alerts:list", "get"), ("alerts:save", "post")])
+def test_saved_searches_are_for_residents(client, carol_client, name, method):
+    assert getattr(client, method)(reverse(name)).status_code == 302
+    assert getattr(carol_client, method)(reverse(name)).status_code == 403

@@ -1,0 +1,267 @@
+"""Alert delivery: email with one-click unsubscribe, LINE pushes to a local stand-in of the
+Messaging API (an HTTP server on 127.0.0.1), and email whenever LINE cannot deliver."""
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from allauth.socialaccount.models import SocialAccount
+from django.core import mail
+from django.utils import timezone
+
+from alerts import notify as notify_module
+from alerts.notify import LINE_TEXT_LIMIT, Notice, line_available, notify
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "test-channel-access-token"
+ALICE_UID = "U1234567890abcdef1234567890abcdef"
+
+NOTICE = Notice(
+    subject="New match: wooden bookshelf",
+    body="A wooden bookshelf in Ginza matches your saved search.",
+    url="https://mottainai.example/listings/42/",
+    unsubscribe_url="https://mottainai.example/alerts/unsubscribe/abc123/",
+)
+
+
+# --- A stand-in for the Messaging API ---------------------------------------------------------
+
+
+@dataclass
+class Push:
+    path: str
+    headers: dict[str, str]
+    body: dict
+
+
+class LineStandIn:
+    """Records every push and answers from a script: an int is a status code, a float is seconds
+    to sleep before answering 200. When the script runs out it answers 200 like LINE does."""
+
+    def __init__(self) -> None:
+        self.pushes: list[Push] = []
+        self.script: list[int | float] = []
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+                stand_in.pushes.append(Push(self.path, dict(self.headers), body))
+                step = stand_in.script.pop(0) if stand_in.script else 200
+                if isinstance(step, float):
+                    time.sleep(step)
+                    step = 200
+                try:
+                    self.send_response(step)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"{}")
+                except OSError:
+                    pass  # the client gave up waiting (timeout test)
+
+            def log_message(self, format, *args) -> None:
+                pass
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            block_on_close = False  # a handler still sleeping must not hold up the test's end
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+
+@pytest.fixture
+def line_api(settings):
+    """The ward has a LINE Official Account, served by the stand-in."""
+    stand_in = LineStandIn()
+    stand_in.thread.start()
+    settings.LINE_MESSAGING_API_URL = stand_in.url
+    settings.LINE_MESSAGING_CHANNEL_TOKEN = TOKEN
+    yield stand_in
+    stand_in.server.shutdown()
+    stand_in.server.server_close()
+
+
+@pytest.fixture
+def alice_on_line(alice):
+    """Alice signed in with LINE once, so her account carries her LINE user id."""
+    SocialAccount.objects.create(user=alice, provider="line", uid=ALICE_UID)
+    return alice
+
+
+# --- Email ------------------------------------------------------------------------------------
+
+
+def test_email_carries_the_body_both_links_and_one_click_unsubscribe_headers(alice):
+    assert notify(user=alice, notice=NOTICE) == "email"
+
+    [message] = mail.outbox
+    assert message.to == ["alice@example.com"]
+    assert message.subject == NOTICE.subject
+    assert NOTICE.body in message.body
+    assert NOTICE.url in message.body
+    assert NOTICE.unsubscribe_url in message.body
+    assert message.extra_headers["List-Unsubscribe"] == f"<{NOTICE.unsubscribe_url}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    sent = message.message()
+    assert sent["List-Unsubscribe"] == f"<{NOTICE.unsubscribe_url}>"
+    assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_a_newline_in_the_subject_does_not_lose_the_email(alice):
+    notice = Notice(subject="New match:\nbookshelf", body="b", url=NOTICE.url, unsubscribe_url=NOTICE.unsubscribe_url)
+
+    assert notify(user=alice, notice=notice) == "email"
+
+    assert mail.outbox[0].subject == "New match: bookshelf"
+
+
+def test_the_email_channel_never_pushes_to_line_even_for_a_line_resident(line_api, alice_on_line):
+    assert notify(user=alice_on_line, notice=NOTICE, channel="email") == "email"
+
+    assert line_api.pushes == []
+    assert len(mail.outbox) == 1
+
+
+# --- LINE -------------------------------------------------------------------------------------
+
+
+def test_a_line_resident_gets_a_push_with_the_token_their_uid_and_the_links(line_api, alice_on_line):
+    assert notify(user=alice_on_line, notice=NOTICE, channel="line") == "line"
+
+    [push] = line_api.pushes
+    assert push.path == "/v2/bot/message/push"
+    assert push.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert push.headers["Content-Type"] == "application/json"
+    assert push.body["to"] == ALICE_UID
+    [message] = push.body["messages"]
+    assert message["type"] == "text"
+    assert message["text"].startswith(NOTICE.subject + "\n")
+    assert NOTICE.body in message["text"]
+    assert NOTICE.url in message["text"]
+    assert NOTICE.unsubscribe_url in message["text"]
+    assert mail.outbox == []
+
+
+def test_a_long_body_is_shortened_to_lines_limit_but_keeps_both_links(line_api, alice_on_line):
+    # Emoji count as two UTF-16 units at LINE, so a naive len() would overshoot the limit.
+    notice = Notice(subject="Many items", body="🍎" * 4000, url=NOTICE.url, unsubscribe_url=NOTICE.unsubscribe_url)
+
+    assert notify(user=alice_on_line, notice=notice, channel="line") == "line"
+
+    text = line_api.pushes[0].body["messages"][0]["text"]
+    assert len(text.encode("utf-16-le")) // 2 <= LINE_TEXT_LIMIT
+    assert "\ufffd" not in text  # no emoji was cut in half
+    assert "…" in text
+    assert text.endswith(NOTICE.unsubscribe_url)
+    assert NOTICE.url in text
+
+
+@pytest.mark.parametrize(
+    ("token", "has_line_login", "expected"),
+    [
+        (TOKEN, True, True),
+        (TOKEN, False, False),  # signed up with email only
+        ("", True, False),  # the ward has no Official Account
+    ],
+)
+def test_line_is_available_only_with_a_ward_token_and_a_line_login(settings, alice, token, has_line_login, expected):
+    settings.LINE_MESSAGING_CHANNEL_TOKEN = token
+    if has_line_login:
+        SocialAccount.objects.create(user=alice, provider="line", uid=ALICE_UID)
+
+    assert line_available(alice) is expected
+
+
+def test_another_providers_login_is_not_a_line_login(settings, alice):
+    settings.LINE_MESSAGING_CHANNEL_TOKEN = TOKEN
+    SocialAccount.objects.create(user=alice, provider="google", uid="1234567890")
+
+    assert line_available(alice) is False
+
+
+def test_a_resident_without_a_line_login_gets_email_instead(line_api, bob):
+    assert notify(user=bob, notice=NOTICE, channel="line") == "email"
+
+    assert line_api.pushes == []
+    assert mail.outbox[0].to == ["bob@example.com"]
+
+
+def test_line_not_configured_means_email(line_api, settings, alice_on_line):
+    settings.LINE_MESSAGING_CHANNEL_TOKEN = ""
+
+    assert notify(user=alice_on_line, notice=NOTICE, channel="line") == "email"
+
+    assert line_api.pushes == []
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("status", [500, 400, 429])
+def test_a_refused_push_falls_back_to_email(line_api, alice_on_line, status, caplog):
+    line_api.script = [status]
+
+    assert notify(user=alice_on_line, notice=NOTICE, channel="line") == "email"
+
+    assert len(line_api.pushes) == 1
+    assert mail.outbox[0].to == ["alice@example.com"]
+    assert str(status) in caplog.text
+    assert TOKEN not in caplog.text
+
+
+def test_a_push_that_times_out_falls_back_to_email(line_api, alice_on_line, monkeypatch, caplog):
+    monkeypatch.setattr(notify_module, "LINE_TIMEOUT_SECONDS", 0.2)
+    line_api.script = [2.0]
+
+    started = time.monotonic()
+    assert notify(user=alice_on_line, notice=NOTICE, channel="line") == "email"
+
+    assert time.monotonic() - started < 1.5
+    assert len(mail.outbox) == 1
+    assert "Timeout" in caplog.text
+
+
+def test_an_unreachable_line_api_falls_back_to_email(settings, alice_on_line):
+    closed = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    settings.LINE_MESSAGING_API_URL = f"http://127.0.0.1:{closed.server_address[1]}"
+    closed.server_close()  # nothing listens on that port any more: connection refused
+    settings.LINE_MESSAGING_CHANNEL_TOKEN = TOKEN
+
+    assert notify(user=alice_on_line, notice=NOTICE, channel="line") == "email"
+
+    assert len(mail.outbox) == 1
+
+
+# --- Nobody to tell ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("channel", ["email", "line"])
+def test_a_deleted_resident_gets_nothing(line_api, alice_on_line, channel):
+    alice_on_line.deleted_at = timezone.now()
+    alice_on_line.save(update_fields=["deleted_at"])
+
+    assert notify(user=alice_on_line, notice=NOTICE, channel=channel) == "none"
+
+    assert line_api.pushes == []
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("channel", ["email", "line"])
+def test_an_inactive_resident_gets_nothing(line_api, alice_on_line, channel):
+    alice_on_line.is_active = False
+    alice_on_line.save(update_fields=["is_active"])
+
+    assert notify(user=alice_on_line, notice=NOTICE, channel=channel) == "none"
+
+    assert line_api.pushes == []
+    assert mail.outbox == []
+
+
+def test_an_unknown_channel_is_a_programming_error(alice):
+    with pytest.raises(ValueError):
+        notify(user=alice, notice=NOTICE, channel="sms")
