@@ -1,7 +1,13 @@
-"""Reads and access rules for listings, shared by views (and later the API and consumers)."""
+"""Reads and access rules for listings, shared by views, the API, the feed and the widget."""
+
+import base64
+import binascii
+import json
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.dateparse import parse_datetime
 from django.http import Http404
 
 from accounts.models import User
@@ -68,3 +74,65 @@ def listing_for_owner(user: User, pk: int) -> Listing:
     if not user.is_authenticated or listing.owner_id != user.pk:
         raise PermissionDenied  # visible, but not theirs
     return listing
+
+
+# --- Keyset pagination (browse page and API) -----------------------------------------------------
+
+SORTS = {
+    # name: (field, descending)
+    "newest": ("published_at", True),
+    "price": ("price", False),
+    "price_desc": ("price", True),
+    "expiring": ("expires_at", False),
+}
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def _encode(value, pk: int) -> str:
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    raw = json.dumps([value, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, field: str):
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(pk, int):
+            raise BadCursor
+        if field in ("published_at", "expires_at"):
+            value = parse_datetime(value) if isinstance(value, str) else None
+            if value is None:
+                raise BadCursor
+        elif not isinstance(value, int):
+            raise BadCursor
+        return value, pk
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        raise BadCursor from exc
+
+
+def page_after(qs: QuerySet[Listing], *, sort: str, cursor: str | None, limit: int) -> tuple[list[Listing], str | None]:
+    """Keyset pagination: the page after `cursor` in `sort` order, and the cursor of the next page.
+
+    The cursor holds the sort value and id of the last row, so every page costs the same.
+    """
+    field, descending = SORTS.get(sort, SORTS["newest"])
+    order = (f"-{field}", "-id") if descending else (field, "id")
+    qs = qs.order_by(*order)
+    if cursor:
+        value, pk = _decode(cursor, field)
+        if descending:
+            qs = qs.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "id__lt": pk}))
+        else:
+            qs = qs.filter(Q(**{f"{field}__gt": value}) | Q(**{field: value, "id__gt": pk}))
+    rows = list(qs[: limit + 1])
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        return rows[:limit], _encode(getattr(last, field), last.pk)
+    return rows, None
+
+

@@ -29,14 +29,29 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def browse(request: HttpRequest) -> HttpResponse:
+    """Filters, sorts and keyset pagination: the 500th page costs what the first costs."""
     filterset = ListingFilter(request.GET or None, queryset=selectors.listings_public_for(request.user))
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = (filterset.form.cleaned_data.get("sort") if filterset.is_bound and filterset.form.is_valid() else None) or "newest"
+    cursor = request.GET.get("cursor") or None
+    try:
+        rows, next_cursor = selectors.page_after(filterset.qs, sort=sort, cursor=cursor, limit=PAGE_SIZE)
+    except selectors.BadCursor:  # a mangled link: start again from the first page
+        cursor = None
+        rows, next_cursor = selectors.page_after(filterset.qs, sort=sort, cursor=None, limit=PAGE_SIZE)
     query = request.GET.copy()
+    query.pop("cursor", None)
     query.pop("page", None)
     return render(
         request,
         "listings/browse.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "listings": rows,
+            "total": filterset.qs.count(),
+            "next_cursor": next_cursor,
+            "is_first_page": cursor is None,
+            "query": query.urlencode(),
+        },
     )
 
 

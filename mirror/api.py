@@ -18,7 +18,7 @@ from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import Throttled, ValidationError
 from ninja.throttling import AnonRateThrottle
 
-from listings.models import Listing
+from listings.selectors import BadCursor, page_after
 from mirror import selectors, serializers
 
 # Per client IP (behind proxies, TRUSTED_PROXY_COUNT says which X-Forwarded-For entry to trust).
@@ -158,10 +158,10 @@ def list_listings(request: HttpRequest, filters: Query[ListingFilters]):
             free=filters.free,
         )
         try:
-            rows, next_cursor = selectors.page_after(
+            rows, next_cursor = page_after(
                 qs, sort=filters.sort.value, cursor=filters.cursor or None, limit=filters.limit
             )
-        except selectors.BadCursor:
+        except BadCursor:
             return _json({"detail": "The cursor is not valid. Start again without it."}, status=400)
         next_url = None
         if next_cursor:

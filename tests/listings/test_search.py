@@ -107,7 +107,7 @@ def test_residents_only_find_public_listings_through_every_channel(client, alice
     closed = make_listing(alice, title="ベビーチェア")
     listing_transition(listing=closed, action=Action.WITHDRAW, actor=alice)
     browse = client.get(reverse("listings:browse"), {"q": "ベビー"})
-    assert [l.pk for l in browse.context["page"].object_list] == [public.pk]
+    assert [l.pk for l in browse.context["listings"]] == [public.pk]
     assert [i["id"] for i in client.get("/api/v1/listings", {"q": "べびー"}).json()["items"]] == [public.pk]
     widget = client.get("/embed/listings", {"q": "ﾍﾞﾋﾞｰ"}).content.decode()
     assert "ベビーカー" in widget and "ベビーベッド" not in widget and draft.title not in widget
@@ -119,6 +119,6 @@ def test_search_combines_with_filters_and_sorts(client, alice):
     make_listing(alice, title="本棚 大", price=500)
     make_listing(alice, title="机", price=0)
     free = client.get(reverse("listings:browse"), {"q": "本棚", "free": "on"})
-    assert [l.title for l in free.context["page"].object_list] == ["本棚 小"]
+    assert [l.title for l in free.context["listings"]] == ["本棚 小"]
     by_price = client.get(reverse("listings:browse"), {"q": "本棚", "sort": "price_desc"})
-    assert [l.title for l in by_price.context["page"].object_list] == ["本棚 大", "本棚 小"]
+    assert [l.title for l in by_price.context["listings"]] == ["本棚 大", "本棚 小"]

@@ -23,7 +23,7 @@ def _form(**overrides) -> dict:
 
 
 def _titles(response) -> list[str]:
-    return [listing.title for listing in response.context["page"].object_list]
+    return [listing.title for listing in response.context["listings"]]
 
 
 # --- Posting -----------------------------------------------------------------------------------
@@ -177,19 +177,30 @@ def test_browse_sorts_by_price_both_ways(client, catalogue):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", [{"price_min": "abc"}, {"sort": "random"}, {"category": "nope"}, {"page": "9999"}, {"page": "x"}])
+@pytest.mark.parametrize("query", [{"price_min": "abc"}, {"sort": "random"}, {"category": "nope"}, {"cursor": "9999"}, {"cursor": "x"}])
 def test_browse_survives_nonsense_parameters(client, catalogue, query):
     assert client.get(reverse("listings:browse"), query).status_code == 200
 
 
 @pytest.mark.django_db
-def test_browse_paginates(client, alice):
-    for i in range(26):
+def test_browse_pages_by_cursor_through_every_listing_once(client, alice):
+    for i in range(50):
         make_listing(alice, title=f"品物{i}")
-    first = client.get(reverse("listings:browse"))
-    second = client.get(reverse("listings:browse"), {"page": 2})
-    assert len(_titles(first)) == 24 and len(_titles(second)) == 2
-    assert not set(_titles(first)) & set(_titles(second))
+    seen, url, params = [], reverse("listings:browse"), {}
+    while True:
+        response = client.get(url, params)
+        seen += _titles(response)
+        if not response.context["next_cursor"]:
+            break
+        params = {"cursor": response.context["next_cursor"]}
+    assert len(seen) == 50 and len(set(seen)) == 50
+    assert response.context["total"] == 50
+
+
+@pytest.mark.django_db
+def test_a_mangled_cursor_starts_again_from_the_first_page(client, alice):
+    make_listing(alice, title="本棚")
+    assert _titles(client.get(reverse("listings:browse"), {"cursor": "garbage!"})) == ["本棚"]
 
 
 # --- Query counts ------------------------------------------------------------------------------
