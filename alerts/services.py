@@ -205,3 +205,28 @@ def _notify(saved: SavedSearch, listings: list[Listing]) -> None:
         notice=Notice(subject=subject, body=body, url=context["url"], unsubscribe_url=context["unsubscribe_url"]),
         channel=saved.channel,
     )
+
+
+# --- The daily digest's schedule ---------------------------------------------------------------
+
+
+def next_digest_time(now=None):
+    """The next ALERTS_DIGEST_HOUR o'clock in the ward's time zone."""
+    now = timezone.localtime(now or timezone.now())
+    run = now.replace(hour=settings.ALERTS_DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    return run if run > now else run + timedelta(days=1)
+
+
+def digests_schedule() -> bool:
+    """Queue the daily digest task once (the worker runs it at the digest hour and each run queues
+    the next). Returns False when it is already queued or the task backend cannot defer."""
+    from alerts.tasks import send_digests
+
+    if not send_digests.get_backend().supports_defer:
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    if DBTaskResult.objects.filter(task_path=send_digests.module_path, status="READY").exists():
+        return False
+    send_digests.using(run_after=next_digest_time()).enqueue()
+    return True

@@ -12,6 +12,9 @@ def send_instant_alerts(*, saved_search_id: int) -> bool:
 
 @task()
 def send_digests() -> int:
-    from alerts.services import digests_send
+    """The daily digest; queues tomorrow's when done (alerts.services.digests_schedule)."""
+    from alerts.services import digests_schedule, digests_send
 
-    return digests_send()
+    sent = digests_send()
+    digests_schedule()
+    return sent

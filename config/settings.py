@@ -347,6 +347,7 @@ MIRROR_WEBHOOK_RETRY_HOURS = env_int("MIRROR_WEBHOOK_RETRY_HOURS", 24, minimum=1
 # --- Saved searches and alerts -----------------------------------------------------------------
 ALERTS_INSTANT_MIN_INTERVAL_MINUTES = env_int("ALERTS_INSTANT_MIN_INTERVAL_MINUTES", 60, minimum=1)
 ALERTS_MAX_SAVED_SEARCHES = env_int("ALERTS_MAX_SAVED_SEARCHES", 20, minimum=1)
+ALERTS_DIGEST_HOUR = env_int("ALERTS_DIGEST_HOUR", 7, minimum=0)
 LINE_MESSAGING_CHANNEL_TOKEN = env_secret("LINE_MESSAGING_CHANNEL_TOKEN")
 LINE_MESSAGING_CHANNEL_SECRET = env_secret("LINE_MESSAGING_CHANNEL_SECRET")
 LINE_MESSAGING_API_URL = env_str("LINE_MESSAGING_API_URL", "https://api.line.me").rstrip("/")

@@ -144,3 +144,17 @@ def test_a_forged_unsubscribe_link_is_refused(client):
 def test_saved_searches_are_for_residents(client, carol_client, name, method):
     assert getattr(client, method)(reverse(name)).status_code == 302
     assert getattr(carol_client, method)(reverse(name)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_daily_digest_is_queued_once_for_the_worker_at_the_digest_hour(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.ALERTS_DIGEST_HOUR = 7
+    assert services.digests_schedule() is True
+    assert services.digests_schedule() is False  # already queued
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "alerts.tasks.send_digests" and queued.status == "READY"
+    run = timezone.localtime(queued.run_after)
+    assert (run.hour, run.minute) == (7, 0) and queued.run_after > timezone.now()

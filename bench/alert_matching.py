@@ -1,0 +1,113 @@
+"""How long matching one newly published listing against 100,000 saved searches takes.
+
+    python bench/alert_matching.py [--searches 100000] [--database postgresql|sqlite] [--write docs/PERFORMANCE.md]
+
+Saved searches are a realistic mix (keywords alone, category and town, category and free,
+keywords and category) over 20,000 residents. For 200 new listings the bench times
+`alerts.services.matching`: one indexed query narrows the searches by their structured filters,
+then each candidate's keywords are checked against the listing's normalised text.
+"""
+
+import argparse
+import os
+import platform
+import random
+import re
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--searches", type=int, default=100_000)
+    parser.add_argument("--database", default="postgresql", choices=["postgresql", "sqlite"])
+    parser.add_argument("--write")
+    args = parser.parse_args()
+    if args.database == "postgresql":
+        import psycopg
+
+        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS mottainai_bench_alerts WITH (FORCE)")
+            conn.execute("CREATE DATABASE mottainai_bench_alerts")
+        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/mottainai_bench_alerts?sslmode=disable"
+    else:
+        import shutil
+
+        shutil.rmtree("/tmp/mottainai-bench-alerts", ignore_errors=True)
+    os.environ["MOTTAINAI_VAR_DIR"] = "/tmp/mottainai-bench-alerts"
+    os.environ["MEDIA_ROOT"] = "/tmp/mottainai-bench-alerts-media"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from accounts.models import Town, User
+    from alerts.models import SavedSearch
+    from alerts.services import matching
+    from listings.generate import WORDS
+    from listings.models import Category, Listing
+    from listings.search import terms
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(1)
+    towns = list(Town.objects.all())
+    categories = list(Category.objects.all())
+    users = User.objects.bulk_create(
+        [User(email=f"alert{i}@example.com", display_name=f"住民{i}", town=rng.choice(towns), password="!") for i in range(20_000)]
+    )
+    rows = []
+    for i in range(args.searches):
+        shape = rng.random()
+        q = rng.choice(WORDS) if shape < 0.4 or shape >= 0.9 else ""
+        rows.append(SavedSearch(
+            user=rng.choice(users), q=q, terms=terms(q),
+            category=rng.choice(categories) if shape >= 0.4 else None,
+            town=rng.choice(towns) if 0.4 <= shape < 0.7 else None,
+            free=0.7 <= shape < 0.9,
+            frequency=rng.choice(["instant", "daily", "badge"]),
+        ))
+    SavedSearch.objects.bulk_create(rows, batch_size=5000)
+    call_command("generate_listings", count=200, owners=50, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    listings = list(Listing.objects.order_by("?")[:200])
+    times, matched = [], []
+    for listing in listings:
+        started = time.perf_counter()
+        found = matching(listing)
+        times.append((time.perf_counter() - started) * 1000)
+        matched.append(len(found))
+    times.sort()
+    report = "\n".join([
+        "## Matching a new listing against saved searches",
+        "",
+        f"{args.searches:,} saved searches over 20,000 residents on {args.database}; 200 listings from "
+        "`generate_listings`; time of `alerts.services.matching` per listing (in-process).",
+        "",
+        "| saved searches | p50 (ms) | p95 (ms) | max (ms) | searches matched per listing (median) |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+        f"| {args.searches:,} | {statistics.median(times):.1f} | {times[int(0.95 * (len(times) - 1))]:.1f} | {times[-1]:.1f} | {statistics.median(matched):.0f} |",
+        "",
+        f"- Date: {date.today().isoformat()}; {os.cpu_count()} CPUs; Python {platform.python_version()}",
+        f"- Reproduce: `python bench/alert_matching.py --database {args.database} --write docs/PERFORMANCE.md`",
+    ])
+    print(report)
+    if args.write:
+        path = Path(args.write)
+        start, end = "<!-- alert-matching:start -->", "<!-- alert-matching:end -->"
+        text = path.read_text()
+        block = f"{start}\n{report}\n{end}"
+        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S) if start in text else text.rstrip() + "\n\n" + block + "\n"
+        path.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
