@@ -129,7 +129,8 @@ def main() -> None:
     print(report)
     if args.write:
         path = Path(args.write)
-        start, end = "<!-- browse-scale:start -->", "<!-- browse-scale:end -->"
+        key = "browse-scale-" + args.databases.replace(",", "-")  # one section per database set
+        start, end = f"<!-- {key}:start -->", f"<!-- {key}:end -->"
         text = path.read_text() if path.exists() else "# Performance\n"
         block = f"{start}\n{report}\n{end}"
         text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S) if start in text else text.rstrip() + "\n\n" + block + "\n"
@@ -141,7 +142,7 @@ def render(results: list[dict], args) -> str:
 
     floors = {(r["database"], r["size"]): r["p50"] for r in results if r["page"].startswith("trivial")}
     lines = [
-        "## Browsing and search at scale",
+        f"## Browsing and search at scale ({', '.join(sorted({r['database'] for r in results}))})",
         "",
         f"Server time in-process (django.test.Client through the full middleware stack), {args.repeat} requests per row "
         f"after a warm-up, Django {django.get_version()}, data from `manage.py generate_listings` (about half of the "

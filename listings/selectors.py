@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.http import Http404
@@ -42,13 +43,37 @@ def listings_of_owner(owner: User) -> QuerySet[Listing]:
     return _with_cards(Listing.objects.filter(owner=owner)).order_by("-created_at", "-id")
 
 
+CATEGORY_COUNTS_SECONDS = 60
+
+
 def categories_with_counts() -> list[Category]:
-    """Active categories with how many published listings each holds (one query)."""
-    return list(
-        Category.objects.filter(is_active=True).annotate(
-            published_count=Count("listings", filter=Q(listings__status=Listing.Status.PUBLISHED))
-        )
+    """Active categories with how many published listings each holds.
+
+    Counting means reading every published listing, so the counts are cached for a minute (the
+    home page is the busiest page; a count a minute old is fine there).
+    """
+    counts = cache.get_or_set(
+        "listings:category-counts",
+        lambda: dict(
+            Listing.objects.filter(status=Listing.Status.PUBLISHED)
+            .order_by()
+            .values_list("category")
+            .annotate(n=Count("id"))
+        ),
+        CATEGORY_COUNTS_SECONDS,
     )
+    categories = list(Category.objects.filter(is_active=True))
+    for category in categories:
+        category.published_count = counts.get(category.pk, 0)
+    return categories
+
+
+COUNT_LIMIT = 10_000
+
+
+def count_up_to(qs: QuerySet, limit: int = COUNT_LIMIT) -> int:
+    """Count at most limit + 1 rows: "10,000+ items" costs the same at any table size."""
+    return qs.order_by()[: limit + 1].count()
 
 
 def listing_for_viewer(user: User, pk: int) -> Listing:

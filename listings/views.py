@@ -47,7 +47,8 @@ def browse(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "listings": rows,
-            "total": filterset.qs.count(),
+            "total": selectors.count_up_to(filterset.qs),
+            "count_limit": selectors.COUNT_LIMIT,
             "next_cursor": next_cursor,
             "is_first_page": cursor is None,
             "query": query.urlencode(),

@@ -207,6 +207,9 @@ def test_a_mangled_cursor_starts_again_from_the_first_page(client, alice):
 
 
 def _queries(client, url) -> int:
+    from django.core.cache import cache
+
+    cache.clear()  # the home page caches its category counts for a minute
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
@@ -282,3 +285,22 @@ def test_a_photo_over_the_size_limit_is_refused_with_the_limit_named(alice_clien
     assert response.status_code == 200
     assert "big.jpg" in response.content.decode()
     assert not Listing.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_home_page_counts_published_listings_per_category(client, alice):
+    make_listing(alice, title="本棚")
+    make_listing(alice, title="下書き", publish=False)
+    counts = {c.slug: c.published_count for c in client.get(reverse("home")).context["categories"]}
+    assert counts["furniture"] == 1 and counts["books"] == 0
+
+
+@pytest.mark.django_db
+def test_a_huge_result_count_is_capped(client, alice, monkeypatch):
+    from listings import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 2)
+    for i in range(4):
+        make_listing(alice, title=f"品{i}")
+    page = client.get(reverse("listings:browse")).content.decode()
+    assert "2" in page and ("More than" in page or "件以上" in page)
