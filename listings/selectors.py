@@ -68,11 +68,11 @@ def categories_with_counts() -> list[Category]:
     return categories
 
 
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 500
 
 
 def count_up_to(qs: QuerySet, limit: int = COUNT_LIMIT) -> int:
-    """Count at most limit + 1 rows: "10,000+ items" costs the same at any table size."""
+    """Count at most limit + 1 rows: "more than 500 items" costs the same at any table size."""
     return qs.order_by()[: limit + 1].count()
 
 
