@@ -11,7 +11,10 @@ ALERTING = {Action.PUBLISH, Action.APPROVE}
 
 @receiver(listing_transitioned, dispatch_uid="alerts_listing_published")
 def alert_on_publish(sender, *, listing, action, actor, **kwargs) -> None:
+    """Matching can take a while with many saved searches: the task worker does it after commit."""
     if action in ALERTING:
-        from alerts.services import listing_published
+        from django.db import transaction
 
-        listing_published(listing=listing)
+        from alerts.tasks import match_listing
+
+        transaction.on_commit(lambda: match_listing.enqueue(listing_id=listing.pk))

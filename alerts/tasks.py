@@ -4,6 +4,15 @@ from django.tasks import task
 
 
 @task()
+def match_listing(*, listing_id: int) -> int:
+    from alerts.services import listing_published
+    from listings.models import Listing
+
+    listing = Listing.objects.filter(pk=listing_id).first()
+    return listing_published(listing=listing) if listing else 0
+
+
+@task()
 def send_instant_alerts(*, saved_search_id: int) -> bool:
     from alerts.services import instant_send
 

@@ -63,7 +63,7 @@ def test_at_most_one_instant_email_an_hour_the_rest_wait_for_the_digest(alice, b
         call_command("send_alert_digests")
     assert len(mail.outbox) == 2 and "ベビーカー 2" in mail.outbox[1].body
     later = timezone.now() + timedelta(minutes=61)
-    make_listing(alice, title="ベビーカー 3")
+    _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー 3")
     with django_capture_on_commit_callbacks(execute=True):
         assert services.instant_send(saved_search_id=stroller_search.pk, now=later)
     assert len(mail.outbox) == 3
@@ -97,29 +97,32 @@ def test_a_badge_search_sends_nothing_and_counts_new_items_since_the_last_visit(
 
 
 @pytest.mark.django_db
-def test_filters_decide_what_matches(alice, bob):
+def test_filters_decide_what_matches(alice, bob, django_capture_on_commit_callbacks):
     furniture = Category.objects.get(slug="furniture")
     services.saved_search_create(user=bob, category=furniture, free=True, town=Town.objects.get(name="銀座"))
     assert Alert.objects.count() == 0
-    make_listing(alice, title="有料の椅子", price=500)
-    make_listing(alice, title="月島の椅子", town=Town.objects.get(name="月島"))
-    make_listing(alice, title="家電", category=Category.objects.get(slug="appliances"))
-    match = make_listing(alice, title="無料の椅子")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_listing(alice, title="有料の椅子", price=500)
+        make_listing(alice, title="月島の椅子", town=Town.objects.get(name="月島"))
+        make_listing(alice, title="家電", category=Category.objects.get(slug="appliances"))
+        match = make_listing(alice, title="無料の椅子")
     assert list(Alert.objects.values_list("listing", flat=True)) == [match.pk]
 
 
 @pytest.mark.django_db
-def test_renewed_or_republished_listings_do_not_alert_again(alice, bob, stroller_search):
-    listing = make_listing(alice, title="ベビーカー")
-    listing = listing_transition(listing=listing, action=Action.EXPIRE)
-    listing_transition(listing=listing, action=Action.RENEW, actor=alice)
+def test_renewed_or_republished_listings_do_not_alert_again(alice, bob, stroller_search, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        listing = make_listing(alice, title="ベビーカー")
+        listing = listing_transition(listing=listing, action=Action.EXPIRE)
+        listing_transition(listing=listing, action=Action.RENEW, actor=alice)
     assert Alert.objects.filter(listing=listing).count() == 1
 
 
 @pytest.mark.django_db
-def test_nobody_is_alerted_about_their_own_listing(alice):
+def test_nobody_is_alerted_about_their_own_listing(alice, django_capture_on_commit_callbacks):
     services.saved_search_create(user=alice, q="本棚")
-    make_listing(alice, title="本棚")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_listing(alice, title="本棚")
     assert not Alert.objects.exists()
 
 
