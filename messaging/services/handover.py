@@ -62,10 +62,14 @@ def reservation_create(*, conversation: Conversation, actor: User) -> Reservatio
     return reservation
 
 
-def _active_reservation_locked(listing: Listing) -> Reservation:
+def _end_active_reservation(listing: Listing, status: str) -> Reservation:
+    """Lock the listing's active reservation and close it with `status` (inside a transaction)."""
     reservation = Reservation.objects.select_for_update().filter(listing=listing, status=R.ACTIVE).first()
     if reservation is None:
         raise ValidationError(_("This item is not reserved."), code="not_reserved")
+    reservation.status = status
+    reservation.ended_at = timezone.now()
+    reservation.save(update_fields=["status", "ended_at"])
     return reservation
 
 
@@ -73,10 +77,7 @@ def reservation_release(*, listing: Listing, actor: User) -> None:
     """The poster cancels the reservation; the item is available again."""
     _require_poster(listing, actor)
     with transaction.atomic():
-        reservation = _active_reservation_locked(listing)
-        reservation.status = R.RELEASED
-        reservation.ended_at = timezone.now()
-        reservation.save(update_fields=["status", "ended_at"])
+        reservation = _end_active_reservation(listing, R.RELEASED)
         listing_transition(listing=listing, action=Action.RELEASE, actor=actor)
         event_add(conversation=reservation.conversation, actor=actor, event="released")
         _tell_others(listing, actor, except_conversation_id=reservation.conversation_id, event="available_again")
@@ -86,10 +87,7 @@ def reservation_hand_over(*, listing: Listing, actor: User) -> Reservation:
     """The poster marks the reserved item handed over: the listing closes and everyone waiting is told."""
     _require_poster(listing, actor)
     with transaction.atomic():
-        reservation = _active_reservation_locked(listing)
-        reservation.status = R.HANDED_OVER
-        reservation.ended_at = timezone.now()
-        reservation.save(update_fields=["status", "ended_at"])
+        reservation = _end_active_reservation(listing, R.HANDED_OVER)
         listing_transition(listing=listing, action=Action.HAND_OVER, actor=actor)
         event_add(conversation=reservation.conversation, actor=actor, event="handed_over")
         _tell_others(listing, actor, except_conversation_id=reservation.conversation_id, event="closed_for_other")
@@ -221,12 +219,10 @@ def reservation_no_show(*, listing: Listing, actor: User) -> Reservation | None:
     """
     _require_poster(listing, actor)
     with transaction.atomic():
-        reservation = _active_reservation_locked(listing)
-        if reservation.pickup_status == Reservation.Pickup.ACCEPTED and reservation.pickup_at > timezone.now():
+        current = Reservation.objects.filter(listing=listing, status=R.ACTIVE).first()
+        if current and current.pickup_status == Reservation.Pickup.ACCEPTED and current.pickup_at > timezone.now():
             raise ValidationError(_("The agreed pickup time has not come yet."), code="too_early")
-        reservation.status = R.NO_SHOW
-        reservation.ended_at = timezone.now()
-        reservation.save(update_fields=["status", "ended_at"])
+        reservation = _end_active_reservation(listing, R.NO_SHOW)
         listing = listing_transition(listing=listing, action=Action.RELEASE, actor=actor)
         event_add(conversation=reservation.conversation, actor=actor, event="no_show")
         already = Reservation.objects.filter(listing=listing).values_list("conversation_id", flat=True)
