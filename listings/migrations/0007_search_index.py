@@ -6,6 +6,9 @@ SQLITE = [
     """CREATE VIRTUAL TABLE listings_listing_fts USING fts5(
         search_grams, content='listings_listing', content_rowid='id', tokenize='unicode61'
     )""",
+    # Index what `fill` wrote. The triggers come after it: an FTS5 'delete' for a row the index
+    # does not hold (as an update during `fill` would issue) corrupts an external-content table.
+    "INSERT INTO listings_listing_fts(listings_listing_fts) VALUES ('rebuild')",
     # External-content FTS5 tables are kept in step with triggers (the SQLite documentation's recipe).
     """CREATE TRIGGER listings_listing_fts_insert AFTER INSERT ON listings_listing BEGIN
         INSERT INTO listings_listing_fts(rowid, search_grams) VALUES (new.id, new.search_grams);
@@ -50,8 +53,8 @@ class Migration(migrations.Migration):
     dependencies = [("listings", "0006_search_fields")]
 
     operations = [
+        migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.RunPython(
             _run({"sqlite": SQLITE, "postgresql": POSTGRES}), _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE})
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
