@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "listings",
     "community",
+    "moderation",
     "messaging",
     "mirror",
     "alerts",
@@ -359,3 +360,11 @@ MESSAGING_NEW_CONVERSATIONS_PER_DAY = env_int("MESSAGING_NEW_CONVERSATIONS_PER_D
 MESSAGING_MAX_ACTIVE_RESERVATIONS = env_int("MESSAGING_MAX_ACTIVE_RESERVATIONS", 3, minimum=1)
 MESSAGING_EMAIL_AFTER_MINUTES = env_int("MESSAGING_EMAIL_AFTER_MINUTES", 15, minimum=1)
 MESSAGING_PICKUP_REMINDER_HOURS = env_int("MESSAGING_PICKUP_REMINDER_HOURS", 3, minimum=1)
+
+# --- Community board --------------------------------------------------------------------------
+COMMUNITY_POST_MAX_LENGTH = 4000
+COMMUNITY_POSTS_PER_PAGE = 50
+COMMUNITY_EDIT_MINUTES = env_int("COMMUNITY_EDIT_MINUTES", 10, minimum=0)
+COMMUNITY_THREADS_PER_DAY = env_int("COMMUNITY_THREADS_PER_DAY", 5, minimum=1)
+COMMUNITY_POSTS_PER_HOUR = env_int("COMMUNITY_POSTS_PER_HOUR", 30, minimum=1)
+COMMUNITY_IMPORT_MAX_BYTES = env_int("COMMUNITY_IMPORT_MAX_MB", 5, minimum=1) * 1024 * 1024

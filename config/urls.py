@@ -12,11 +12,13 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("messages/", include("messaging.urls")),
     path("alerts/", include("alerts.urls")),
+    path("board/", include("community.urls")),
     path("api/v1/", api.urls),  # namespace "api" (the docs page reverses it)
     path("", include("mirror.urls")),
     path("auth/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/mirror/", include("mirror.staff_urls")),
+    path("staff/board/", include("community.staff_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,11 +2,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from listings.demo import DEMO_PASSWORD, RESIDENTS, STAFF, demo_loaded, load_demo
+from community.demo import load_demo_board
 from messaging.demo import load_demo_conversations
 
 
 class Command(BaseCommand):
-    help = "Load demo accounts, listings with photos and conversations (skipped when already there)."
+    help = "Load demo accounts, listings with photos, conversations and board threads (skipped when already there)."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--listings", type=int, default=240, help="How many listings to create.")
@@ -18,7 +19,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 result = load_demo(listings=listings)
                 conversations = load_demo_conversations(result["residents"])
-            self.stdout.write(f"Demo data loaded: {result['listings']} listings, {conversations} conversations.")
+                threads = load_demo_board(result["residents"], result["staff"])
+            self.stdout.write(
+                f"Demo data loaded: {result['listings']} listings, {conversations} conversations, {threads} board threads."
+            )
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         self.stdout.write(f"  staff     {STAFF[0]}")
         for email, name, _code in RESIDENTS:

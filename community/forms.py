@@ -1,0 +1,90 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Town
+from community.models import Facility, FacilityKind, PostReport, Thread, Topic
+
+RULES_HELP = _(
+    "Do not write the names of teachers, staff, children or other residents, and no personal attacks. "
+    "Write about your own experience. Posts with certain words wait for staff review."
+)
+
+
+class ThreadForm(forms.Form):
+    topic = forms.ChoiceField(label=_("Topic"), choices=[("", "---------"), *Topic.choices])
+    facility = forms.ModelChoiceField(
+        label=_("Facility (optional)"), queryset=Facility.objects.order_by("name_kana", "name"), required=False
+    )
+    title = forms.CharField(label=_("Title"), max_length=Thread._meta.get_field("title").max_length)
+    body = forms.CharField(
+        label=_("Text"), max_length=settings.COMMUNITY_POST_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}), help_text=RULES_HELP
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Reply"), max_length=settings.COMMUNITY_POST_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}), help_text=RULES_HELP
+    )
+
+
+class EditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=Thread._meta.get_field("title").max_length, required=False)
+    body = forms.CharField(
+        label=_("Text"), max_length=settings.COMMUNITY_POST_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}), help_text=RULES_HELP
+    )
+
+    def __init__(self, *args, with_title: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_title:
+            self.fields["title"].required = True
+        else:
+            del self.fields["title"]
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=PostReport.Reason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Details (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FacilityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *FacilityKind.choices], required=False)
+    town = forms.ModelChoiceField(label=_("Town"), queryset=Town.objects.all(), required=False, empty_label=_("All towns"))
+
+
+class ThreadFilterForm(forms.Form):
+    topic = forms.ChoiceField(label=_("Topic"), choices=[("", _("All topics")), *Topic.choices], required=False)
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (written to the audit log)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Note (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(ReasonForm):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.RadioSelect)
+
+
+class OfficialAnswerForm(forms.Form):
+    body = forms.CharField(
+        label=_("Answer for the ward"), max_length=settings.COMMUNITY_POST_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class NGWordForm(forms.Form):
+    word = forms.CharField(label=_("Word or phrase"), max_length=50)
+
+
+class FacilityImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Municipal standard open-data layout (名称, 名称_カナ, 種別, 住所, 緯度, 経度, URL...), UTF-8 or Shift_JIS."),
+    )

@@ -1,0 +1,226 @@
+"""Every write on the board: threads, replies, edits, deletions, helpful marks and reports.
+
+Staff actions (hide, restore, reveal) live in community/staff.py; facility imports in
+community/facilities.py.
+"""
+
+import base64
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.selectors import is_verified_resident
+from community.models import Facility, Helpful, Post, PostReport, Thread, Topic
+from moderation.ngwords import ng_words_in
+
+
+def pseudonym(*, thread_id: int, user_id: int) -> str:
+    """The name a post shows: the same for one account within one thread, unlinkable across threads.
+
+    An HMAC of the thread and the account under a key derived from SECRET_KEY: without the
+    server's secret nobody can tell whether two threads' pseudonyms belong to one person.
+    """
+    digest = salted_hmac("mottainai.community.pseudonym", f"{thread_id}:{user_id}", algorithm="sha256").digest()
+    return base64.b32encode(digest[:5]).decode()  # 8 characters, A-Z and 2-7
+
+
+def _clean_text(value: str, *, limit: int, empty_message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(empty_message, code="empty")
+    if len(value) > limit:
+        raise ValidationError(
+            _("This can be at most %(limit)s characters (it has %(length)s).") % {"limit": limit, "length": len(value)},
+            code="too_long",
+        )
+    if "\x00" in value:
+        raise ValidationError(_("The text contains characters that are not allowed."), code="invalid")
+    return value
+
+
+def clean_title(title: str) -> str:
+    return _clean_text(title, limit=Thread._meta.get_field("title").max_length, empty_message=_("Give the thread a title."))
+
+
+def clean_body(body: str) -> str:
+    return _clean_text(body, limit=settings.COMMUNITY_POST_MAX_LENGTH, empty_message=_("Write something first."))
+
+
+def _check_can_write(user: User) -> None:
+    if not is_verified_resident(user):
+        raise PermissionDenied(_("Only verified residents can write on the board."))
+
+
+def _check_rate(user: User, *, new_thread: bool) -> None:
+    """Counted from the posts themselves, so every process agrees and nothing needs resetting."""
+    now = timezone.now()
+    if new_thread:
+        recent = Thread.objects.filter(author=user, created_at__gte=now - timedelta(days=1)).count()
+        if recent >= settings.COMMUNITY_THREADS_PER_DAY:
+            raise ValidationError(
+                _("You can start at most %(limit)s threads a day. Please try again tomorrow, or reply in an existing thread.")
+                % {"limit": settings.COMMUNITY_THREADS_PER_DAY},
+                code="rate_limited",
+            )
+    else:
+        recent = Post.objects.filter(author=user, created_at__gte=now - timedelta(hours=1)).count()
+        if recent >= settings.COMMUNITY_POSTS_PER_HOUR:
+            raise ValidationError(
+                _("You can write at most %(limit)s posts an hour. Please wait a while and try again.")
+                % {"limit": settings.COMMUNITY_POSTS_PER_HOUR},
+                code="rate_limited",
+            )
+
+
+def thread_refresh(thread_id: int) -> None:
+    """Recompute what the thread list shows from the posts: listed, reply count, last activity."""
+    thread = Thread.objects.get(pk=thread_id)
+    opening = Post.objects.filter(thread_id=thread_id, number=1).values_list("status", flat=True).first()
+    published = Post.objects.filter(thread_id=thread_id, status=Post.Status.PUBLISHED)
+    replies = published.exclude(number=1).count()
+    last = published.aggregate(last=Max("created_at"))["last"] or thread.created_at
+    listed = opening == Post.Status.PUBLISHED or (opening == Post.Status.DELETED and replies > 0)
+    Thread.objects.filter(pk=thread_id).update(is_listed=listed, reply_count=replies, last_activity_at=last)
+    if thread.facility_id:
+        count = Thread.objects.filter(facility_id=thread.facility_id, is_listed=True).count()
+        Facility.objects.filter(pk=thread.facility_id).update(thread_count=count)
+
+
+def _add_post(thread: Thread, author: User, body: str, *, official: bool = False) -> Post:
+    # The UPDATE takes the thread's row lock (PostgreSQL) or the write lock (SQLite) first, so two
+    # replies at once get consecutive numbers instead of colliding.
+    Thread.objects.filter(pk=thread.pk).update(last_number=F("last_number") + 1)
+    number = Thread.objects.values_list("last_number", flat=True).get(pk=thread.pk)
+    held = [] if official else ng_words_in(thread.title if number == 1 else "", body)
+    return Post.objects.create(
+        thread=thread,
+        number=number,
+        author=author,
+        pseudonym="" if official else pseudonym(thread_id=thread.pk, user_id=author.pk),
+        body=body,
+        is_official=official,
+        status=Post.Status.HELD if held else Post.Status.PUBLISHED,
+        held_words=", ".join(held)[:200],
+    )
+
+
+def thread_create(*, author: User, topic: str, title: str, body: str, facility: Facility | None = None) -> Thread:
+    """Start a thread with its opening post. An NG word holds it for staff review (post.status)."""
+    _check_can_write(author)
+    if topic not in Topic.values:
+        raise ValidationError(_("Choose a topic."), code="invalid_topic")
+    title, body = clean_title(title), clean_body(body)
+    _check_rate(author, new_thread=True)
+    _check_rate(author, new_thread=False)
+    with transaction.atomic():
+        thread = Thread.objects.create(topic=topic, title=title, author=author, facility=facility)
+        _add_post(thread, author, body)
+        thread_refresh(thread.pk)
+    thread.refresh_from_db()
+    return thread
+
+
+def post_reply(*, thread: Thread, author: User, body: str) -> Post:
+    """Reply in a listed thread. An NG word holds the reply for staff review."""
+    _check_can_write(author)
+    if not thread.is_listed:
+        raise PermissionDenied(_("This thread is not open for replies."))
+    body = clean_body(body)
+    _check_rate(author, new_thread=False)
+    with transaction.atomic():
+        post = _add_post(thread, author, body)
+        thread_refresh(thread.pk)
+    return post
+
+
+def can_edit(post: Post, user: User) -> bool:
+    """The author may edit a post that is still shown (or held) within the edit window."""
+    return (
+        post.author_id == user.pk
+        and not post.is_official
+        and post.status in (Post.Status.PUBLISHED, Post.Status.HELD)
+        and timezone.now() - post.created_at <= timedelta(minutes=settings.COMMUNITY_EDIT_MINUTES)
+    )
+
+
+def post_edit(*, post: Post, author: User, body: str, title: str | None = None) -> Post:
+    """Change the text (and, for an opening post, the title) within the edit window.
+
+    An NG word in the new text holds the post; a held post stays held until staff decide.
+    """
+    if post.author_id != author.pk:
+        raise PermissionDenied
+    if not can_edit(post, author):
+        raise ValidationError(
+            _("Posts can be edited only within %(minutes)s minutes of posting.") % {"minutes": settings.COMMUNITY_EDIT_MINUTES},
+            code="edit_window",
+        )
+    body = clean_body(body)
+    thread = post.thread
+    with transaction.atomic():
+        if post.number == 1 and title is not None:
+            thread.title = clean_title(title)
+            Thread.objects.filter(pk=thread.pk).update(title=thread.title)
+        held = ng_words_in(thread.title if post.number == 1 else "", body)
+        post.body = body
+        post.edited_at = timezone.now()
+        if held:
+            post.status = Post.Status.HELD
+            post.held_words = ", ".join(held)[:200]
+        post.save(update_fields=["body", "edited_at", "status", "held_words"])
+        thread_refresh(thread.pk)
+    return post
+
+
+def post_delete(*, post: Post, author: User) -> None:
+    """The author deletes a post at any time: its text (and an opening post's title) is erased;
+    the post stays as a notice so that the replies keep their numbers."""
+    if post.author_id != author.pk or post.is_official:
+        raise PermissionDenied
+    if post.status == Post.Status.DELETED:
+        return
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(status=Post.Status.DELETED, body="", held_words="", edited_at=timezone.now())
+        if post.number == 1:
+            Thread.objects.filter(pk=post.thread_id).update(title="")
+        thread_refresh(post.thread_id)
+
+
+def helpful_toggle(*, post: Post, user: User) -> bool:
+    """Mark (or unmark) a published post as helpful; returns whether it is now marked."""
+    _check_can_write(user)
+    if post.status != Post.Status.PUBLISHED:
+        raise PermissionDenied
+    if post.author_id == user.pk:
+        raise ValidationError(_("You cannot mark your own post as helpful."), code="own_post")
+    with transaction.atomic():
+        deleted, _rows = Helpful.objects.filter(post=post, user=user).delete()
+        if deleted:
+            Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") - 1)
+            return False
+        try:
+            with transaction.atomic():
+                Helpful.objects.create(post=post, user=user)
+        except IntegrityError:  # a double click that raced: already marked
+            return True
+        Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
+        return True
+
+
+def post_report(*, post: Post, reporter: User, reason: str, note: str = "") -> PostReport:
+    """Report a post to staff; reporting the same post twice keeps the first report."""
+    _check_can_write(reporter)
+    if reason not in PostReport.Reason.values:
+        raise ValidationError(_("Choose a reason."), code="invalid_reason")
+    if post.status == Post.Status.DELETED:
+        raise ValidationError(_("This post has been deleted."), code="deleted")
+    note = (note or "").strip().replace("\x00", "")[:1000]
+    report, _created = PostReport.objects.get_or_create(post=post, reporter=reporter, defaults={"reason": reason, "note": note})
+    return report

@@ -1,0 +1,180 @@
+"""Staff pages for the board: the review queue, hiding and restoring, official answers, the
+four-eyes author reveal, NG words and the facility import. Every action is audited."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import staff_required
+from community import selectors, staff
+from community.facilities import facilities_import
+from community.forms import DecisionForm, FacilityImportForm, NGWordForm, OfficialAnswerForm, OptionalReasonForm, ReasonForm
+from community.models import Post, PostReport, RevealRequest, Thread
+from moderation.models import NGWord
+from moderation.ngwords import ng_word_add, ng_word_remove
+
+
+def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "community/staff/queue.html",
+        {
+            "held": list(selectors.held_posts()[:100]),
+            "reported": list(selectors.reported_posts()[:100]),
+            "pending_reveals": selectors.reveal_requests(status=RevealRequest.Status.PENDING).count(),
+        },
+    )
+
+
+@staff_required
+def post_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Hide, restore or publish a post: a form asking for the reason, then the audited action."""
+    post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
+    form_class = OptionalReasonForm if action == "approve" else ReasonForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        do = {"hide": staff.post_hide, "restore": staff.post_restore, "approve": staff.post_approve}[action]
+        try:
+            do(post=post, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, {"hide": _("The post is hidden."), "restore": _("The post is shown again."), "approve": _("The post is published.")}[action])
+        return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/staff/") else post)
+    return render(request, "community/staff/moderate.html", {"form": form, "post": post, "action": action, "next": request.GET.get("next", "")})
+
+
+@staff_required
+@require_POST
+def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(PostReport.objects.select_related("post"), pk=pk)
+    staff.report_dismiss(report=report, actor=request.user, reason=request.POST.get("reason", "")[:1000])
+    messages.success(request, _("The report was dismissed."))
+    return redirect("community_staff:queue")
+
+
+@staff_required
+@require_POST
+def official_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = get_object_or_404(Thread, pk=pk)
+    form = OfficialAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            post = staff.official_answer(thread=thread, actor=request.user, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("The ward's answer is posted."))
+            return redirect(post)
+    else:
+        messages.error(request, _("Write the answer first."))
+    return redirect(thread)
+
+
+@staff_required
+def reveal_request_create(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff.reveal_request(post=post, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Your request waits for a second staff member."))
+            return redirect("community_staff:reveal_list")
+    reports = list(post.reports.order_by("created_at"))
+    return render(request, "community/staff/reveal_request.html", {"form": form, "post": post, "reports": reports})
+
+
+@staff_required
+def reveal_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "community/staff/reveal_list.html",
+        {
+            "pending": list(selectors.reveal_requests(status=RevealRequest.Status.PENDING)[:100]),
+            "recent": list(selectors.reveal_requests().exclude(status=RevealRequest.Status.PENDING)[:50]),
+        },
+    )
+
+
+@staff_required
+def reveal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    reveal = get_object_or_404(selectors.reveal_requests(), pk=pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff.reveal_decide(
+                request=reveal, actor=request.user, approve=form.cleaned_data["decision"] == "approve", reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("Your decision is recorded."))
+        return redirect("community_staff:reveal_list")
+    own = reveal.requested_by_id == request.user.pk
+    reports = list(reveal.post.reports.order_by("created_at"))
+    return render(request, "community/staff/reveal_decide.html", {"form": form, "reveal": reveal, "own": own, "reports": reports})
+
+
+@staff_required
+@require_POST
+def reveal_show(request: HttpRequest, pk: int) -> HttpResponse:
+    """Shows the author once, as the response to a POST (nothing to reload or bookmark)."""
+    reveal = get_object_or_404(selectors.reveal_requests(), pk=pk)
+    try:
+        author = staff.reveal_view(request=reveal, actor=request.user)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+        return redirect("community_staff:reveal_list")
+    response = render(request, "community/staff/reveal_show.html", {"reveal": reveal, "author": author})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required
+def ng_words(request: HttpRequest) -> HttpResponse:
+    form = NGWordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ng_word_add(actor=request.user, word=form.cleaned_data["word"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("word", message)
+        else:
+            messages.success(request, _("The word was added."))
+            return redirect("community_staff:ng_words")
+    return render(request, "community/staff/ng_words.html", {"form": form, "words": list(NGWord.objects.all())})
+
+
+@staff_required
+@require_POST
+def ng_word_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    ng_word_remove(actor=request.user, ng_word=get_object_or_404(NGWord, pk=pk))
+    messages.success(request, _("The word was removed."))
+    return redirect("community_staff:ng_words")
+
+
+@staff_required
+def facility_import(request: HttpRequest) -> HttpResponse:
+    form = FacilityImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = facilities_import(actor=request.user, data=upload.read(), filename=upload.name)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+    return render(request, "community/staff/facility_import.html", {"form": form, "result": result})

@@ -1,0 +1,92 @@
+"""Staff work that spans apps: the append-only audit log and the NG word list.
+
+Other apps write audit records through `moderation.audit.audit_record` and check text through
+`moderation.ngwords.ng_words_in`; both modules import nothing from the apps that call them.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditQuerySet(models.QuerySet):
+    """Audit records are append-only: the application can add and read them, never change them."""
+
+    def update(self, **kwargs):
+        raise ValidationError("Audit records cannot be changed.")
+
+    def delete(self):
+        raise ValidationError("Audit records cannot be deleted.")
+
+
+class AuditRecord(models.Model):
+    """Who did what, when, to which object, why; with before and after where it applies.
+
+    Besides the guards here, a database trigger (migration 0002) refuses UPDATE on the table.
+    """
+
+    class Action(models.TextChoices):
+        POST_HIDE = "board.post_hide", _("Hid a board post")
+        POST_RESTORE = "board.post_restore", _("Restored a board post")
+        POST_APPROVE = "board.post_approve", _("Published a held board post")
+        POST_OFFICIAL_ANSWER = "board.official_answer", _("Answered a thread for the ward")
+        REPORT_DISMISS = "board.report_dismiss", _("Dismissed a report")
+        REVEAL_REQUEST = "board.reveal_request", _("Asked to see the author of a board post")
+        REVEAL_APPROVE = "board.reveal_approve", _("Approved a request to see an author")
+        REVEAL_REFUSE = "board.reveal_refuse", _("Refused a request to see an author")
+        REVEAL_VIEW = "board.reveal_view", _("Saw the author of a board post")
+        NG_WORD_ADD = "settings.ng_word_add", _("Added an NG word")
+        NG_WORD_REMOVE = "settings.ng_word_remove", _("Removed an NG word")
+        FACILITY_IMPORT = "community.facility_import", _("Imported facilities")
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=40)
+    # The object acted on, by type and id (not a foreign key: the record outlives the object).
+    target_type = models.CharField(_("object type"), max_length=60, blank=True)
+    target_id = models.CharField(_("object id"), max_length=40, blank=True)
+    target_repr = models.CharField(_("object"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+            models.Index(fields=["actor", "-created_at"], name="audit_actor_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        # The one guard in a save(): an existing record is never written again.
+        if not self._state.adding:
+            raise ValidationError("Audit records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Audit records cannot be deleted.")
+
+
+class NGWord(models.Model):
+    """A word or phrase that holds a board post for staff review instead of publishing it."""
+
+    word = models.CharField(_("word or phrase"), max_length=50)
+    normalised = models.CharField(max_length=50, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["normalised"]
+        verbose_name = _("NG word")
+        verbose_name_plural = _("NG words")
+
+    def __str__(self) -> str:
+        return self.word

@@ -1,0 +1,97 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from community.facilities import facilities_import
+from community.models import Facility
+from moderation.models import AuditRecord
+
+HEADER = "全国地方公共団体コード,ID,名称,名称_カナ,種別,住所,緯度,経度,URL,独自の列\n"
+
+
+def csv_bytes(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:
+    return (header + "\n".join(rows) + "\n").encode(encoding)
+
+
+def test_it_imports_columns_by_header_name_and_ignores_unknown_ones(staff):
+    data = csv_bytes(
+        "131024,A1,架空さくら保育園,カクウサクラホイクエン,認可保育所,東京都中央区銀座1-1-1,35.67,139.76,https://example.com/,無視",
+    )
+    result = facilities_import(actor=staff, data=data, filename="hoiku.csv")
+    assert (result.created, result.updated, result.errors) == (1, 0, [])
+    facility = Facility.objects.get()
+    assert (facility.name, facility.kind, facility.town.name, str(facility.latitude)) == ("架空さくら保育園", "ninka_hoikuen", "銀座", "35.670000")
+    assert AuditRecord.objects.get().action == AuditRecord.Action.FACILITY_IMPORT
+
+
+def test_column_order_does_not_matter(staff):
+    data = "URL,住所,名称,種別\n,東京都中央区月島1-1-1,架空つきしま小学校,小学校\n".encode()
+    facilities_import(actor=staff, data=data)
+    facility = Facility.objects.get()
+    assert (facility.kind, facility.town.name) == ("elementary", "月島")
+
+
+def test_reimporting_updates_instead_of_duplicating(staff):
+    facilities_import(actor=staff, data=csv_bytes("131024,A1,架空保育園,,認可保育所,東京都中央区銀座1-1-1,,,,"))
+    result = facilities_import(actor=staff, data=csv_bytes("131024,A1,架空保育園 本園,,認可保育所,東京都中央区銀座2-2-2,,,,"))
+    assert (result.created, result.updated) == (0, 1)
+    assert Facility.objects.get().name == "架空保育園 本園"
+    # without an ID column, the name and address identify a facility
+    plain = "名称,住所\n架空公園,東京都中央区佃1-1-1\n".encode()
+    facilities_import(actor=staff, data=plain)
+    facilities_import(actor=staff, data=plain)
+    assert Facility.objects.count() == 2
+
+
+def test_a_bad_row_is_reported_with_its_line_number_and_the_rest_imports(staff):
+    data = csv_bytes(
+        "131024,A1,架空一保育園,,認可保育所,東京都中央区銀座1-1-1,35.6,139.7,,",
+        "131024,A2,,,認可保育所,東京都中央区銀座1-1-2,,,,",
+        "131024,A3,架空三保育園,,認可保育所,東京都中央区銀座1-1-3,北緯35度,139.7,,",
+        "131024,A4,架空四保育園,,認可保育所,東京都中央区銀座1-1-4,,,javascript:alert(1),",
+        "131024,A5,架空五保育園,,認可保育所,東京都中央区銀座1-1-5,,,,",
+    )
+    result = facilities_import(actor=staff, data=data)
+    assert result.created == 2
+    assert [line for line, _message in result.errors] == [3, 4, 5]
+    assert sorted(Facility.objects.values_list("name", flat=True)) == ["架空一保育園", "架空五保育園"]
+
+
+def test_it_reads_shift_jis_files(staff):
+    facilities_import(actor=staff, data=csv_bytes("131024,B1,架空図書館,,図書館,東京都中央区新川1-1-1,,,,", encoding="cp932"))
+    assert Facility.objects.get().kind == "library"
+
+
+def test_a_file_without_a_name_column_is_refused_and_nothing_imports(staff):
+    with pytest.raises(ValidationError):
+        facilities_import(actor=staff, data="ID,住所\n1,東京都中央区銀座\n".encode())
+    with pytest.raises(ValidationError):
+        facilities_import(actor=staff, data=b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    assert not Facility.objects.exists()
+
+
+def test_the_import_page_reports_results(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("f.csv", csv_bytes("131024,C1,架空児童館,,児童館,東京都中央区勝どき1-1-1,,,,", "131024,C2,,,,,,,,"))
+    staff_client.cookies["django_language"] = "en"
+    response = staff_client.post(reverse("community_staff:facility_import"), {"file": upload})
+    html = response.content.decode()
+    assert "1 created, 0 updated." in html
+    assert "Line 3:" in html
+
+
+def test_the_directory_searches_kana_readings_and_filters_by_kind_and_town(client, staff):
+    facilities_import(actor=staff, data=csv_bytes(
+        "131024,D1,架空銀座保育園,カクウギンザホイクエン,認可保育所,東京都中央区銀座1-1-1,,,,",
+        "131024,D2,架空月島小学校,カクウツキシマショウガッコウ,小学校,東京都中央区月島1-1-1,,,,",
+    ))
+    url = reverse("community:facility_list")
+    assert "架空銀座保育園" in client.get(url, {"q": "ぎんざ"}).content.decode()  # hiragana finds katakana reading
+    html = client.get(url, {"q": "ｷﾞﾝｻﾞ"}).content.decode()  # half-width katakana too
+    assert "架空銀座保育園" in html and "架空月島小学校" not in html
+    html = client.get(url, {"kind": "elementary"}).content.decode()
+    assert "架空月島小学校" in html and "架空銀座保育園" not in html
+    town = Facility.objects.get(source_key="id:D1").town
+    html = client.get(url, {"town": town.pk}).content.decode()
+    assert "架空銀座保育園" in html and "架空月島小学校" not in html
