@@ -146,7 +146,7 @@ def reveal_view(*, request: RevealRequest, actor: User) -> dict:
     if request.requested_by_id != actor.pk:
         raise PermissionDenied(_("Only the staff member who asked can see the author."))
     with transaction.atomic():
-        request = RevealRequest.objects.select_for_update().select_related("post__author", "post__author__town").get(pk=request.pk)
+        request = RevealRequest.objects.select_for_update(of=("self",)).select_related("post__author__town").get(pk=request.pk)
         if request.status != RevealRequest.Status.APPROVED:
             raise ValidationError(_("The author can be shown only once, after a second staff member approved."), code="not_approved")
         request.status = RevealRequest.Status.REVEALED
