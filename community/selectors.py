@@ -8,6 +8,7 @@ from django.http import Http404
 
 from accounts.models import User
 from community.models import Facility, Helpful, Post, PostReport, RevealRequest, Thread
+from community.services import can_edit
 
 
 def is_staff(user: User) -> bool:
@@ -78,7 +79,7 @@ def thread_posts_page(*, thread: Thread, viewer: User, page: int) -> PostPage:
     """One page of a thread's posts, by post number: page n holds numbers ((n-1)*size, n*size],
     so page 20 of a long thread costs what page 1 costs (an index range, no OFFSET, no COUNT).
 
-    Each post gets `is_starter`, `is_mine`, `marked_helpful` and `reported` for the template;
+    Each post gets `is_starter`, `is_mine`, `can_edit`, `marked_helpful` and `reported` for the template;
     held posts are left out unless the viewer wrote them or is staff.
     """
     size = settings.COMMUNITY_POSTS_PER_PAGE
@@ -101,6 +102,7 @@ def thread_posts_page(*, thread: Thread, viewer: User, page: int) -> PostPage:
         post.is_mine = user_id is not None and post.author_id == user_id
         post.marked_helpful = post.pk in marked
         post.reported = post.pk in reported
+        post.can_edit = post.is_mine and can_edit(post, viewer)
     return PostPage(posts=posts, number=page, num_pages=num_pages)
 
 

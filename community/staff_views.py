@@ -1,6 +1,7 @@
 """Staff pages for the board: the review queue, hiding and restoring, official answers, the
 four-eyes author reveal, NG words and the facility import. Every action is audited."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -173,7 +174,9 @@ def facility_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = facilities_import(actor=request.user, data=upload.read(), filename=upload.name)
+            # Read one byte past the limit at most: the service refuses the file with a clear message.
+            data = upload.read(settings.COMMUNITY_IMPORT_MAX_BYTES + 1)
+            result = facilities_import(actor=request.user, data=data, filename=upload.name)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("file", message)

@@ -95,3 +95,14 @@ def test_the_directory_searches_kana_readings_and_filters_by_kind_and_town(clien
     town = Facility.objects.get(source_key="id:D1").town
     html = client.get(url, {"town": town.pk}).content.decode()
     assert "架空銀座保育園" in html and "架空月島小学校" not in html
+
+
+def test_an_oversized_file_is_refused_with_a_clear_message(staff_client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.COMMUNITY_IMPORT_MAX_BYTES = 1024
+    upload = SimpleUploadedFile("big.csv", csv_bytes(*["131024,X,架空,,,東京都中央区銀座,,,,"] * 200))
+    staff_client.cookies["django_language"] = "en"
+    response = staff_client.post(reverse("community_staff:facility_import"), {"file": upload})
+    assert "larger than" in response.content.decode()
+    assert not Facility.objects.exists()
