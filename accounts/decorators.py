@@ -2,11 +2,16 @@
 
 from functools import wraps
 
+from urllib.parse import quote
+
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from accounts.selectors import is_verified_resident
+from accounts.selectors import is_staff_member, is_verified_resident, session_passed_mfa, staff_needs_mfa_setup
 
 
 def resident_required(view):
@@ -24,17 +29,20 @@ def resident_required(view):
 
 
 def staff_required(view):
-    """Staff pages: visitors go to the login page, everyone else who is not staff gets 403.
-
-    The staff console issue refines this into a role with two-factor authentication.
-    """
+    """Staff pages: visitors go to the login page, accounts without the staff role get 403, and
+    staff must have set up two-factor authentication (TOTP) and used it in this session."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not (request.user.is_active and request.user.is_staff):
+        if not is_staff_member(request.user):
             raise PermissionDenied
+        if staff_needs_mfa_setup(request.user):
+            messages.warning(request, _("Staff accounts need two-factor authentication. Set up an authenticator app first."))
+            return redirect(f"{reverse('mfa_activate_totp')}?next={quote(request.get_full_path())}")
+        if not session_passed_mfa(request):
+            return redirect(f"{reverse('mfa_reauthenticate')}?next={quote(request.get_full_path())}")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -5,6 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+STAFF_GROUP = "staff"  # 環境推進課: holds the accounts.staff_console permission (migration 0004)
+
+
 class Town(models.Model):
     """A town (町名) of the municipality: the pickup area a listing shows, never an address."""
 
@@ -83,6 +86,8 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # The staff role: a superuser grants it by adding the account to the STAFF_GROUP group.
+        permissions = [("staff_console", "Can use the staff console")]
 
     def __str__(self) -> str:
         return self.public_name

@@ -7,12 +7,13 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from accounts.selectors import is_staff_member
 from community.models import Facility, Helpful, Post, PostReport, RevealRequest, Thread
 from community.services import can_edit
 
 
 def is_staff(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.is_staff
+    return is_staff_member(user)
 
 
 def threads_listed(*, topic: str | None = None, facility: Facility | None = None) -> QuerySet:

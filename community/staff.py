@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.selectors import is_staff_member
 from community.models import Post, PostReport, RevealRequest, Thread
 from community.services import _add_post, clean_body, thread_refresh
 from moderation.audit import audit_record
@@ -18,7 +19,7 @@ from moderation.models import AuditRecord
 
 
 def _check_staff(actor: User) -> None:
-    if not (actor.is_authenticated and actor.is_active and actor.is_staff):
+    if not is_staff_member(actor):
         raise PermissionDenied
 
 

@@ -35,7 +35,7 @@ SITE_ID = 1
 
 INSTALLED_APPS = [
     "daphne",  # makes runserver serve ASGI (websockets) in development
-    "django.contrib.admin",
+    "config.apps.SuperuserAdminConfig",  # django.contrib.admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.mfa",
     "django_filters",
     "corsheaders",
     "ninja",
@@ -238,6 +239,9 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.ResidentSignupForm"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mottainai] "
 ACCOUNT_PREVENT_ENUMERATION = True
+# Two-factor authentication (TOTP) is enforced for the staff role by accounts.decorators.staff_required.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Mottainai")
 SOCIALACCOUNT_AUTO_SIGNUP = False  # LINE users still give their postal code on the signup form
 SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
 SOCIALACCOUNT_PROVIDERS: dict = {}

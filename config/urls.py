@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("mirror.urls")),
     path("auth/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("moderation.urls")),
     path("staff/mirror/", include("mirror.staff_urls")),
     path("staff/board/", include("community.staff_urls")),
     path("admin/", admin.site.urls),

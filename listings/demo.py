@@ -6,18 +6,22 @@ import random
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
-from accounts.models import PostalCode, Town, User
+from accounts.models import STAFF_GROUP, PostalCode, Town, User
 from listings.lifecycle import Action
 from listings.models import Category, Listing
 from listings.photos import process_photo
 from listings.services import ListingData, listing_create, listing_transition
 
 DEMO_PASSWORD = "mottainai-demo"
+# The demo staff account's authenticator secret (add it to an authenticator app, or run
+# `python manage.py demo_totp` for the current code). Demo data only.
+DEMO_TOTP_SECRET = "MOTTAINAIDEMOSTAFFTOTP234567ABCD"
 STAFF = ("staff@example.com", "区役所 環境推進課")
 RESIDENTS = [
     ("hanako@example.com", "はなこ", "1040061"),  # 銀座
@@ -107,8 +111,8 @@ def load_demo(*, listings: int = 240, seed: int = 20261123) -> dict:
     """Create the demo accounts and `listings` listings. Call only when demo_loaded() is False."""
     rng = random.Random(seed)
     staff = _account(*STAFF, "1040061", staff=True)
-    staff_group, _created = Group.objects.get_or_create(name="staff")
-    staff.groups.add(staff_group)
+    staff.groups.add(Group.objects.get(name=STAFF_GROUP))
+    TOTP.activate(staff, DEMO_TOTP_SECRET)  # staff pages need two-factor authentication
     residents = [_account(email, name, code) for email, name, code in RESIDENTS]
     categories = list(Category.objects.filter(is_active=True))
     towns = list(Town.objects.all())

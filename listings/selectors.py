@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.http import Http404
 
 from accounts.models import User
+from accounts.selectors import is_staff_member
 from listings.models import PUBLIC_STATUSES, Category, Listing, NotInterested, Photo
 
 
@@ -88,7 +89,7 @@ def listing_for_viewer(user: User, pk: int) -> Listing:
         raise Http404
     if listing.status in PUBLIC_STATUSES:
         return listing  # public
-    if user.is_authenticated and (listing.owner_id == user.pk or user.is_staff):
+    if user.is_authenticated and (listing.owner_id == user.pk or is_staff_member(user)):
         return listing  # the poster and staff see every state
     raise Http404  # drafts, closed and rejected listings do not exist for others
 

@@ -39,6 +39,7 @@ class AuditRecord(models.Model):
         NG_WORD_ADD = "settings.ng_word_add", _("Added an NG word")
         NG_WORD_REMOVE = "settings.ng_word_remove", _("Removed an NG word")
         FACILITY_IMPORT = "community.facility_import", _("Imported facilities")
+        AUDIT_EXPORT = "audit.export", _("Exported the audit log")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=40)

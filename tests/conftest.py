@@ -3,14 +3,14 @@
 - alice: verified resident of 銀座; owns the listings in most tests.
 - bob: another verified resident (月島); may see Alice's public listings, never change them.
 - carol: signed up but email not verified; may browse, may not post.
-- staff: environment office staff; sees every listing (staff pages come later).
+- staff: environment office staff (staff role, TOTP set up); staff_client has passed the second factor.
 - visitor: the anonymous `client`.
 """
 
 import pytest
 from django.test import Client
 
-from tests.factories import make_user
+from tests.factories import login_staff, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +68,9 @@ def carol_client(carol):
 
 @pytest.fixture
 def staff_client(staff):
-    return _client_for(staff)
+    client = Client()
+    login_staff(client, staff)
+    return client
 
 
 @pytest.fixture(autouse=True)
@@ -78,3 +80,9 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def staff2(db):
+    """A second staff member: decides on the first one's requests (four eyes)."""
+    return make_user(email="staff2@example.com", name="環境推進課2", is_staff=True)

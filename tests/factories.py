@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from accounts.models import PostalCode, User
+from accounts.models import STAFF_GROUP, PostalCode, User
 from listings.models import Category, Listing
 from listings.photos import process_photo
 from listings.services import ListingData, listing_create
@@ -15,10 +15,20 @@ from listings.services import ListingData, listing_create
 _counter = itertools.count(1)
 
 
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"
+
+
 def make_user(*, email: str | None = None, name: str = "テスト住民", postal_code: str = "1040061",
-              verified: bool = True, password: str = "correct-horse-battery", **extra) -> User:
+              verified: bool = True, password: str = "correct-horse-battery", is_staff: bool = False, **extra) -> User:
+    """A resident; with is_staff=True, a member of the staff role with TOTP set up (STAFF_TOTP_SECRET)."""
     email = email or f"resident{next(_counter)}@example.com"
     user = User.objects.create_user(email=email, password=password, display_name=name, **extra)
+    if is_staff:
+        from allauth.mfa.totp.internal.auth import TOTP
+        from django.contrib.auth.models import Group
+
+        user.groups.add(Group.objects.get(name=STAFF_GROUP))
+        TOTP.activate(user, STAFF_TOTP_SECRET)
     if postal_code:
         user.postal_code = postal_code
         user.town = PostalCode.objects.get(code=postal_code).town
@@ -54,3 +64,17 @@ def listing_data(**overrides) -> ListingData:
 def make_listing(owner: User, *, photos: int = 0, publish: bool = True, **overrides) -> Listing:
     processed = [process_photo(io.BytesIO(jpeg_bytes(colour=(i * 40 % 255, 90, 120)))) for i in range(photos)]
     return listing_create(owner=owner, data=listing_data(**overrides), photos=processed, publish=publish)
+
+
+def login_staff(client, user: User) -> None:
+    """Log a staff member in as if they had passed the TOTP step (allauth's session record)."""
+    import time
+
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "email": user.email},
+        {"method": "mfa", "at": time.time(), "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()

@@ -20,9 +20,3 @@ def thread(alice, facility):
     thread = thread_create(author=alice, topic=Topic.NURSERIES, title="慣らし保育について", body="期間はどれくらいでしたか？", facility=facility)
     post_reply(thread=thread, author=make_user(email="replier@example.com", name="へんしん"), body="2週間でした。")
     return thread
-
-
-@pytest.fixture
-def staff2(db):
-    """A second staff member: decides on the first one's reveal requests."""
-    return make_user(email="staff2@example.com", name="環境推進課2", is_staff=True)

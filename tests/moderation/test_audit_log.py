@@ -1,0 +1,39 @@
+import csv
+import io
+
+from django.test import Client
+from django.urls import reverse
+
+from moderation.audit import audit_record
+from moderation.models import AuditRecord
+from moderation.ngwords import ng_word_add
+from tests.factories import login_staff, make_user
+
+
+def test_staff_see_and_filter_the_audit_log(staff, staff2, staff_client):
+    ng_word_add(actor=staff, word="詐欺")
+    ng_word_add(actor=staff2, word="暴言")
+    url = reverse("moderation:audit_log")
+    html = staff_client.get(url).content.decode()
+    assert "詐欺" in html and "暴言" in html
+    html = staff_client.get(url, {"actor": staff2.pk}).content.decode()
+    assert "暴言" in html and "詐欺" not in html
+    html = staff_client.get(url, {"action": "board.post_hide"}).content.decode()
+    assert "暴言" not in html
+
+
+def test_only_a_superuser_exports_the_log_and_the_export_is_audited(staff, staff_client, db):
+    audit_record(actor=staff, action=AuditRecord.Action.NG_WORD_ADD, reason="テスト, \"引用\"")
+    url = reverse("moderation:audit_log_csv")
+    assert staff_client.get(url).status_code == 403
+    root = make_user(email="root@example.com", is_superuser=True, is_staff=True)
+    c = Client()
+    login_staff(c, root)
+    response = c.get(url)
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:5] == ["id", "when", "staff_id", "staff", "action"]
+    assert rows[1][4] == "audit.export"  # newest first: the export records itself
+    assert rows[2][4] == "settings.ng_word_add" and rows[2][8] == "テスト, \"引用\""
+    assert AuditRecord.objects.filter(action=AuditRecord.Action.AUDIT_EXPORT, actor=root).exists()
