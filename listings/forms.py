@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
 from listings.models import Category, Listing, Photo
+from listings.rules import rules_current
 from listings.services import ListingData, photos_process
 
 
@@ -63,7 +64,9 @@ class ListingForm(forms.Form):
     def __init__(self, *args, existing_photos: list[Photo] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.existing_photos = list(existing_photos)
-        cap = settings.LISTING_PRICE_CAP  # read per form: staff may change the cap
+        rules = rules_current()  # read per form: staff may change the cap and the rules
+        self.prohibited_items = [line.strip() for line in rules.prohibited_items.splitlines() if line.strip()]
+        cap = rules.price_cap
         self.fields["price"].validators.append(
             MaxValueValidator(cap, _("The price can be at most %(limit_value)s yen. This service is not for profit."))
         )

@@ -77,6 +77,7 @@ class Listing(models.Model):
     town = models.ForeignKey(Town, verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    review_reasons = models.CharField(_("why it waits for review"), max_length=300, blank=True)  # for staff
     photo_count = models.PositiveSmallIntegerField(default=0, editable=False)
     # Keyword search (listings/search.py): normalised title and description, and their n-grams,
     # indexed by FTS5 on SQLite and by GIN on PostgreSQL (migration 0006).
@@ -184,3 +185,32 @@ class NotInterested(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "listing"], name="not_interested_once")]
+
+
+class ListingRules(models.Model):
+    """The rules staff edit on the staff console (one row): price cap, expiry, when listings wait
+    for review, and the prohibited-item rules shown on the listing form. First created from the
+    LISTING_* settings; listings.rules reads it."""
+
+    price_cap = models.PositiveIntegerField(_("price cap (yen)"))
+    expiry_days = models.PositiveSmallIntegerField(_("days until a listing expires"))
+    review_all = models.BooleanField(_("review every new listing"), default=False)
+    review_new_accounts_days = models.PositiveSmallIntegerField(
+        _("review listings of accounts younger than (days)"), default=0, help_text=_("0 turns this rule off.")
+    )
+    review_categories = models.ManyToManyField(
+        Category, verbose_name=_("review listings in these categories"), blank=True, related_name="+"
+    )
+    review_ng_words = models.BooleanField(_("review listings containing NG words"), default=False)
+    prohibited_items = models.TextField(
+        _("prohibited items"), blank=True, help_text=_("Shown on the listing form, one rule per line.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("listing rules")
+        verbose_name_plural = _("listing rules")
+        constraints = [models.CheckConstraint(condition=Q(expiry_days__gte=1), name="rules_expiry_positive")]
+
+    def __str__(self) -> str:
+        return "Listing rules"

@@ -17,6 +17,7 @@ from listings import search
 from listings.lifecycle import EDITABLE_STATUSES, Action, can_transition, target_status
 from listings.models import Category, Listing, NotInterested, Photo
 from listings.photos import ProcessedPhoto, process_photo
+from listings.rules import review_reasons, rules_current
 from listings.signals import listing_transitioned, listing_updated
 
 logger = logging.getLogger(__name__)
@@ -38,9 +39,10 @@ class ListingData:
 
 
 def _validate(listing: Listing) -> None:
-    if listing.price > settings.LISTING_PRICE_CAP:
+    cap = rules_current().price_cap
+    if listing.price > cap:
         raise ValidationError(
-            {"price": _("The price can be at most %(cap)s yen. This service is not for profit.") % {"cap": f"{settings.LISTING_PRICE_CAP:,}"}}
+            {"price": _("The price can be at most %(cap)s yen. This service is not for profit.") % {"cap": f"{cap:,}"}}
         )
     if not listing.category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
@@ -174,7 +176,7 @@ def listing_transition(*, listing: Listing, action: Action, actor: User | None =
         if new_status == S.PUBLISHED and action != Action.RELEASE:
             # Publishing, approval and renewal start a fresh period; a renewed listing is new again.
             locked.published_at = now
-            locked.expires_at = now + timedelta(days=settings.LISTING_EXPIRY_DAYS)
+            locked.expires_at = now + timedelta(days=rules_current().expiry_days)
             locked.rejection_reason = ""
         if action == Action.REJECT:
             locked.rejection_reason = reason.strip()
@@ -186,9 +188,13 @@ def listing_transition(*, listing: Listing, action: Action, actor: User | None =
 
 
 def listing_submit(*, listing: Listing, actor: User) -> Listing:
-    """Send a draft (or an edited rejected listing) on: straight to published, or to review."""
-    action = Action.SUBMIT_FOR_REVIEW if settings.LISTING_PREMODERATION else Action.PUBLISH
-    return listing_transition(listing=listing, action=action, actor=actor)
+    """Send a draft (or an edited rejected listing) on: straight to published, or to review when
+    a rule asks for it (listings.rules.review_reasons); staff see the reasons in their queue."""
+    reasons = review_reasons(listing)
+    if reasons:
+        Listing.objects.filter(pk=listing.pk).update(review_reasons="; ".join(reasons)[:300])
+        return listing_transition(listing=listing, action=Action.SUBMIT_FOR_REVIEW, actor=actor)
+    return listing_transition(listing=listing, action=Action.PUBLISH, actor=actor)
 
 
 def listings_expire(*, now=None) -> int:

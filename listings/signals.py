@@ -8,3 +8,8 @@ listing_transitioned = Signal()
 
 # Sent inside the transaction of a content edit (title, photos, price...): kwargs `listing`, `actor`.
 listing_updated = Signal()
+
+# Sent when a listing is submitted, to collect reasons for it to wait for staff review beyond
+# listings' own rules: kwargs `listing`, `rules` (ListingRules). Receivers return a short reason
+# (text for staff) or None. The NG word check (moderation app) answers this.
+listing_review_requested = Signal()

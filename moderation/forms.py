@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_GROUP, User
-from moderation.models import AuditRecord
+from listings.models import ListingRules
+from moderation.models import AuditRecord, ReasonTemplate
 
 
 class AuditFilterForm(forms.Form):
@@ -14,3 +15,36 @@ class AuditFilterForm(forms.Form):
     target = forms.CharField(label=_("Object (type or type:id)"), max_length=100, required=False)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RejectForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Reason template"), queryset=ReasonTemplate.objects.all(), required=False, empty_label=_("(write your own)")
+    )
+    reason = forms.CharField(
+        label=_("Reason the resident reads"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Left empty, the template's text is used."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("reason") or "").strip():
+            if data.get("template"):
+                data["reason"] = data["template"].text
+            else:
+                raise forms.ValidationError(_("Choose a reason template or write the reason."))
+        return data
+
+
+class ListingRulesForm(forms.ModelForm):
+    class Meta:
+        model = ListingRules
+        fields = ["price_cap", "expiry_days", "review_all", "review_new_accounts_days", "review_categories", "review_ng_words", "prohibited_items"]
+        widgets = {"review_categories": forms.CheckboxSelectMultiple, "prohibited_items": forms.Textarea(attrs={"rows": 5})}
+
+
+class ReasonTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ReasonTemplate
+        fields = ["title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}

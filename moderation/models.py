@@ -40,6 +40,11 @@ class AuditRecord(models.Model):
         NG_WORD_REMOVE = "settings.ng_word_remove", _("Removed an NG word")
         FACILITY_IMPORT = "community.facility_import", _("Imported facilities")
         AUDIT_EXPORT = "audit.export", _("Exported the audit log")
+        LISTING_APPROVE = "listing.approve", _("Approved a listing")
+        LISTING_REJECT = "listing.reject", _("Rejected a listing")
+        RULES_CHANGE = "settings.listing_rules", _("Changed the listing rules")
+        REASON_TEMPLATE_ADD = "settings.reason_template_add", _("Added a reason template")
+        REASON_TEMPLATE_REMOVE = "settings.reason_template_remove", _("Removed a reason template")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=40)
@@ -91,3 +96,19 @@ class NGWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ReasonTemplate(models.Model):
+    """A ready-made reason staff pick when rejecting a listing (editable on the console)."""
+
+    title = models.CharField(_("name"), max_length=60)
+    text = models.TextField(_("reason the resident reads"), max_length=1000)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("reason template")
+        verbose_name_plural = _("reason templates")
+
+    def __str__(self) -> str:
+        return self.title

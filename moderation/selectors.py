@@ -1,10 +1,11 @@
-"""Reads for the staff console: queue sizes and the audit log."""
+"""Reads for the staff console: the listing queue and the audit log."""
 
 from datetime import datetime, time
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from listings.models import Listing
 from moderation.models import AuditRecord
 
 
@@ -25,3 +26,32 @@ def audit_log(*, action: str = "", actor_id: int | None = None, target: str = ""
     if until:
         qs = qs.filter(created_at__lt=timezone.make_aware(datetime.combine(until, time.max)))
     return qs.order_by("-created_at", "-id")
+
+
+def pending_listings(*, limit: int = 50) -> list[Listing]:
+    """Listings waiting for review, oldest first, with photos and the poster's history attached
+    (`owner_history`: listings in all, handed over, rejected). A fixed number of queries."""
+    listings = list(
+        Listing.objects.filter(status=Listing.Status.PENDING)
+        .select_related("owner", "category", "town")
+        .prefetch_related("photos")
+        .order_by("status_changed_at", "id")[:limit]
+    )
+    owner_ids = {listing.owner_id for listing in listings}
+    history = {
+        row["owner_id"]: row
+        for row in Listing.objects.filter(owner_id__in=owner_ids)
+        .values("owner_id")
+        .annotate(
+            total=Count("id"),
+            handed_over=Count("id", filter=Q(status=Listing.Status.HANDED_OVER)),
+            rejected=Count("id", filter=Q(status=Listing.Status.REJECTED)),
+        )
+    }
+    for listing in listings:
+        listing.owner_history = history.get(listing.owner_id, {"total": 0, "handed_over": 0, "rejected": 0})
+    return listings
+
+
+def pending_listings_count() -> int:
+    return Listing.objects.filter(status=Listing.Status.PENDING).count()

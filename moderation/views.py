@@ -1,20 +1,26 @@
-"""The staff console: home with what waits, and the audit log."""
+"""The staff console: home with what waits, the listing review queue, rules and the audit log."""
 
 import csv
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
 from community import selectors as board
 from community.models import RevealRequest
-from moderation import selectors
+from listings.models import Listing, ListingRules
+from listings.rules import rules_current
+from moderation import selectors, services
 from moderation.audit import audit_record
-from moderation.forms import AuditFilterForm
-from moderation.models import AuditRecord
+from moderation.forms import AuditFilterForm, ListingRulesForm, ReasonTemplateForm, RejectForm
+from moderation.models import AuditRecord, ReasonTemplate
 
 AUDIT_PAGE_SIZE = 50
 
@@ -28,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "held_posts": board.held_posts().count(),
             "reported_posts": board.reported_posts().count(),
             "pending_reveals": board.reveal_requests(status=RevealRequest.Status.PENDING).count(),
+            "pending_listings": selectors.pending_listings_count(),
         },
     )
 
@@ -79,3 +86,94 @@ def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-log-{timezone.localdate():%Y%m%d}.csv"'
     return response
+
+
+@staff_required
+def listing_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "moderation/listing_queue.html",
+        {"listings": selectors.pending_listings(), "total": selectors.pending_listings_count(), "now": timezone.now()},
+    )
+
+
+def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@staff_required
+@require_POST
+def listing_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_object_or_404(Listing.objects.select_related("owner"), pk=pk)
+    try:
+        services.listing_approve(listing=listing, actor=request.user)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("“%(title)s” is published.") % {"title": listing.title})
+    return redirect("moderation:listing_queue")
+
+
+@staff_required
+@require_POST
+def listing_approve_bulk(request: HttpRequest) -> HttpResponse:
+    ids = [int(value) for value in request.POST.getlist("listing") if value.isdigit()][:200]
+    count = services.listings_approve_bulk(listing_ids=ids, actor=request.user)
+    messages.success(request, ngettext("%(count)s listing published.", "%(count)s listings published.", count) % {"count": count})
+    return redirect("moderation:listing_queue")
+
+
+@staff_required
+def listing_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_object_or_404(Listing.objects.select_related("owner", "category", "town"), pk=pk)
+    form = RejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.listing_reject(listing=listing, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("“%(title)s” is rejected; the resident is told why.") % {"title": listing.title})
+            return redirect("moderation:listing_queue")
+    templates = list(ReasonTemplate.objects.all())
+    return render(request, "moderation/listing_reject.html", {"form": form, "listing": listing, "templates": templates})
+
+
+@staff_required
+def rules(request: HttpRequest) -> HttpResponse:
+    form = ListingRulesForm(request.POST or None, instance=rules_current_row())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.listing_rules_update(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The rules are saved and apply at once."))
+            return redirect("moderation:rules")
+    return render(request, "moderation/rules.html", {"form": form})
+
+
+@staff_required
+def reason_templates(request: HttpRequest) -> HttpResponse:
+    form = ReasonTemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.reason_template_add(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The template was added."))
+        return redirect("moderation:reason_templates")
+    return render(request, "moderation/reason_templates.html", {"form": form, "templates": list(ReasonTemplate.objects.all())})
+
+
+@staff_required
+@require_POST
+def reason_template_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    services.reason_template_remove(actor=request.user, template=get_object_or_404(ReasonTemplate, pk=pk))
+    messages.success(request, _("The template was removed."))
+    return redirect("moderation:reason_templates")
+
+
+def rules_current_row() -> ListingRules:
+    rules_current()  # creates the row from the settings the first time
+    return ListingRules.objects.get(pk=1)

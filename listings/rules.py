@@ -1,0 +1,53 @@
+"""The staff-editable listing rules and the review decision built on them."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from listings.models import Listing, ListingRules
+from listings.signals import listing_review_requested
+
+_CACHE_KEY = "listings:rules"
+
+
+def rules_current() -> ListingRules:
+    """The rules row (created from the LISTING_* settings the first time), cached for a minute."""
+    rules = cache.get(_CACHE_KEY)
+    if rules is None:
+        rules, _created = ListingRules.objects.get_or_create(
+            pk=1,
+            defaults={
+                "price_cap": settings.LISTING_PRICE_CAP,
+                "expiry_days": settings.LISTING_EXPIRY_DAYS,
+                "review_all": settings.LISTING_PREMODERATION,
+            },
+        )
+        rules.category_ids = set(rules.review_categories.values_list("pk", flat=True))
+        cache.set(_CACHE_KEY, rules, 60)
+    return rules
+
+
+def rules_forget() -> None:
+    """After a change: every process reads the new rules at once (the cache is shared via Redis)."""
+    cache.delete(_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
+
+
+def review_reasons(listing: Listing) -> list[str]:
+    """Why this listing must wait for staff review; empty when it may be published at once."""
+    rules = rules_current()
+    reasons = []
+    if rules.review_all:
+        reasons.append(_("every new listing is reviewed"))
+    if rules.review_new_accounts_days and listing.owner.date_joined > timezone.now() - timedelta(days=rules.review_new_accounts_days):
+        reasons.append(_("account younger than %(days)s days") % {"days": rules.review_new_accounts_days})
+    if listing.category_id in rules.category_ids:
+        reasons.append(_("category “%(category)s”") % {"category": listing.category.name})
+    for _receiver, reason in listing_review_requested.send(sender=Listing, listing=listing, rules=rules):
+        if reason:
+            reasons.append(str(reason))
+    return reasons

@@ -1,0 +1,13 @@
+"""Moderation's answers to other apps' signals (connected in apps.py)."""
+
+from django.utils.translation import gettext as _
+
+from moderation.ngwords import ng_words_in
+
+
+def ng_words_review_reason(sender, *, listing, rules, **kwargs) -> str | None:
+    """A listing whose title or description holds an NG word waits for review, when the rules say so."""
+    if not rules.review_ng_words:
+        return None
+    found = ng_words_in(listing.title, listing.description)
+    return _("NG words: %(words)s") % {"words": ", ".join(found)} if found else None

@@ -1,0 +1,154 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from listings.models import Category, Listing
+from listings.rules import rules_current
+from moderation import services
+from moderation.models import AuditRecord, ReasonTemplate
+from moderation.ngwords import ng_word_add
+from tests.factories import make_listing, make_user
+
+
+def _rules(staff, **changes):
+    rules = rules_current()
+    values = {
+        "price_cap": rules.price_cap, "expiry_days": rules.expiry_days, "review_all": False, "review_new_accounts_days": 0,
+        "review_categories": [], "review_ng_words": False, "prohibited_items": "",
+    }
+    values.update(changes)
+    return services.listing_rules_update(actor=staff, **values)
+
+
+def test_without_rules_a_listing_is_published_at_once(alice):
+    assert make_listing(alice).status == Listing.Status.PUBLISHED
+
+
+def test_review_every_listing(alice, staff):
+    _rules(staff, review_all=True)
+    listing = make_listing(alice)
+    assert listing.status == Listing.Status.PENDING
+    assert Listing.objects.get(pk=listing.pk).review_reasons
+
+
+def test_review_only_young_accounts(alice, staff):
+    _rules(staff, review_new_accounts_days=7)
+    newcomer = make_user(email="new@example.com")
+    assert make_listing(newcomer).status == Listing.Status.PENDING
+    type(alice).objects.filter(pk=alice.pk).update(date_joined=timezone.now() - timedelta(days=30))
+    alice.refresh_from_db()
+    assert make_listing(alice).status == Listing.Status.PUBLISHED
+
+
+def test_review_chosen_categories_and_ng_words(alice, staff):
+    _rules(staff, review_categories=[Category.objects.get(slug="appliances")], review_ng_words=True)
+    ng_word_add(actor=staff, word="転売")
+    assert make_listing(alice, category=Category.objects.get(slug="appliances")).status == Listing.Status.PENDING
+    held = make_listing(alice, description="転売歓迎です")
+    assert held.status == Listing.Status.PENDING
+    assert "転売" in Listing.objects.get(pk=held.pk).review_reasons
+    assert make_listing(alice).status == Listing.Status.PUBLISHED
+
+
+def test_changing_the_rules_is_audited_with_before_and_after_and_applies_at_once(alice, staff, staff_client):
+    response = staff_client.post(reverse("moderation:rules"), {
+        "price_cap": 3000, "expiry_days": 30, "review_new_accounts_days": 0, "prohibited_items": "武器\n医薬品",
+    })
+    assert response.status_code == 302
+    record = AuditRecord.objects.get(action=AuditRecord.Action.RULES_CHANGE)
+    assert record.before["price_cap"] == 10_000 and record.after["price_cap"] == 3000
+    with pytest.raises(ValidationError):
+        make_listing(alice, price=5000)
+    listing = make_listing(alice, price=3000)
+    assert (listing.expires_at - listing.published_at).days == 30
+    form = staff_client.get(reverse("listings:create")).content.decode()
+    assert "医薬品" in form
+
+
+def test_the_rules_page_refuses_nonsense(staff_client):
+    response = staff_client.post(reverse("moderation:rules"), {"price_cap": -1, "expiry_days": 0, "review_new_accounts_days": "x"})
+    assert response.status_code == 200
+    assert not AuditRecord.objects.exists()
+
+
+@pytest.fixture
+def waiting(alice, bob, staff):
+    _rules(staff, review_all=True)
+    first = make_listing(alice, title="古い出品", photos=1)
+    Listing.objects.filter(pk=first.pk).update(status_changed_at=timezone.now() - timedelta(hours=5))
+    second = make_listing(bob, title="新しい出品")
+    return first, second
+
+
+def test_the_queue_shows_the_oldest_first_with_waiting_time_photos_and_history(staff_client, waiting):
+    staff_client.cookies["django_language"] = "en"
+    html = staff_client.get(reverse("moderation:listing_queue")).content.decode()
+    assert html.index("古い出品") < html.index("新しい出品")
+    assert "waiting 5" in html
+    assert "<img" in html
+    assert "listings, 0 handed over, 0 rejected" in html
+
+
+def test_the_queue_uses_a_constant_number_of_queries(staff_client, waiting, alice, bob):
+    with CaptureQueriesContext(connection) as few:
+        staff_client.get(reverse("moderation:listing_queue"))
+    for n in range(4):
+        make_listing(make_user(email=f"more{n}@example.com"), photos=1)
+    with CaptureQueriesContext(connection) as more:
+        staff_client.get(reverse("moderation:listing_queue"))
+    assert len(few.captured_queries) == len(more.captured_queries)
+
+
+def test_approving_publishes_tells_the_resident_and_is_audited(staff_client, staff, waiting, django_capture_on_commit_callbacks):
+    first, _second = waiting
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("moderation:listing_approve", args=[first.pk]))
+    first.refresh_from_db()
+    assert first.status == Listing.Status.PUBLISHED
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+    assert "古い出品" in mail.outbox[0].subject
+    assert AuditRecord.objects.filter(action=AuditRecord.Action.LISTING_APPROVE, actor=staff, target_id=str(first.pk)).exists()
+
+
+def test_bulk_approve(staff_client, waiting):
+    ids = [listing.pk for listing in waiting]
+    staff_client.post(reverse("moderation:listing_approve_bulk"), {"listing": [*ids, "999999", "abc"]})
+    assert set(Listing.objects.filter(pk__in=ids).values_list("status", flat=True)) == {Listing.Status.PUBLISHED}
+    assert AuditRecord.objects.filter(action=AuditRecord.Action.LISTING_APPROVE).count() == 2
+
+
+def test_rejecting_with_a_template_tells_the_resident_why(staff_client, alice_client, waiting, django_capture_on_commit_callbacks):
+    first, _second = waiting
+    template = ReasonTemplate.objects.get(title="写真が不鮮明")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("moderation:listing_reject", args=[first.pk]), {"template": template.pk, "reason": ""})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert (first.status, first.rejection_reason) == (Listing.Status.REJECTED, template.text)
+    assert template.text in mail.outbox[0].body
+    assert template.text in alice_client.get(reverse("listings:mine")).content.decode()
+    record = AuditRecord.objects.get(action=AuditRecord.Action.LISTING_REJECT)
+    assert record.reason == template.text
+
+
+def test_a_rejection_needs_a_reason(staff_client, waiting):
+    first, _second = waiting
+    response = staff_client.post(reverse("moderation:listing_reject", args=[first.pk]), {"template": "", "reason": "  "})
+    assert response.status_code == 200
+    first.refresh_from_db()
+    assert first.status == Listing.Status.PENDING
+
+
+def test_staff_edit_the_reason_templates(staff_client):
+    count = ReasonTemplate.objects.count()
+    staff_client.post(reverse("moderation:reason_templates"), {"title": "重複出品", "text": "同じ品物がすでに出品されています。"})
+    template = ReasonTemplate.objects.get(title="重複出品")
+    staff_client.post(reverse("moderation:reason_template_delete", args=[template.pk]))
+    assert ReasonTemplate.objects.count() == count
+    assert AuditRecord.objects.filter(action__startswith="settings.reason_template").count() == 2
