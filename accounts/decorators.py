@@ -21,6 +21,8 @@ def resident_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if request.user.suspended_at:
+            return render(request, "accounts/suspended.html", status=403)
         if not is_verified_resident(request.user):
             return render(request, "accounts/not_resident.html", status=403)
         return view(request, *args, **kwargs)

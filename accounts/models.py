@@ -76,6 +76,9 @@ class User(AbstractUser):
     notify_messages = models.BooleanField(_("email me about new messages"), default=True)
     notify_listings = models.BooleanField(_("email me about my listings (expiry, moderation)"), default=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    # Set by staff (moderation.services.account_suspend): no posting, messaging or requests.
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspension_reason = models.TextField(_("reason for the suspension"), blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -98,6 +101,10 @@ class User(AbstractUser):
         if self.deleted_at:
             return str(_("Deleted user"))
         return self.display_name or str(_("Resident"))
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
     @property
     def is_deleted(self) -> bool:

@@ -185,3 +185,14 @@ def user_export(*, user: User) -> dict:
             section, payload = response
             data[section] = payload
     return data
+
+
+def user_suspend(*, user: User, reason: str) -> None:
+    """Mark the account suspended (staff call this through moderation.services.account_suspend)."""
+    User.objects.filter(pk=user.pk).update(suspended_at=timezone.now(), suspension_reason=reason)
+    user.refresh_from_db(fields=["suspended_at", "suspension_reason"])
+
+
+def user_unsuspend(*, user: User) -> None:
+    User.objects.filter(pk=user.pk).update(suspended_at=None, suspension_reason="")
+    user.refresh_from_db(fields=["suspended_at", "suspension_reason"])

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
-from listings.models import Category, Listing, Photo
+from listings.models import Category, Listing, ListingReport, Photo
 from listings.rules import rules_current
 from listings.services import ListingData, photos_process
 
@@ -155,3 +155,8 @@ class ListingForm(forms.Form):
             "price": listing.price,
             "town": listing.town_id,
         }
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=ListingReport.Reason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Details (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,7 +1,8 @@
 """The listing lifecycle: every allowed status change, in one table.
 
 draft → pending (when moderation applies) → published → reserved → handed over;
-or withdrawn, expired (renewable), rejected (with a reason; the poster may edit and resubmit).
+or withdrawn, expired (renewable), rejected (with a reason; the poster may edit and resubmit),
+hidden by staff (a report, a suspended account) and shown again.
 `listings.services.listing_transition` is the only code that changes a listing's status.
 """
 
@@ -23,6 +24,8 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"  # owner: any open state → withdrawn
     EXPIRE = "expire"  # system: published → expired
     RENEW = "renew"  # owner: expired or published → published with a new expiry
+    HIDE = "hide"  # staff: published or reserved → hidden (a report, a suspended account)
+    UNHIDE = "unhide"  # staff: hidden → published (messaging puts a still-reserved listing back to reserved)
 
 
 # action → (states it may start from, state it leads to)
@@ -34,16 +37,18 @@ TRANSITIONS: dict[Action, tuple[frozenset[str], str]] = {
     Action.RESERVE: (frozenset({S.PUBLISHED}), S.RESERVED),
     Action.RELEASE: (frozenset({S.RESERVED}), S.PUBLISHED),
     Action.HAND_OVER: (frozenset({S.PUBLISHED, S.RESERVED}), S.HANDED_OVER),
-    Action.WITHDRAW: (frozenset({S.DRAFT, S.PENDING, S.PUBLISHED, S.RESERVED, S.REJECTED}), S.WITHDRAWN),
+    Action.WITHDRAW: (frozenset({S.DRAFT, S.PENDING, S.PUBLISHED, S.RESERVED, S.REJECTED, S.HIDDEN}), S.WITHDRAWN),
     Action.EXPIRE: (frozenset({S.PUBLISHED}), S.EXPIRED),
     Action.RENEW: (frozenset({S.EXPIRED, S.PUBLISHED}), S.PUBLISHED),
+    Action.HIDE: (frozenset({S.PUBLISHED, S.RESERVED}), S.HIDDEN),
+    Action.UNHIDE: (frozenset({S.HIDDEN}), S.PUBLISHED),
 }
 
 # Actions the poster takes on their own listing; the rest belong to staff or the system.
 OWNER_ACTIONS = frozenset(
     {Action.SUBMIT_FOR_REVIEW, Action.PUBLISH, Action.RESERVE, Action.RELEASE, Action.HAND_OVER, Action.WITHDRAW, Action.RENEW}
 )
-STAFF_ACTIONS = frozenset({Action.APPROVE, Action.REJECT})
+STAFF_ACTIONS = frozenset({Action.APPROVE, Action.REJECT, Action.HIDE, Action.UNHIDE})
 SYSTEM_ACTIONS = frozenset({Action.EXPIRE})
 
 # States whose content the owner may still edit.

@@ -46,6 +46,7 @@ class ListingStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     EXPIRED = "expired", _("Expired")
     REJECTED = "rejected", _("Rejected")
+    HIDDEN = "hidden", _("Hidden by staff")  # after a report, or while the poster's account is suspended
 
 class ListingCondition(models.TextChoices):
     NEW = "new", _("New, unused")
@@ -214,3 +215,33 @@ class ListingRules(models.Model):
 
     def __str__(self) -> str:
         return "Listing rules"
+
+
+class ListingReport(models.Model):
+    """A resident reports a listing; it waits in the staff reports queue (moderation/)."""
+
+    class Reason(models.TextChoices):
+        PROHIBITED = "prohibited", _("An item that cannot be listed")
+        SCAM = "scam", _("Fraud or asking for money")
+        PROFIT = "profit", _("Reselling for profit")
+        PERSONAL_INFO = "personal_info", _("Personal information")
+        INAPPROPRIATE = "inappropriate", _("Inappropriate text or photos")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for staff")
+        RESOLVED = "resolved", _("Handled")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.TextField(_("details"), max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["listing", "reporter"], name="listing_report_once")]
+        indexes = [models.Index(fields=["status", "created_at"], name="listing_report_queue")]

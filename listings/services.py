@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Town, User
 from listings import search
 from listings.lifecycle import EDITABLE_STATUSES, Action, can_transition, target_status
-from listings.models import Category, Listing, NotInterested, Photo
+from listings.models import Category, Listing, ListingReport, NotInterested, Photo
 from listings.photos import ProcessedPhoto, process_photo
 from listings.rules import review_reasons, rules_current
 from listings.signals import listing_transitioned, listing_updated
@@ -173,13 +173,15 @@ def listing_transition(*, listing: Listing, action: Action, actor: User | None =
             )
         now = timezone.now()
         new_status = target_status(action)
-        if new_status == S.PUBLISHED and action != Action.RELEASE:
+        if new_status == S.PUBLISHED and action not in (Action.RELEASE, Action.UNHIDE):
             # Publishing, approval and renewal start a fresh period; a renewed listing is new again.
             locked.published_at = now
             locked.expires_at = now + timedelta(days=rules_current().expiry_days)
             locked.rejection_reason = ""
-        if action == Action.REJECT:
-            locked.rejection_reason = reason.strip()
+        if action in (Action.REJECT, Action.HIDE):
+            locked.rejection_reason = reason.strip()  # the poster reads staff's reason
+        if action == Action.UNHIDE:
+            locked.rejection_reason = ""
         locked.status = new_status
         locked.status_changed_at = now
         locked.save()
@@ -241,3 +243,16 @@ def search_index_rebuild(*, batch: int = 2000) -> int:
 def listing_not_interested(*, user: User, listing: Listing) -> None:
     """Hide a listing from this resident's search results and alerts."""
     NotInterested.objects.get_or_create(user=user, listing=listing)
+
+
+def listing_report(*, listing: Listing, reporter: User, reason: str, note: str = "") -> ListingReport:
+    """Report a public listing to staff; a second report by the same resident keeps the first."""
+    if listing.owner_id == reporter.pk:
+        raise ValidationError(_("You cannot report your own listing."), code="own_listing")
+    if reason not in ListingReport.Reason.values:
+        raise ValidationError(_("Choose a reason."), code="invalid_reason")
+    note = (note or "").strip().replace("\x00", "")[:1000]
+    report, _created = ListingReport.objects.get_or_create(
+        listing=listing, reporter=reporter, defaults={"reason": reason, "note": note}
+    )
+    return report

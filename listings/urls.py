@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/not-interested/", views.not_interested, name="not_interested"),
+    path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

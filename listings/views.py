@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import resident_required
 from listings import selectors, services
 from listings.filters import ListingFilter
-from listings.forms import ListingForm
+from listings.forms import ListingForm, ReportForm
 from listings.lifecycle import Action, owner_choices
 from listings.models import Listing
 
@@ -171,3 +171,19 @@ def _add_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = selectors.listing_for_viewer(request.user, pk)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.listing_report(listing=listing, reporter=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Thank you. Staff will look at the listing."))
+            return redirect(listing)
+    return render(request, "listings/report.html", {"form": form, "listing": listing})

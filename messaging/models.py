@@ -60,6 +60,7 @@ class Message(models.Model):
     body = models.TextField(max_length=2000)
     event = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    hidden_by_staff = models.BooleanField(default=False)  # after a report: both participants see a notice
 
     class Meta:
         ordering = ["id"]
@@ -157,6 +158,8 @@ class MessageReport(models.Model):
     note = models.TextField(_("details"), max_length=1000, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["message", "reporter"], name="report_once_per_message")]

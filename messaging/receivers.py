@@ -13,6 +13,9 @@ CLOSING = {Action.WITHDRAW, Action.EXPIRE, Action.REJECT}
 def close_handover_on_listing_change(sender, *, listing: Listing, action: Action, actor, **kwargs) -> None:
     """Keep reservations and conversations in step when a listing changes outside the conversation
     (my-listings buttons, expiry, staff): end the reservation and tell everyone waiting."""
+    if action == Action.UNHIDE:
+        _restore_reservation(listing, actor)
+        return
     if action not in CLOSING and action != Action.HAND_OVER:
         return
     reservation = Reservation.objects.select_for_update().filter(listing=listing, status=Reservation.Status.ACTIVE).first()
@@ -33,6 +36,14 @@ def close_handover_on_listing_change(sender, *, listing: Listing, action: Action
         reservation.ended_at = timezone.now()
         reservation.save(update_fields=["status", "ended_at"])
     _tell_all(listing, actor, event="listing_closed")
+
+
+def _restore_reservation(listing: Listing, actor) -> None:
+    """Hiding keeps the reservation; shown again, a listing still kept for someone is reserved again."""
+    from listings.services import listing_transition
+
+    if Reservation.objects.filter(listing=listing, status=Reservation.Status.ACTIVE).exists():
+        listing_transition(listing=listing, action=Action.RESERVE, actor=actor)
 
 
 def _tell_all(listing: Listing, actor, *, event: str, except_id: int | None = None) -> None:

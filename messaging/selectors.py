@@ -37,7 +37,7 @@ def _writer_state(user: User) -> dict:
     """Annotations on a Conversation: may `user` write (active resident, verified), is there a block?"""
     return {
         "writer_active": Exists(
-            User.objects.filter(pk=user.pk, is_active=True, deleted_at__isnull=True, town__isnull=False)
+            User.objects.filter(pk=user.pk, is_active=True, deleted_at__isnull=True, suspended_at__isnull=True, town__isnull=False)
         ),
         "writer_verified": Exists(EmailAddress.objects.filter(user_id=user.pk, verified=True)),
         "writer_blocked": Exists(

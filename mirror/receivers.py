@@ -24,6 +24,8 @@ ACTION_EVENTS = {
     Action.WITHDRAW: "listing.withdrawn",
     Action.EXPIRE: "listing.expired",
     Action.REJECT: "listing.rejected",
+    Action.HIDE: "listing.hidden",
+    Action.UNHIDE: "listing.published",
 }
 
 

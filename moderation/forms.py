@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_GROUP, User
-from listings.models import ListingRules
+from listings.models import Category, ListingRules
 from moderation.models import AuditRecord, ReasonTemplate
 
 
@@ -48,3 +48,16 @@ class ReasonTemplateForm(forms.ModelForm):
         model = ReasonTemplate
         fields = ["title", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the account reads it for warnings and suspensions; always written to the audit log)"),
+        max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PrintFilterForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False, empty_label=_("All categories"))
+    since = forms.DateField(label=_("Published since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Published until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from listings.models import Listing
+
 
 class AuditQuerySet(models.QuerySet):
     """Audit records are append-only: the application can add and read them, never change them."""
@@ -45,6 +47,15 @@ class AuditRecord(models.Model):
         RULES_CHANGE = "settings.listing_rules", _("Changed the listing rules")
         REASON_TEMPLATE_ADD = "settings.reason_template_add", _("Added a reason template")
         REASON_TEMPLATE_REMOVE = "settings.reason_template_remove", _("Removed a reason template")
+        LISTING_HIDE = "listing.hide", _("Hid a listing")
+        LISTING_UNHIDE = "listing.unhide", _("Showed a hidden listing again")
+        MESSAGE_HIDE = "message.hide", _("Hid a message")
+        REPORT_RESOLVE = "report.resolve", _("Resolved a report")
+        REPORT_DISMISS_ANY = "report.dismiss", _("Dismissed reports")
+        CONVERSATION_VIEW = "message.conversation_view", _("Read a reported conversation")
+        ACCOUNT_WARN = "account.warn", _("Warned an account")
+        ACCOUNT_SUSPEND = "account.suspend", _("Suspended an account")
+        ACCOUNT_RESTORE = "account.restore", _("Restored a suspended account")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=40)
@@ -112,3 +123,34 @@ class ReasonTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Suspension(models.Model):
+    """One suspension of an account: who, why, and which listings it hid (shown again on restore)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="suspensions")
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    hidden_listings = models.ManyToManyField(Listing, related_name="+", blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(lifted_at__isnull=True), name="suspension_one_active"),
+        ]
+
+
+class AccountWarning(models.Model):
+    """A warning staff sent an account (by email), kept as the account's history."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="warnings")
+    text = models.TextField(_("warning"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]

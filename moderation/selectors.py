@@ -2,10 +2,10 @@
 
 from datetime import datetime, time
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from listings.models import Listing
+from listings.models import Listing, Photo
 from moderation.models import AuditRecord
 
 
@@ -55,3 +55,17 @@ def pending_listings(*, limit: int = 50) -> list[Listing]:
 
 def pending_listings_count() -> int:
     return Listing.objects.filter(status=Listing.Status.PENDING).count()
+
+
+def listings_for_print(*, category=None, since=None, until=None, limit: int = 60) -> list[Listing]:
+    """Published listings for the recycle-house notice board, newest first, with their cover photo."""
+    qs = Listing.objects.filter(status=Listing.Status.PUBLISHED).select_related("town", "category").prefetch_related(
+        Prefetch("photos", queryset=Photo.objects.filter(position=0), to_attr="covers")
+    )
+    if category is not None:
+        qs = qs.filter(category=category)
+    if since:
+        qs = qs.filter(published_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
+    if until:
+        qs = qs.filter(published_at__lte=timezone.make_aware(datetime.combine(until, time.max)))
+    return list(qs.order_by("-published_at", "-id")[:limit])

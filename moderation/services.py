@@ -1,21 +1,26 @@
-"""Staff writes on listings and settings. Each one writes an audit record in its transaction."""
+"""Staff writes: listing review, rules, reports, warnings and suspensions. Each one writes an
+audit record in its own transaction."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import is_staff_member
+from accounts.services import user_suspend, user_unsuspend
+from community.staff import post_hide
 from listings.lifecycle import Action
 from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current, rules_forget
 from listings.services import listing_transition
 from moderation.audit import audit_record
-from moderation.models import AuditRecord, ReasonTemplate
+from messaging.models import Message, MessageReport
+from moderation.models import AccountWarning, AuditRecord, ReasonTemplate, Suspension
+from moderation.reports import ReportItem
 
 
 def _check_staff(actor: User) -> None:
@@ -129,3 +134,134 @@ def reason_template_remove(*, actor: User, template: ReasonTemplate) -> None:
     with transaction.atomic():
         audit_record(actor=actor, action=AuditRecord.Action.REASON_TEMPLATE_REMOVE, target=template, before={"title": template.title, "text": template.text})
         template.delete()
+
+
+# --- reports, warnings, suspensions ---------------------------------------------------------------
+
+def _close_reports(reports, actor: User, status: str) -> int:
+    """Close the open reports of one reported object; the reporters see the outcome on their page."""
+    return reports.filter(status="open").update(status=status, handled_by=actor, handled_at=timezone.now())
+
+
+def _email_account(user: User, template: str, **context) -> None:
+    """Email the account itself (warnings and suspensions are sent whatever its email choices)."""
+    if not user.is_active or user.deleted_at:
+        return
+    context["user"] = user
+    with translation.override("ja"):
+        subject = render_to_string(f"moderation/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"moderation/email/{template}_body.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+
+
+def reports_dismiss(*, item: ReportItem, actor: User, reason: str = "") -> None:
+    """Nothing to do about the reported object: its open reports are dismissed."""
+    _check_staff(actor)
+    with transaction.atomic():
+        count = _close_reports(item.report_queryset, actor, "dismissed")
+        audit_record(actor=actor, action=AuditRecord.Action.REPORT_DISMISS_ANY, target=item.target, reason=reason,
+                     after={"kind": item.kind, "reports": count})
+
+
+def reported_hide(*, item: ReportItem, actor: User, reason: str) -> None:
+    """Hide the reported listing, message or board post; its reports count as handled."""
+    _check_staff(actor)
+    reason = _required(reason)
+    with transaction.atomic():
+        if item.kind == "listing":
+            listing = listing_transition(listing=item.target, action=Action.HIDE, actor=actor, reason=reason)
+            audit_record(actor=actor, action=AuditRecord.Action.LISTING_HIDE, target=listing, reason=reason,
+                         before={"status": item.target.status}, after={"status": listing.status})
+            _tell_owner(listing, "listing_hidden", reason=reason)
+        elif item.kind == "message":
+            Message.objects.filter(pk=item.target.pk).update(hidden_by_staff=True)
+            audit_record(actor=actor, action=AuditRecord.Action.MESSAGE_HIDE, target=item.target, reason=reason,
+                         before={"hidden": False}, after={"hidden": True})
+        else:
+            post_hide(post=item.target, actor=actor, reason=reason)  # audited by the board
+        _close_reports(item.report_queryset, actor, "resolved")
+        audit_record(actor=actor, action=AuditRecord.Action.REPORT_RESOLVE, target=item.target, reason=reason, after={"outcome": "hidden"})
+
+
+def listing_unhide(*, listing: Listing, actor: User, reason: str) -> Listing:
+    """Show a hidden listing again."""
+    _check_staff(actor)
+    reason = _required(reason)
+    with transaction.atomic():
+        listing = listing_transition(listing=listing, action=Action.UNHIDE, actor=actor)
+        audit_record(actor=actor, action=AuditRecord.Action.LISTING_UNHIDE, target=listing, reason=reason,
+                     before={"status": Listing.Status.HIDDEN}, after={"status": listing.status})
+    return listing
+
+
+def account_warn(*, user: User, actor: User, reason: str, item: ReportItem | None = None) -> AccountWarning:
+    """Email the account a warning (kept in its history). From a board post the account stays
+    unknown to staff: the audit record names the post, not the account."""
+    _check_staff(actor)
+    reason = _required(reason)
+    with transaction.atomic():
+        warning = AccountWarning.objects.create(user=user, text=reason, created_by=actor)
+        anonymous = item is not None and item.kind == "post"
+        audit_record(actor=actor, action=AuditRecord.Action.ACCOUNT_WARN, target=item.target if anonymous else user, reason=reason)
+        if item is not None:
+            _close_reports(item.report_queryset, actor, "resolved")
+        _email_account(user, "account_warning", reason=reason)
+    return warning
+
+
+def account_suspend(*, user: User, actor: User, reason: str, item: ReportItem | None = None) -> Suspension:
+    """Suspend an account: no posting, messaging or requests, and its public listings are hidden
+    until restored. The account is told why by email."""
+    _check_staff(actor)
+    reason = _required(reason)
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot suspend your own account."))
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.suspended_at:
+            raise ValidationError(_("This account is already suspended."))
+        user_suspend(user=user, reason=reason)
+        suspension = Suspension.objects.create(user=user, reason=reason, created_by=actor)
+        for listing in Listing.objects.filter(owner=user, status__in=[Listing.Status.PUBLISHED, Listing.Status.RESERVED]):
+            listing_transition(listing=listing, action=Action.HIDE, actor=actor, reason=str(_("The account is suspended.")))
+            suspension.hidden_listings.add(listing)
+        audit_record(actor=actor, action=AuditRecord.Action.ACCOUNT_SUSPEND, target=user, reason=reason,
+                     before={"suspended": False}, after={"suspended": True, "listings_hidden": suspension.hidden_listings.count()})
+        if item is not None:
+            _close_reports(item.report_queryset, actor, "resolved")
+        _email_account(user, "account_suspended", reason=reason)
+    return suspension
+
+
+def account_restore(*, user: User, actor: User, reason: str) -> None:
+    """Lift the suspension; the listings it hid (and still hidden) are shown again."""
+    _check_staff(actor)
+    reason = _required(reason)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        suspension = Suspension.objects.filter(user=user, lifted_at__isnull=True).first()
+        if not user.suspended_at or suspension is None:
+            raise ValidationError(_("This account is not suspended."))
+        user_unsuspend(user=user)
+        Suspension.objects.filter(pk=suspension.pk).update(lifted_at=timezone.now(), lifted_by=actor, lift_reason=reason)
+        shown = 0
+        for listing in suspension.hidden_listings.filter(status=Listing.Status.HIDDEN):
+            listing_transition(listing=listing, action=Action.UNHIDE, actor=actor)
+            shown += 1
+        audit_record(actor=actor, action=AuditRecord.Action.ACCOUNT_RESTORE, target=user, reason=reason,
+                     before={"suspended": True}, after={"suspended": False, "listings_shown": shown})
+        _email_account(user, "account_restored", reason=reason)
+
+
+def conversation_view_for_report(*, report: MessageReport, actor: User) -> None:
+    """Staff read a conversation only through a report of one of its messages; each look is audited."""
+    _check_staff(actor)
+    audit_record(actor=actor, action=AuditRecord.Action.CONVERSATION_VIEW, target=report.message.conversation,
+                 after={"report": report.pk, "message": report.message_id})
+
+
+def _required(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason; it is written to the audit log."), code="reason_required")
+    return reason[:1000]

@@ -34,7 +34,8 @@ def message_payload(message: Message) -> dict:
         "sender_name": message.sender.public_name,
         "kind": message.kind,
         "event": message.event,
-        "body": message.body,
+        "body": str(_("This message was hidden by staff.")) if message.hidden_by_staff else message.body,
+        "hidden": message.hidden_by_staff,
         "created_at": message.created_at.isoformat(),
     }
 

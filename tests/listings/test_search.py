@@ -122,3 +122,16 @@ def test_search_combines_with_filters_and_sorts(client, alice):
     assert [l.title for l in free.context["listings"]] == ["本棚 小"]
     by_price = client.get(reverse("listings:browse"), {"q": "本棚", "sort": "price_desc"})
     assert [l.title for l in by_price.context["listings"]] == ["本棚 大", "本棚 小"]
+
+
+@pytest.mark.django_db
+def test_the_sqlite_search_triggers_survive_every_migration():
+    """Migrations that rebuild listings_listing on SQLite must create the FTS5 triggers again."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'listings_listing'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {"listings_listing_fts_insert", "listings_listing_fts_delete", "listings_listing_fts_update"}
