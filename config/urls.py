@@ -5,12 +5,12 @@ from django.urls import include, path
 
 from listings import views as listing_views
 from mirror.api import api
-from moderation import views as moderation_views
+from moderation import report_views as moderation_report_views
 
 urlpatterns = [
     path("", listing_views.home, name="home"),
     path("listings/", include("listings.urls")),
-    path("account/reports/", moderation_views.my_reports, name="my_reports"),
+    path("account/reports/", moderation_report_views.my_reports, name="my_reports"),
     path("account/", include("accounts.urls")),
     path("messages/", include("messaging.urls")),
     path("alerts/", include("alerts.urls")),

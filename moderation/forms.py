@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_GROUP, User
+from listings.forms import ListingForm
 from listings.models import Category, ListingRules
 from moderation.models import AuditRecord, ReasonTemplate
 
@@ -61,3 +62,22 @@ class PrintFilterForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False, empty_label=_("All categories"))
     since = forms.DateField(label=_("Published since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Published until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AssistedForm(ListingForm):
+    """A listing form with the postcard resident's details (kept for staff only)."""
+
+    resident_name = forms.CharField(label=_("Resident's name"), max_length=60)
+    phone = forms.CharField(label=_("Phone"), max_length=20)
+    postal_code = forms.CharField(label=_("Resident's postal code"), max_length=10)
+    staff_note = forms.CharField(label=_("Note for staff (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    field_order = ["resident_name", "phone", "postal_code", "staff_note"]
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message to the requester"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note (a call with the resident, what was agreed)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

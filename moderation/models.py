@@ -56,6 +56,12 @@ class AuditRecord(models.Model):
         ACCOUNT_WARN = "account.warn", _("Warned an account")
         ACCOUNT_SUSPEND = "account.suspend", _("Suspended an account")
         ACCOUNT_RESTORE = "account.restore", _("Restored a suspended account")
+        ASSISTED_REGISTER = "assisted.register", _("Registered a listing for a postcard resident")
+        ASSISTED_MESSAGE = "assisted.message", _("Wrote to a requester for a postcard resident")
+        ASSISTED_RESERVE = "assisted.reserve", _("Reserved an item for a requester for a postcard resident")
+        ASSISTED_RELEASE = "assisted.release", _("Released a reservation for a postcard resident")
+        ASSISTED_HAND_OVER = "assisted.hand_over", _("Recorded a handover for a postcard resident")
+        ASSISTED_NOTE = "assisted.note", _("Noted a call with a postcard resident")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=40)
@@ -154,3 +160,39 @@ class AccountWarning(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class AssistedRegistration(models.Model):
+    """A listing staff registered for a resident who sent a postcard (no account).
+
+    The listing is owned by the postcard desk account; the resident's name, phone and postal code
+    are kept here for staff only and never appear on a public page, feed or API.
+    """
+
+    listing = models.OneToOneField(Listing, on_delete=models.PROTECT, related_name="assisted")
+    resident_name = models.CharField(_("resident's name"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=20)
+    postal_code = models.CharField(_("postal code"), max_length=7)
+    note = models.TextField(_("note for staff"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("assisted registration")
+        verbose_name_plural = _("assisted registrations")
+
+    def __str__(self) -> str:
+        return f"Assisted registration of listing {self.listing_id}"
+
+
+class AssistedNote(models.Model):
+    """What staff did for the resident: a phone call, the outcome relayed."""
+
+    registration = models.ForeignKey(AssistedRegistration, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(_("note"), max_length=1000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]

@@ -17,8 +17,8 @@ from listings.lifecycle import Action
 from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current, rules_forget
 from listings.services import listing_transition
-from moderation.audit import audit_record
 from messaging.models import Message, MessageReport
+from moderation.audit import audit_record
 from moderation.models import AccountWarning, AuditRecord, ReasonTemplate, Suspension
 from moderation.reports import ReportItem
 

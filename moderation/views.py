@@ -15,19 +15,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from django.contrib.auth.decorators import login_required
-
 from accounts.decorators import staff_required
-from accounts.models import User
 from community import selectors as board
 from community.models import RevealRequest
 from listings.models import Listing, ListingRules
 from listings.rules import rules_current
-from messaging.models import MessageReport
 from moderation import reports, selectors, services
 from moderation.audit import audit_record
-from moderation.forms import AuditFilterForm, ListingRulesForm, PrintFilterForm, ReasonForm, ReasonTemplateForm, RejectForm
-from moderation.models import AccountWarning, AuditRecord, ReasonTemplate, Suspension
+from moderation.forms import (
+    AuditFilterForm,
+    ListingRulesForm,
+    PrintFilterForm,
+    ReasonTemplateForm,
+    RejectForm,
+)
+from moderation.models import AuditRecord, ReasonTemplate
 
 AUDIT_PAGE_SIZE = 50
 
@@ -105,7 +107,8 @@ def listing_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
+def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
+    """Show a refused action's reasons as error messages on the next page."""
     for message in exc.messages:
         messages.error(request, message)
 
@@ -117,7 +120,7 @@ def listing_approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.listing_approve(listing=listing, actor=request.user)
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("“%(title)s” is published.") % {"title": listing.title})
     return redirect("moderation:listing_queue")
@@ -185,131 +188,6 @@ def reason_template_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def rules_current_row() -> ListingRules:
     rules_current()  # creates the row from the settings the first time
     return ListingRules.objects.get(pk=1)
-
-
-# --- reports, accounts ----------------------------------------------------------------------------
-
-REPORT_ACTIONS = ("dismiss", "hide", "warn", "suspend")
-
-
-@staff_required
-def report_queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "moderation/report_queue.html", {"items": reports.open_report_items(), "now": timezone.now()})
-
-
-@staff_required
-def report_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    item = reports.report_item(kind, pk)
-    context = {"item": item, "form": ReasonForm(), "actions": _actions_for(item)}
-    if kind == "post":
-        context["thread_url"] = item.target.get_absolute_url()
-    return render(request, "moderation/report_detail.html", context)
-
-
-def _actions_for(item: reports.ReportItem) -> list[str]:
-    actions = ["dismiss", "hide", "warn"]
-    if item.author_known:
-        actions.append("suspend")  # a board author stays anonymous: suspension needs the reveal first
-    if item.kind == "listing" and item.target.status not in (Listing.Status.PUBLISHED, Listing.Status.RESERVED):
-        actions.remove("hide")
-    if item.kind == "message" and item.target.hidden_by_staff:
-        actions.remove("hide")
-    if item.kind == "post" and item.target.status not in ("published", "held"):
-        actions.remove("hide")
-    return actions
-
-
-@staff_required
-@require_POST
-def report_act(request: HttpRequest, kind: str, pk: int, action: str) -> HttpResponse:
-    item = reports.report_item(kind, pk)
-    if action not in _actions_for(item):
-        raise PermissionDenied
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        if action == "dismiss":
-            services.reports_dismiss(item=item, actor=request.user, reason=reason)
-        elif action == "hide":
-            services.reported_hide(item=item, actor=request.user, reason=reason)
-        elif action == "warn":
-            services.account_warn(user=item.author, actor=request.user, reason=reason, item=item)
-        else:
-            services.account_suspend(user=item.author, actor=request.user, reason=reason, item=item)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-        return redirect("moderation:report_detail", kind=kind, pk=pk)
-    messages.success(request, _("Done. The reporters see that their report was handled."))
-    return redirect("moderation:report_queue")
-
-
-@staff_required
-def reported_conversation(request: HttpRequest, report_pk: int) -> HttpResponse:
-    """A reported message in its conversation: staff see a conversation only this way, audited."""
-    report = get_object_or_404(MessageReport.objects.select_related("message__conversation__listing", "message__conversation__requester"), pk=report_pk)
-    conversation = report.message.conversation
-    services.conversation_view_for_report(report=report, actor=request.user)
-    thread = list(conversation.messages.select_related("sender").order_by("id"))
-    response = render(request, "moderation/reported_conversation.html", {"report": report, "conversation": conversation, "thread": thread})
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@staff_required
-def account(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(User.objects.select_related("town"), pk=pk)
-    return render(
-        request,
-        "moderation/account.html",
-        {
-            "person": person,
-            "form": ReasonForm(),
-            "warnings": list(AccountWarning.objects.filter(user=person).select_related("created_by")),
-            "suspensions": list(Suspension.objects.filter(user=person).select_related("created_by", "lifted_by")),
-            "listings": Listing.objects.filter(owner=person).count(),
-        },
-    )
-
-
-@staff_required
-@require_POST
-def account_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    person = get_object_or_404(User, pk=pk)
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        if action == "suspend":
-            services.account_suspend(user=person, actor=request.user, reason=reason)
-            messages.success(request, _("The account is suspended."))
-        elif action == "restore":
-            services.account_restore(user=person, actor=request.user, reason=reason)
-            messages.success(request, _("The account is restored."))
-        else:
-            services.account_warn(user=person, actor=request.user, reason=reason)
-            messages.success(request, _("The warning was sent."))
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    return redirect("moderation:account", pk=pk)
-
-
-@staff_required
-@require_POST
-def listing_unhide(request: HttpRequest, pk: int) -> HttpResponse:
-    listing = get_object_or_404(Listing, pk=pk)
-    form = ReasonForm(request.POST)
-    try:
-        services.listing_unhide(listing=listing, actor=request.user, reason=form.cleaned_data["reason"] if form.is_valid() else "")
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, _("The listing is shown again."))
-    return redirect(listing)
-
-
-@login_required
-def my_reports(request: HttpRequest) -> HttpResponse:
-    """What became of the resident's reports (対応しました)."""
-    return render(request, "moderation/my_reports.html", {"reports": reports.reports_by(request.user)})
 
 
 @staff_required

@@ -1,0 +1,150 @@
+"""Assisted registration: staff register a listing for a resident who sent a postcard, answer
+requests on it for them through the postcard desk account, and record what they relayed by phone.
+Every step is audited; the resident's details stay staff-only."""
+
+import re
+import unicodedata
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Town, User
+from accounts.selectors import is_staff_member
+from accounts.services import postal_code_normalise, town_for_postal_code
+from listings.lifecycle import Action
+from listings.photos import ProcessedPhoto
+from listings.services import ListingData, listing_create, listing_transition
+from messaging.models import Conversation, Reservation
+from messaging.services.conversations import message_send
+from messaging.services.handover import (
+    reservation_create,
+    reservation_hand_over,
+    reservation_release,
+)
+from moderation.audit import audit_record
+from moderation.models import AssistedNote, AssistedRegistration, AuditRecord
+
+DESK_EMAIL = "postcard-desk@mottainai.invalid"
+
+
+def desk_account() -> User:
+    """The account that owns assisted listings: residents who ask see 環境推進課（はがき受付）.
+    It cannot log in; staff act for it from the staff console."""
+    user = User.objects.filter(email=DESK_EMAIL).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=DESK_EMAIL, password=None, display_name=str(_("Environment office (postcard desk)"))[:30],
+            notify_messages=False, notify_listings=False,
+        )
+        user.town = Town.objects.order_by("pk").first()  # messaging requires a home town to write
+        user.save(update_fields=["town"])
+        EmailAddress.objects.create(user=user, email=DESK_EMAIL, verified=True, primary=True)
+    return user
+
+
+def _check_staff(actor: User) -> None:
+    if not is_staff_member(actor):
+        raise PermissionDenied
+
+
+def _clean_phone(phone: str) -> str:
+    phone = unicodedata.normalize("NFKC", phone or "").strip()
+    if not re.fullmatch(r"[0-9][0-9\-() ]{8,18}", phone):
+        raise ValidationError({"phone": _("Enter a phone number, for example 03-1234-5678.")})
+    return phone
+
+
+def assisted_register(
+    *, actor: User, resident_name: str, phone: str, postal_code: str, note: str, data: ListingData,
+    photos: list[ProcessedPhoto] = (),
+) -> AssistedRegistration:
+    """Create and publish a listing for a postcard resident; returns the registration (the
+    listing number goes on the receipt)."""
+    _check_staff(actor)
+    resident_name = (resident_name or "").strip()
+    if not resident_name:
+        raise ValidationError({"resident_name": _("Enter the resident's name.")})
+    phone = _clean_phone(phone)
+    try:
+        town_for_postal_code(postal_code)  # the resident must live in the municipality
+    except ValidationError as exc:
+        raise ValidationError({"postal_code": exc.messages}) from None
+    with transaction.atomic():
+        listing = listing_create(owner=desk_account(), data=data, photos=photos, publish=False)
+        listing = listing_transition(listing=listing, action=Action.PUBLISH, actor=actor)  # staff checked it
+        registration = AssistedRegistration.objects.create(
+            listing=listing, resident_name=resident_name[:60], phone=phone, postal_code=postal_code_normalise(postal_code),
+            note=(note or "").strip(), created_by=actor,
+        )
+        audit_record(actor=actor, action=AuditRecord.Action.ASSISTED_REGISTER, target=listing, after={"listing": listing.number})
+    return registration
+
+
+def _desk_conversation(registration: AssistedRegistration, conversation: Conversation) -> None:
+    if conversation.listing_id != registration.listing_id:
+        raise PermissionDenied
+
+
+def assisted_message(*, actor: User, registration: AssistedRegistration, conversation: Conversation, body: str) -> None:
+    """Write to a requester for the resident."""
+    _check_staff(actor)
+    _desk_conversation(registration, conversation)
+    with transaction.atomic():
+        message = message_send(conversation=conversation, sender=registration.listing.owner, body=body)
+        audit_record(actor=actor, action=AuditRecord.Action.ASSISTED_MESSAGE, target=message, after={"conversation": conversation.pk})
+
+
+def assisted_reserve(*, actor: User, registration: AssistedRegistration, conversation: Conversation) -> None:
+    """Keep the item for this requester (after agreeing with the resident by phone)."""
+    _check_staff(actor)
+    _desk_conversation(registration, conversation)
+    with transaction.atomic():
+        reservation_create(conversation=conversation, actor=registration.listing.owner)
+        audit_record(actor=actor, action=AuditRecord.Action.ASSISTED_RESERVE, target=registration.listing, after={"conversation": conversation.pk})
+
+
+def assisted_release(*, actor: User, registration: AssistedRegistration) -> None:
+    _check_staff(actor)
+    with transaction.atomic():
+        reservation_release(listing=registration.listing, actor=registration.listing.owner)
+        audit_record(actor=actor, action=AuditRecord.Action.ASSISTED_RELEASE, target=registration.listing)
+
+
+def assisted_hand_over(*, actor: User, registration: AssistedRegistration) -> None:
+    """Record that the resident handed the item over (as they told staff)."""
+    _check_staff(actor)
+    listing = registration.listing
+    with transaction.atomic():
+        if Reservation.objects.filter(listing=listing, status=Reservation.Status.ACTIVE).exists():
+            reservation_hand_over(listing=listing, actor=listing.owner)
+        else:
+            listing_transition(listing=listing, action=Action.HAND_OVER, actor=listing.owner)
+        audit_record(actor=actor, action=AuditRecord.Action.ASSISTED_HAND_OVER, target=listing)
+
+
+def assisted_note(*, actor: User, registration: AssistedRegistration, text: str) -> AssistedNote:
+    _check_staff(actor)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Write the note first."))
+    with transaction.atomic():
+        note = AssistedNote.objects.create(registration=registration, text=text[:1000], created_by=actor)
+        audit_record(actor=actor, action=AuditRecord.Action.ASSISTED_NOTE, target=registration.listing)
+    return note
+
+
+def registrations() -> list[AssistedRegistration]:
+    """The staff inbox: every assisted listing, newest first, with its number of requests and
+    unread messages (`requests`, `unread`). A fixed number of queries."""
+    rows = list(
+        AssistedRegistration.objects.select_related("listing").annotate(
+            requests=Count("listing__conversations", distinct=True),
+            unread=Count("listing__conversations__messages", filter=Q(
+                listing__conversations__messages__id__gt=F("listing__conversations__poster_read_upto"),
+            ) & ~Q(listing__conversations__messages__sender_id=F("listing__owner_id")), distinct=True),
+        ).order_by("-created_at")[:200]
+    )
+    return rows

@@ -1,0 +1,65 @@
+from django.urls import reverse
+
+from listings.models import Category, Listing
+from messaging.models import Message, Reservation
+from messaging.services.conversations import conversation_start
+from moderation.assisted import DESK_EMAIL
+from moderation.models import AssistedRegistration, AuditRecord
+
+FORM = {
+    "resident_name": "山田花子", "phone": "03-1234-5678", "postal_code": "104-0061", "staff_note": "午前中に電話可",
+    "kind": "offer", "title": "桐のたんす", "description": "はがきで受付。状態良好です。", "condition": "good", "price": "0",
+}
+
+
+def _form(**changes):
+    data = {**FORM, "category": Category.objects.get(slug="furniture").pk}
+    from accounts.models import PostalCode
+
+    data["town"] = PostalCode.objects.get(code="1040061").town_id
+    data.update(changes)
+    return data
+
+
+def test_staff_register_a_postcard_listing_and_print_a_receipt(staff_client, client, staff):
+    response = staff_client.post(reverse("moderation:assisted_new"), _form())
+    registration = AssistedRegistration.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("moderation:assisted_receipt", args=[registration.pk])
+    listing = registration.listing
+    assert listing.status == Listing.Status.PUBLISHED and listing.owner.email == DESK_EMAIL
+    receipt = staff_client.get(response["Location"]).content.decode()
+    assert listing.number in receipt and "山田花子" in receipt
+    # nothing about the resident is public
+    public = client.get(listing.get_absolute_url()).content.decode() + client.get("/api/v1/listings").content.decode()
+    for secret in ["山田花子", "03-1234-5678", "1040061", "午前中に電話可"]:
+        assert secret not in public
+    assert AuditRecord.objects.filter(action=AuditRecord.Action.ASSISTED_REGISTER, actor=staff).exists()
+
+
+def test_the_resident_must_live_in_the_ward_and_have_a_phone(staff_client):
+    response = staff_client.post(reverse("moderation:assisted_new"), _form(postal_code="100-0001", phone="abc"))
+    assert response.status_code == 200
+    assert not AssistedRegistration.objects.exists() and not Listing.objects.exists()
+
+
+def test_requests_reach_the_staff_inbox_and_staff_relay_reserve_and_record_the_handover(staff_client, bob, bob_client):
+    staff_client.post(reverse("moderation:assisted_new"), _form())
+    registration = AssistedRegistration.objects.get()
+    conversation = conversation_start(listing=registration.listing, requester=bob, body="たんすを譲っていただけますか？")
+    inbox = staff_client.get(reverse("moderation:assisted_inbox")).content.decode()
+    assert "桐のたんす" in inbox and 'badge-count">1<' in inbox
+    detail = staff_client.get(reverse("moderation:assisted_detail", args=[registration.pk])).content.decode()
+    assert "たんすを譲っていただけますか？" in detail
+    staff_client.post(reverse("moderation:assisted_message", args=[registration.pk, conversation.pk]), {"body": "出品者に確認して折り返します。"})
+    assert Message.objects.filter(conversation=conversation, body="出品者に確認して折り返します。").exists()
+    assert "出品者に確認して折り返します。" in bob_client.get(conversation.get_absolute_url()).content.decode()
+    staff_client.post(reverse("moderation:assisted_note", args=[registration.pk]), {"text": "11/24 山田さんに電話、ぼぶさんに譲ることで了承"})
+    staff_client.post(reverse("moderation:assisted_reserve", args=[registration.pk, conversation.pk]))
+    registration.listing.refresh_from_db()
+    assert registration.listing.status == Listing.Status.RESERVED
+    staff_client.post(reverse("moderation:assisted_hand_over", args=[registration.pk]))
+    registration.listing.refresh_from_db()
+    assert registration.listing.status == Listing.Status.HANDED_OVER
+    assert Reservation.objects.get().status == Reservation.Status.HANDED_OVER
+    actions = set(AuditRecord.objects.values_list("action", flat=True))
+    assert {"assisted.register", "assisted.message", "assisted.note", "assisted.reserve", "assisted.hand_over"} <= actions
