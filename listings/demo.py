@@ -143,10 +143,20 @@ def load_demo(*, listings: int = 240, seed: int = 20261123) -> dict:
         roll = rng.random()
         if listing.status == Listing.Status.PUBLISHED and roll < 0.06:
             listing = listing_transition(listing=listing, action=Action.RESERVE, actor=owner)
-        elif listing.status == Listing.Status.PUBLISHED and roll < 0.10:
+        elif listing.status == Listing.Status.PUBLISHED and roll < 0.25:
             listing = listing_transition(listing=listing, action=Action.HAND_OVER, actor=owner)
-        if listing.published_at:
+        if listing.status == Listing.Status.HANDED_OVER:
+            # Handed over some time in the past year, so that the impact figures have a history.
+            published = now - timedelta(days=rng.uniform(5, 330), minutes=i)
+            Listing.objects.filter(pk=listing.pk).update(
+                created_at=published - timedelta(hours=1), published_at=published, first_published_at=published,
+                expires_at=published + timedelta(days=90), status_changed_at=published + timedelta(days=rng.uniform(1, 14)),
+            )
+        elif listing.published_at:
             published = now - timedelta(days=rng.uniform(0, 60), minutes=i)
-            Listing.objects.filter(pk=listing.pk).update(published_at=published, expires_at=published + timedelta(days=90))
+            Listing.objects.filter(pk=listing.pk).update(
+                created_at=published - timedelta(hours=1), published_at=published, first_published_at=published,
+                expires_at=published + timedelta(days=90),
+            )
         created.append(listing)
     return {"staff": staff, "residents": residents, "listings": len(created)}

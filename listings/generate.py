@@ -60,6 +60,7 @@ def generate(*, count: int, owners: int = 2000, seed: int = 7, batch: int = 5000
                     town=rng.choice(towns),
                     status=status,
                     published_at=published,
+                    first_published_at=published,
                     expires_at=published + timedelta(days=settings.LISTING_EXPIRY_DAYS) if published else None,
                     photo_count=0,
                 )

@@ -19,6 +19,8 @@ class Category(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=40)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # Staff-editable estimate of what one item weighs, for the waste kept out of the incinerator.
+    average_weight_kg = models.DecimalField(_("average weight (kg)"), max_digits=6, decimal_places=1, default=3)
 
     class Meta:
         ordering = ["position", "id"]
@@ -86,7 +88,8 @@ class Listing(models.Model):
     search_grams = models.TextField(default="", blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)  # renewal starts it again
+    first_published_at = models.DateTimeField(_("first published"), null=True, blank=True)  # for the impact figures
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
 

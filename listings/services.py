@@ -176,6 +176,7 @@ def listing_transition(*, listing: Listing, action: Action, actor: User | None =
         if new_status == S.PUBLISHED and action not in (Action.RELEASE, Action.UNHIDE):
             # Publishing, approval and renewal start a fresh period; a renewed listing is new again.
             locked.published_at = now
+            locked.first_published_at = locked.first_published_at or now
             locked.expires_at = now + timedelta(days=rules_current().expiry_days)
             locked.rejection_reason = ""
         if action in (Action.REJECT, Action.HIDE):

@@ -81,3 +81,25 @@ class MessageForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note (a call with the resident, what was agreed)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImpactSettingsForm(forms.Form):
+    """The CO2 factor and one weight field per active category (named weight_<id>)."""
+
+    co2_per_tonne = forms.DecimalField(label=_("CO2 saved per tonne reused (t CO2e)"), min_value=0, max_digits=6, decimal_places=3)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = list(categories)
+        for category in self.categories:
+            self.fields[f"weight_{category.pk}"] = forms.DecimalField(
+                label=_("Average weight of one item in “%(category)s” (kg)") % {"category": category.name},
+                min_value=0, max_digits=6, decimal_places=1, initial=category.average_weight_kg,
+            )
+
+    def weights(self) -> dict:
+        return {category.pk: self.cleaned_data[f"weight_{category.pk}"] for category in self.categories}
+
+
+class ImpactPeriodForm(forms.Form):
+    months = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False, choices=[(6, _("6 months")), (12, _("12 months")), (24, _("24 months"))])

@@ -4,6 +4,8 @@ Other apps write audit records through `moderation.audit.audit_record` and check
 `moderation.ngwords.ng_words_in`; both modules import nothing from the apps that call them.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -62,6 +64,8 @@ class AuditRecord(models.Model):
         ASSISTED_RELEASE = "assisted.release", _("Released a reservation for a postcard resident")
         ASSISTED_HAND_OVER = "assisted.hand_over", _("Recorded a handover for a postcard resident")
         ASSISTED_NOTE = "assisted.note", _("Noted a call with a postcard resident")
+        IMPACT_SETTINGS = "settings.impact", _("Changed the impact estimates")
+        IMPACT_EXPORT = "impact.export", _("Exported the impact figures")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=40)
@@ -196,3 +200,18 @@ class AssistedNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class ImpactSettings(models.Model):
+    """Staff-editable factor for the impact estimate (one row). The average weight per category
+    is on listings.Category."""
+
+    co2_per_tonne = models.DecimalField(
+        _("CO2 saved per tonne reused (t CO2e)"), max_digits=6, decimal_places=3, default=Decimal("0.510"),
+        help_text=_("0.51 t CO2e per tonne reused is a published default of a national reuse network."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("impact settings")
+        verbose_name_plural = _("impact settings")

@@ -1,6 +1,8 @@
 """Staff writes: listing review, rules, reports, warnings and suspensions. Each one writes an
 audit record in its own transaction."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -19,7 +21,7 @@ from listings.rules import rules_current, rules_forget
 from listings.services import listing_transition
 from messaging.models import Message, MessageReport
 from moderation.audit import audit_record
-from moderation.models import AccountWarning, AuditRecord, ReasonTemplate, Suspension
+from moderation.models import AccountWarning, AuditRecord, ImpactSettings, ReasonTemplate, Suspension
 from moderation.reports import ReportItem
 
 
@@ -265,3 +267,21 @@ def _required(reason: str) -> str:
     if not reason:
         raise ValidationError(_("Give a reason; it is written to the audit log."), code="reason_required")
     return reason[:1000]
+
+
+def impact_settings_update(*, actor: User, co2_per_tonne: Decimal, weights: dict[int, Decimal]) -> None:
+    """Change the CO2 factor and the average weight per category (audited with before and after)."""
+    _check_staff(actor)
+    if co2_per_tonne < 0 or any(weight < 0 for weight in weights.values()):
+        raise ValidationError(_("Weights and factors cannot be negative."))
+    with transaction.atomic():
+        settings_row = ImpactSettings.objects.select_for_update().get_or_create(pk=1)[0]
+        categories = {c.pk: c for c in Category.objects.select_for_update().filter(pk__in=weights)}
+        before = {"co2_per_tonne": str(settings_row.co2_per_tonne), **{c.slug: str(c.average_weight_kg) for c in categories.values()}}
+        settings_row.co2_per_tonne = co2_per_tonne
+        settings_row.save()
+        for pk, weight in weights.items():
+            Category.objects.filter(pk=pk).update(average_weight_kg=weight)
+        after = {"co2_per_tonne": str(co2_per_tonne), **{categories[pk].slug: str(weight) for pk, weight in weights.items() if pk in categories}}
+        if before != after:
+            audit_record(actor=actor, action=AuditRecord.Action.IMPACT_SETTINGS, target=settings_row, before=before, after=after)

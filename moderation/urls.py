@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation import assisted_views, report_views, views
+from moderation import assisted_views, impact_views, report_views, views
 
 app_name = "moderation"
 
@@ -31,6 +31,9 @@ urlpatterns = [
     path("assisted/<int:pk>/note/", assisted_views.assisted_act, {"action": "note"}, name="assisted_note"),
     path("assisted/<int:pk>/requests/<int:conversation_pk>/message/", assisted_views.assisted_act, {"action": "message"}, name="assisted_message"),
     path("assisted/<int:pk>/requests/<int:conversation_pk>/reserve/", assisted_views.assisted_act, {"action": "reserve"}, name="assisted_reserve"),
+    path("impact/", impact_views.dashboard, name="impact"),
+    path("impact/settings/", impact_views.settings_page, name="impact_settings"),
+    path("impact/export.csv", impact_views.export_csv, name="impact_csv"),
     path("rules/", views.rules, name="rules"),
     path("reasons/", views.reason_templates, name="reason_templates"),
     path("reasons/<int:pk>/delete/", views.reason_template_delete, name="reason_template_delete"),

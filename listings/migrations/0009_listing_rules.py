@@ -14,6 +14,10 @@ _SEARCH_INDEX = importlib.import_module("listings.migrations.0007_search_index")
 def restore_sqlite_search_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "sqlite":
         return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'listings_listing_fts_%'")
+        if cursor.fetchone()[0] == 3:
+            return  # the table was altered in place: the triggers and the index are intact
     for sql in _SEARCH_INDEX.SQLITE_REVERSE[:3]:  # the triggers, if the rebuild kept any
         schema_editor.execute(sql)
     for sql in _SEARCH_INDEX.SQLITE[1:]:  # rebuild the index from the rows, then the triggers
