@@ -103,3 +103,15 @@ class ImpactSettingsForm(forms.Form):
 
 class ImpactPeriodForm(forms.Form):
     months = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False, choices=[(6, _("6 months")), (12, _("12 months")), (24, _("24 months"))])
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name_ja", "name_en", "slug", "position", "is_active"]
+        help_texts = {"slug": _("Letters, digits and hyphens; used in addresses and the API. It cannot change later.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["slug"].disabled = True

@@ -1,4 +1,5 @@
-"""Staff work that spans apps: the append-only audit log and the NG word list.
+"""The staff console's data: the append-only audit log, NG words, reason templates, suspensions
+and warnings, assisted registrations for postcard residents, and the impact estimate.
 
 Other apps write audit records through `moderation.audit.audit_record` and check text through
 `moderation.ngwords.ng_words_in`; both modules import nothing from the apps that call them.
@@ -66,6 +67,7 @@ class AuditRecord(models.Model):
         ASSISTED_NOTE = "assisted.note", _("Noted a call with a postcard resident")
         IMPACT_SETTINGS = "settings.impact", _("Changed the impact estimates")
         IMPACT_EXPORT = "impact.export", _("Exported the impact figures")
+        CATEGORY_SAVE = "settings.category", _("Added or changed a category")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=40)

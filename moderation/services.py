@@ -285,3 +285,22 @@ def impact_settings_update(*, actor: User, co2_per_tonne: Decimal, weights: dict
         after = {"co2_per_tonne": str(co2_per_tonne), **{categories[pk].slug: str(weight) for pk, weight in weights.items() if pk in categories}}
         if before != after:
             audit_record(actor=actor, action=AuditRecord.Action.IMPACT_SETTINGS, target=settings_row, before=before, after=after)
+
+
+def category_save(*, actor: User, category: Category | None, name_ja: str, name_en: str, slug: str, position: int, is_active: bool) -> Category:
+    """Add or change a category (audited). Categories are never deleted: listings keep theirs;
+    a category no longer in use is made inactive and disappears from the listing form."""
+    _check_staff(actor)
+    creating = category is None
+    category = category or Category()
+    before = None if creating else {"name_ja": category.name_ja, "name_en": category.name_en, "position": category.position, "is_active": category.is_active}
+    category.name_ja, category.name_en, category.position, category.is_active = name_ja.strip(), name_en.strip(), position, is_active
+    if creating:
+        category.slug = slug
+    category.full_clean()
+    with transaction.atomic():
+        category.save()
+        after = {"name_ja": category.name_ja, "name_en": category.name_en, "position": category.position, "is_active": category.is_active}
+        if before != after:
+            audit_record(actor=actor, action=AuditRecord.Action.CATEGORY_SAVE, target=category, before=before, after=after)
+    return category

@@ -35,6 +35,7 @@ urlpatterns = [
     path("impact/settings/", impact_views.settings_page, name="impact_settings"),
     path("impact/export.csv", impact_views.export_csv, name="impact_csv"),
     path("rules/", views.rules, name="rules"),
+    path("categories/", views.categories, name="categories"),
     path("reasons/", views.reason_templates, name="reason_templates"),
     path("reasons/<int:pk>/delete/", views.reason_template_delete, name="reason_template_delete"),
 ]

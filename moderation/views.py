@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import staff_required
 from community import selectors as board
 from community.models import RevealRequest
-from listings.models import Listing, ListingRules
+from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current
 from moderation import reports, selectors, services
 from moderation.audit import audit_record
 from moderation.forms import (
+    CategoryForm,
     AuditFilterForm,
     ListingRulesForm,
     PrintFilterForm,
@@ -201,3 +202,25 @@ def print_board(request: HttpRequest) -> HttpResponse:
         url = settings.SITE_URL + listing.get_absolute_url()
         listing.qr_svg = mark_safe(segno.make(url, error="m").svg_inline(scale=2))  # segno's own markup, no user text
     return render(request, "moderation/print.html", {"form": form, "listings": listings, "printed_at": timezone.localtime()})
+
+
+@staff_required
+def categories(request: HttpRequest) -> HttpResponse:
+    """The category list, and a form to add one or (with ?edit=<id>) change one."""
+    editing = Category.objects.filter(pk=request.GET.get("edit")).first() if str(request.GET.get("edit", "")).isdigit() else None
+    form = CategoryForm(request.POST or None, instance=editing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_save(
+                # a fresh row: the form's validation has already written the new values into `editing`
+                actor=request.user, category=Category.objects.get(pk=editing.pk) if editing else None, name_ja=form.cleaned_data["name_ja"], name_en=form.cleaned_data["name_en"],
+                slug=form.cleaned_data.get("slug") or (editing.slug if editing else ""), position=form.cleaned_data["position"],
+                is_active=form.cleaned_data["is_active"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The category is saved."))
+            return redirect("moderation:categories")
+    return render(request, "moderation/categories.html", {"form": form, "editing": editing, "categories": list(Category.objects.all())})

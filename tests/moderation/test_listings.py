@@ -152,3 +152,17 @@ def test_staff_edit_the_reason_templates(staff_client):
     staff_client.post(reverse("moderation:reason_template_delete", args=[template.pk]))
     assert ReasonTemplate.objects.count() == count
     assert AuditRecord.objects.filter(action__startswith="settings.reason_template").count() == 2
+
+
+def test_staff_add_rename_and_retire_categories(staff_client, alice_client):
+    url = reverse("moderation:categories")
+    response = staff_client.post(url, {"name_ja": "園芸", "name_en": "Gardening", "slug": "garden", "position": 95, "is_active": "on"})
+    assert response.status_code == 302
+    category = Category.objects.get(slug="garden")
+    assert "園芸" in alice_client.get(reverse("listings:create")).content.decode()
+    staff_client.post(f"{url}?edit={category.pk}", {"name_ja": "園芸・植物", "name_en": "Garden", "slug": "hacked", "position": 95})
+    category.refresh_from_db()
+    assert (category.name_ja, category.slug, category.is_active) == ("園芸・植物", "garden", False)
+    assert "園芸・植物" not in alice_client.get(reverse("listings:create")).content.decode()
+    assert AuditRecord.objects.filter(action=AuditRecord.Action.CATEGORY_SAVE).count() == 2
+    assert staff_client.post(url, {"name_ja": "", "name_en": "", "slug": "bad slug!", "position": "x"}).status_code == 200
