@@ -8,7 +8,8 @@ import unicodedata
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town, User
@@ -17,7 +18,7 @@ from accounts.services import postal_code_normalise, town_for_postal_code
 from listings.lifecycle import Action
 from listings.photos import ProcessedPhoto
 from listings.services import ListingData, listing_create, listing_transition
-from messaging.models import Conversation, Reservation
+from messaging.models import Conversation, Message, Reservation
 from messaging.services.conversations import message_send
 from messaging.services.handover import (
     reservation_create,
@@ -148,3 +149,9 @@ def registrations() -> list[AssistedRegistration]:
         ).order_by("-created_at")[:200]
     )
     return rows
+
+
+def desk_mark_read(registration: AssistedRegistration) -> None:
+    """Staff opened the requests: every message so far counts as read by the desk (one query)."""
+    newest = Message.objects.filter(conversation=OuterRef("pk")).order_by("-id").values("id")[:1]
+    Conversation.objects.filter(listing=registration.listing).update(poster_read_upto=Coalesce(Subquery(newest), 0))

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import staff_required
 from listings.models import Listing
 from messaging.models import Conversation, Message, Reservation
-from messaging.services.conversations import conversation_mark_read
 from moderation import assisted
 from moderation.forms import (
     AssistedForm,
@@ -73,8 +72,7 @@ def assisted_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Prefetch("messages", queryset=Message.objects.select_related("sender").order_by("id"))
         ).order_by("created_at")
     )
-    for conversation in conversations:
-        conversation_mark_read(conversation=conversation, user=listing.owner)  # the desk has now seen it
+    assisted.desk_mark_read(registration)
     return render(
         request,
         "moderation/assisted_detail.html",

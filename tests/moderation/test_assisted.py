@@ -63,3 +63,24 @@ def test_requests_reach_the_staff_inbox_and_staff_relay_reserve_and_record_the_h
     assert Reservation.objects.get().status == Reservation.Status.HANDED_OVER
     actions = set(AuditRecord.objects.values_list("action", flat=True))
     assert {"assisted.register", "assisted.message", "assisted.note", "assisted.reserve", "assisted.hand_over"} <= actions
+
+
+def test_the_inbox_and_a_registration_page_use_a_constant_number_of_queries(staff_client, bob):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_user
+
+    staff_client.post(reverse("moderation:assisted_new"), _form())
+    registration = AssistedRegistration.objects.get()
+    conversation_start(listing=registration.listing, requester=bob, body="ください")
+    counts = []
+    for n in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            staff_client.get(reverse("moderation:assisted_detail", args=[registration.pk]))
+            staff_client.get(reverse("moderation:assisted_inbox"))
+        counts.append(len(ctx.captured_queries))
+        for m in range(3):
+            conversation_start(listing=registration.listing, requester=make_user(email=f"asker{n}{m}@example.com"), body="欲しいです")
+        staff_client.post(reverse("moderation:assisted_new"), _form(title=f"椅子{n}"))
+    assert counts[0] == counts[1]

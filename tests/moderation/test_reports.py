@@ -149,3 +149,32 @@ def test_the_account_page_suspends_and_restores(alice, staff_client):
     staff_client.post(reverse("moderation:account_restore", args=[alice.pk]), {"reason": "確認済み"})
     alice.refresh_from_db()
     assert not alice.is_suspended
+
+
+def test_the_reports_queue_and_the_audit_log_use_a_constant_number_of_queries(alice, bob, staff, staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from listings.services import listing_report
+    from tests.factories import make_user
+
+    def add_reports(n):
+        for i in range(n):
+            reporter = make_user(email=f"rep{n}{i}@example.com")
+            listing = make_listing(alice)
+            listing_report(listing=listing, reporter=reporter, reason="other")
+            thread = thread_create(author=alice, topic=Topic.OTHER, title=f"題{n}{i}", body="本文")
+            post_report(post=thread.posts.get(number=1), reporter=reporter, reason=PostReport.Reason.OTHER)
+            conversation = conversation_start(listing=make_listing(bob), requester=reporter, body="こんにちは")
+            message_report(message=message_send(conversation=conversation, sender=bob, body="返事"), reporter=reporter, reason="spam")
+            services.account_warn(user=reporter, actor=staff, reason="記録のため")
+
+    counts = []
+    for n in (1, 3):
+        add_reports(n)
+        with CaptureQueriesContext(connection) as ctx:
+            assert staff_client.get(reverse("moderation:report_queue")).status_code == 200
+            assert staff_client.get(reverse("moderation:audit_log")).status_code == 200
+            assert staff_client.get(reverse("moderation:home")).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
