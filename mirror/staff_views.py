@@ -41,7 +41,7 @@ def endpoint_create(request: HttpRequest) -> HttpResponse:
     form = EndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            endpoint = webhooks.webhook_endpoint_create(**form.cleaned_data)
+            endpoint = webhooks.webhook_endpoint_create(**form.cleaned_data, actor=request.user)
         except ValidationError as exc:
             _apply_form_errors(form, exc)
         else:
@@ -56,7 +56,7 @@ def endpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EndpointForm.for_endpoint(endpoint, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            webhooks.webhook_endpoint_update(endpoint=endpoint, **form.cleaned_data)
+            webhooks.webhook_endpoint_update(endpoint=endpoint, **form.cleaned_data, actor=request.user)
         except ValidationError as exc:
             _apply_form_errors(form, exc)
         else:
@@ -69,7 +69,7 @@ def endpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def endpoint_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
-    webhooks.webhook_endpoint_rotate_secret(endpoint=endpoint)
+    webhooks.webhook_endpoint_rotate_secret(endpoint=endpoint, actor=request.user)
     messages.success(request, _("New signing secret made. Give it to the ward: the old one no longer verifies."))
     return redirect("mirror_staff:endpoint_edit", pk=endpoint.pk)
 
@@ -78,7 +78,7 @@ def endpoint_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
 def endpoint_delete(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
     if request.method == "POST":
-        webhooks.webhook_endpoint_delete(endpoint=endpoint)
+        webhooks.webhook_endpoint_delete(endpoint=endpoint, actor=request.user)
         messages.success(request, _("Endpoint deleted."))
         return redirect("mirror_staff:endpoint_list")
     return render(request, "mirror/staff/endpoint_confirm_delete.html", {"endpoint": endpoint})

@@ -50,37 +50,60 @@ def _clean_events(events: list[str]) -> list[str]:
     return [name for name, _label in EVENT_TYPES if name in events]
 
 
-def webhook_endpoint_create(*, url: str, description: str = "", events: list[str] = (), is_active: bool = True) -> WebhookEndpoint:
+def _endpoint_state(endpoint: WebhookEndpoint) -> dict:
+    return {"url": endpoint.url, "description": endpoint.description, "events": list(endpoint.events), "is_active": endpoint.is_active}
+
+
+def _audit(actor, action: str, endpoint: WebhookEndpoint, before: dict | None = None, after: dict | None = None) -> None:
+    """Staff changes to the ward's endpoints are settings changes: audited (the secret never is)."""
+    if actor is not None:
+        from moderation.audit import audit_record
+
+        audit_record(actor=actor, action=action, target=endpoint, before=before, after=after)
+
+
+def webhook_endpoint_create(
+    *, url: str, description: str = "", events: list[str] = (), is_active: bool = True, actor=None
+) -> WebhookEndpoint:
     """Add an endpoint with a fresh signing secret; refuses URLs that are not http(s)."""
     endpoint = WebhookEndpoint(url=url.strip(), description=description.strip(), events=_clean_events(list(events)), is_active=is_active)
     endpoint.full_clean()
-    endpoint.save()
+    with transaction.atomic():
+        endpoint.save()
+        _audit(actor, "settings.webhook_add", endpoint, after=_endpoint_state(endpoint))
     return endpoint
 
 
 def webhook_endpoint_update(
-    *, endpoint: WebhookEndpoint, url: str, description: str, events: list[str], is_active: bool
+    *, endpoint: WebhookEndpoint, url: str, description: str, events: list[str], is_active: bool, actor=None
 ) -> WebhookEndpoint:
     """Change an endpoint's address, description, event filter or on/off switch (not its secret)."""
+    before = _endpoint_state(WebhookEndpoint.objects.get(pk=endpoint.pk))
     endpoint.url = url.strip()
     endpoint.description = description.strip()
     endpoint.events = _clean_events(list(events))
     endpoint.is_active = is_active
     endpoint.full_clean()
-    endpoint.save()
+    with transaction.atomic():
+        endpoint.save()
+        _audit(actor, "settings.webhook_change", endpoint, before=before, after=_endpoint_state(endpoint))
     return endpoint
 
 
-def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, actor=None) -> WebhookEndpoint:
     """Replace the signing secret; every delivery from now on (retries included) uses the new one."""
     endpoint.secret = new_secret()
-    endpoint.save(update_fields=["secret"])
+    with transaction.atomic():
+        endpoint.save(update_fields=["secret"])
+        _audit(actor, "settings.webhook_secret", endpoint)
     return endpoint
 
 
-def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor=None) -> None:
     """Remove an endpoint with its delivery log; queued deliveries to it then find nothing to do."""
-    endpoint.delete()
+    with transaction.atomic():
+        _audit(actor, "settings.webhook_delete", endpoint, before=_endpoint_state(endpoint))
+        endpoint.delete()
 
 
 # --- Events -------------------------------------------------------------------------------------

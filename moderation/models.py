@@ -68,6 +68,10 @@ class AuditRecord(models.Model):
         IMPACT_SETTINGS = "settings.impact", _("Changed the impact estimates")
         IMPACT_EXPORT = "impact.export", _("Exported the impact figures")
         CATEGORY_SAVE = "settings.category", _("Added or changed a category")
+        WEBHOOK_ADD = "settings.webhook_add", _("Added a webhook endpoint for the ward")
+        WEBHOOK_CHANGE = "settings.webhook_change", _("Changed a webhook endpoint")
+        WEBHOOK_SECRET = "settings.webhook_secret", _("Made a new webhook signing secret")
+        WEBHOOK_DELETE = "settings.webhook_delete", _("Deleted a webhook endpoint")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=40)

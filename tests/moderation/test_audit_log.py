@@ -37,3 +37,16 @@ def test_only_a_superuser_exports_the_log_and_the_export_is_audited(staff, staff
     assert rows[1][4] == "audit.export"  # newest first: the export records itself
     assert rows[2][4] == "settings.ng_word_add" and rows[2][8] == "テスト, \"引用\""
     assert AuditRecord.objects.filter(action=AuditRecord.Action.AUDIT_EXPORT, actor=root).exists()
+
+
+def test_changes_to_the_wards_webhook_endpoints_are_audited_without_the_secret(staff, staff_client):
+    from mirror.models import WebhookEndpoint
+
+    staff_client.post(reverse("mirror_staff:endpoint_create"), {"url": "https://www.city.example.jp/hook", "description": "区HP", "is_active": "on"})
+    endpoint = WebhookEndpoint.objects.get()
+    staff_client.post(reverse("mirror_staff:endpoint_rotate_secret", args=[endpoint.pk]))
+    staff_client.post(reverse("mirror_staff:endpoint_delete", args=[endpoint.pk]))
+    records = list(AuditRecord.objects.order_by("id"))
+    assert [r.action for r in records] == ["settings.webhook_add", "settings.webhook_secret", "settings.webhook_delete"]
+    assert all(r.actor == staff for r in records)
+    assert endpoint.secret not in str([(r.before, r.after) for r in records])
