@@ -17,6 +17,7 @@ class SavedSearch(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
     q = models.CharField(_("keywords"), max_length=100, blank=True)
     terms = models.JSONField(default=list, editable=False)  # normalised terms of q (listings.search.terms)
+    key_gram = models.CharField(max_length=10, blank=True, editable=False)  # listings.search.key_gram(terms)
     kind = models.CharField(_("kind"), max_length=10, blank=True, choices=Listing.Kind.choices)
     category = models.ForeignKey(Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     town = models.ForeignKey(Town, verbose_name=_("town"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -35,6 +36,8 @@ class SavedSearch(models.Model):
         indexes = [
             # matching a new listing: active searches narrowed by the structured filters
             models.Index(fields=["is_active", "kind", "category", "town"], name="savedsearch_match"),
+            # ... and the keyword searches whose key gram a new listing's text holds
+            models.Index(fields=["key_gram", "is_active"], name="savedsearch_key_gram"),
         ]
 
     def __str__(self) -> str:

@@ -32,6 +32,7 @@ def saved_search_create(*, user: User, q: str = "", kind: str = "", category=Non
     saved = SavedSearch(user=user, q=(q or "").strip()[:100], kind=kind or "", category=category, town=town,
                         free=bool(free), frequency=frequency)
     saved.terms = search.terms(saved.q)
+    saved.key_gram = search.key_gram(saved.terms)
     saved.full_clean(exclude=["user", "terms"])
     saved.save()
     return saved
@@ -93,9 +94,9 @@ def unsubscribe(*, token: str) -> SavedSearch | None:
 # --- Matching new listings ---------------------------------------------------------------------
 
 
-def candidates(listing: Listing) -> QuerySet[SavedSearch]:
-    """Active saved searches whose structured filters accept the listing (one indexed query)."""
-    qs = SavedSearch.objects.filter(is_active=True).exclude(user_id=listing.owner_id)
+def _structured(qs: QuerySet[SavedSearch], listing: Listing) -> QuerySet[SavedSearch]:
+    """The saved searches of `qs` whose structured filters accept the listing."""
+    qs = qs.filter(is_active=True).exclude(user_id=listing.owner_id)
     qs = qs.filter(Q(kind="") | Q(kind=listing.kind))
     qs = qs.filter(Q(category__isnull=True) | Q(category_id=listing.category_id))
     qs = qs.filter(Q(town__isnull=True) | Q(town_id=listing.town_id))
@@ -105,26 +106,40 @@ def candidates(listing: Listing) -> QuerySet[SavedSearch]:
 
 
 def matching(listing: Listing) -> list[SavedSearch]:
-    """Saved searches that match a listing: structured filters in SQL, keywords on the normalised text."""
+    """Saved searches that match a listing, without reading every saved search.
+
+    Two indexed queries: searches without keywords, narrowed by their structured filters; and
+    keyword searches whose key gram (listings.search.key_gram) the listing's text holds, narrowed
+    the same way. The few keyword candidates are then rechecked term by term on the text.
+    """
+    fields = ("id", "terms", "frequency")
+    found = list(_structured(SavedSearch.objects.filter(key_gram=""), listing).only(*fields))
+    listing_grams = sorted(set(listing.search_grams.split()))
     text = listing.search_text
-    return [saved for saved in candidates(listing).select_related("user") if all(term in text for term in saved.terms)]
+    for start in range(0, len(listing_grams), 500):  # a long description holds thousands of grams
+        chunk = listing_grams[start : start + 500]
+        keyed = _structured(SavedSearch.objects.filter(key_gram__in=chunk), listing).only(*fields)
+        found.extend(saved for saved in keyed if all(term in text for term in saved.terms))
+    return found
 
 
 def listing_published(*, listing: Listing) -> int:
-    """Record an alert for every matching saved search, once per listing; instant ones go out on commit."""
+    """Record an alert for every matching saved search, once per listing (a renewed or re-published
+    listing adds none); instant ones are queued on commit. Returns how many alerts were added."""
     if listing.status not in PUBLIC_STATUSES:
         return 0
-    count = 0
-    for saved in matching(listing):
-        try:
-            with transaction.atomic():
-                Alert.objects.create(saved_search=saved, listing=listing)
-        except IntegrityError:
-            continue  # already alerted for this listing (renewed, re-published)
-        count += 1
-        if saved.frequency == SavedSearch.Frequency.INSTANT:
-            transaction.on_commit(lambda pk=saved.pk: _enqueue_instant(pk))
-    return count
+    found = matching(listing)
+    before = Alert.objects.filter(listing=listing).count()
+    Alert.objects.bulk_create([Alert(saved_search_id=saved.pk, listing=listing) for saved in found], ignore_conflicts=True, batch_size=1000)
+    added = Alert.objects.filter(listing=listing).count() - before
+    instant = {saved.pk for saved in found if saved.frequency == SavedSearch.Frequency.INSTANT}
+    if instant:
+        pending = set(
+            Alert.objects.filter(listing=listing, sent_at__isnull=True, saved_search_id__in=instant).values_list("saved_search_id", flat=True)
+        )
+        for pk in sorted(pending):
+            transaction.on_commit(lambda pk=pk: _enqueue_instant(pk))
+    return added
 
 
 def _enqueue_instant(saved_pk: int) -> None:

@@ -72,6 +72,16 @@ def _query_grams(term: str) -> list[str]:
     return sorted({_spell(term[i : i + 2]) for i in range(len(term) - 1)})
 
 
+def key_gram(words: list[str]) -> str:
+    """One spelled gram every text containing all `words` must hold: the first bigram (or the
+    single character) of the longest term; "" when there are no terms. A saved search stores it,
+    so that matching a new listing looks up only the searches whose key gram the listing has."""
+    if not words:
+        return ""
+    longest = max(words, key=len)
+    return _query_grams(longest[:2])[0]
+
+
 def search(qs: QuerySet, query: str) -> QuerySet:
     """Listings (of `qs`) whose title or description contains every term of `query`."""
     words = terms(query)

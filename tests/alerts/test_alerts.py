@@ -161,3 +161,27 @@ def test_the_daily_digest_is_queued_once_for_the_worker_at_the_digest_hour(setti
     assert queued.task_path == "alerts.tasks.send_digests" and queued.status == "READY"
     run = timezone.localtime(queued.run_after)
     assert (run.hour, run.minute) == (7, 0) and queued.run_after > timezone.now()
+
+
+QUERIES = ["", "机", "本棚", "ベビーカー", "べびー", "IKEA 棚", "ｲｽ", "木製 本棚", "椅子 子ども", "カー", "自転車 ヘルメット", "ない物"]
+TEXTS = [
+    ("木製の本棚", "引っ越しのため譲ります。"),
+    ("ベビーカー", "IKEAの棚もあります。"),
+    ("学習机と椅子", "子ども用のイスです。"),
+    ("自転車", "ヘルメット付き"),
+]
+
+
+@pytest.mark.django_db
+def test_the_indexed_matching_finds_exactly_what_checking_every_search_finds(alice):
+    """The key-gram lookup is only a shortcut: compare it with reading every saved search."""
+    from accounts.models import User
+    from tests.factories import make_user
+
+    searchers = [make_user(email=f"searcher{i}@example.com") for i in range(len(QUERIES))]
+    saved = [services.saved_search_create(user=user, q=q) for user, q in zip(searchers, QUERIES, strict=True)]
+    for title, description in TEXTS:
+        listing = make_listing(alice, title=title, description=description)
+        expected = {s.pk for s in saved if all(term in listing.search_text for term in s.terms)}
+        assert {s.pk for s in services.matching(listing)} == expected, title
+    assert User.objects.count() == len(QUERIES) + 1
