@@ -3,11 +3,13 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from config.health import healthz
 from listings import views as listing_views
 from mirror.api import api
 from moderation import report_views as moderation_report_views
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", listing_views.home, name="home"),
     path("listings/", include("listings.urls")),
     path("account/reports/", moderation_report_views.my_reports, name="my_reports"),
