@@ -28,6 +28,8 @@ def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
 def start(request: HttpRequest, listing_pk: int) -> HttpResponse:
     """The "譲ってほしい" button: write a first message; pressing again opens the same conversation."""
     listing = listing_for_viewer(request.user, listing_pk)
+    if listing.owner_id == request.user.pk:
+        return redirect("messaging:requests", listing_pk=listing.pk)  # one's own listing: see who asked
     existing = listing.conversations.filter(requester=request.user).first()
     if existing and request.method == "GET":
         return redirect(existing)

@@ -92,7 +92,7 @@ def test_sending_over_the_socket_is_refused_with_a_reason_and_nothing_is_stored(
     assert Message.objects.count() == before
 
 
-@pytest.mark.parametrize("who", ["visitor", "outsider", "staff", "suspended"])
+@pytest.mark.parametrize("who", ["visitor", "outsider", "staff", "deactivated"])
 def test_only_participants_may_connect(conversation, bob, who):
     if who == "visitor":
         user = None
@@ -106,7 +106,7 @@ def test_only_participants_may_connect(conversation, bob, who):
 
     async def scenario():
         ws = _socket(f"/ws/conversations/{conversation.pk}/", cookie)
-        if who == "suspended":
+        if who == "deactivated":
             await sync_to_async(type(bob).objects.filter(pk=bob.pk).update)(is_active=False)
         connected, code = await ws.connect()
         await ws.disconnect()
@@ -114,6 +114,28 @@ def test_only_participants_may_connect(conversation, bob, who):
 
     connected, code = run(scenario())
     assert not connected and code == 4403
+
+
+def test_a_suspended_participant_may_read_but_not_send(conversation, bob, staff):
+    from moderation.services import account_suspend
+
+    account_suspend(user=bob, actor=staff, reason="テスト")
+    cookie = _cookie_for(bob)
+    before = Message.objects.count()
+
+    async def scenario():
+        ws = _socket(f"/ws/conversations/{conversation.pk}/", cookie)
+        connected, _code = await ws.connect()
+        await ws.send_json_to({"type": "send", "body": "まだありますか", "client_id": "s1"})
+        reply = await ws.receive_json_from(timeout=5)
+        while reply["type"] != "error":
+            reply = await ws.receive_json_from(timeout=5)
+        await ws.disconnect()
+        return connected, reply
+
+    connected, reply = run(scenario())
+    assert connected and reply["client_id"] == "s1"
+    assert Message.objects.count() == before
 
 
 def test_a_foreign_origin_is_refused(conversation, alice):
