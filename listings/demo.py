@@ -139,7 +139,7 @@ def load_demo(*, listings: int = 240, seed: int = 20261123) -> dict:
         photo_count = 0 if (kind == Listing.Kind.WANTED or rng.random() < 0.12) else rng.randint(1, 3)
         photos = rng.sample(photo_pool, photo_count)
         owner = residents[i % len(residents)]
-        listing = listing_create(owner=owner, data=data, photos=photos, publish=i % 40 != 39)
+        listing = listing_create(owner=owner, data=data, photos=photos, publish=i % 40 != 39, check_rate=False)
         roll = rng.random()
         if listing.status == Listing.Status.PUBLISHED and roll < 0.06:
             listing = listing_transition(listing=listing, action=Action.RESERVE, actor=owner)

@@ -100,10 +100,25 @@ def _refresh_photo_count(listing: Listing) -> None:
     Listing.objects.filter(pk=listing.pk).update(photo_count=listing.photo_count)
 
 
+def _check_create_rate(owner: User) -> None:
+    """At most LISTING_CREATE_PER_DAY new listings per account in 24 hours (counted from the rows)."""
+    since = timezone.now() - timedelta(days=1)
+    if Listing.objects.filter(owner=owner, created_at__gte=since).count() >= settings.LISTING_CREATE_PER_DAY:
+        raise ValidationError(
+            _("You can post at most %(n)s listings a day. Please try again tomorrow.") % {"n": settings.LISTING_CREATE_PER_DAY},
+            code="rate_limited",
+        )
+
+
 def listing_create(
-    *, owner: User, data: ListingData, photos: list[ProcessedPhoto] = (), publish: bool = True
+    *, owner: User, data: ListingData, photos: list[ProcessedPhoto] = (), publish: bool = True, check_rate: bool = True
 ) -> Listing:
-    """Create a listing with its photos; submit it at once unless `publish` is False (a draft)."""
+    """Create a listing with its photos; submit it at once unless `publish` is False (a draft).
+
+    Residents are rate limited; staff registering postcards and the demo loader pass check_rate=False.
+    """
+    if check_rate:
+        _check_create_rate(owner)
     if len(photos) > settings.LISTING_MAX_PHOTOS:
         raise ValidationError(_("A listing can have at most %(n)s photos.") % {"n": settings.LISTING_MAX_PHOTOS})
     listing = Listing(owner=owner, status=S.DRAFT)

@@ -74,7 +74,7 @@ def assisted_register(
     except ValidationError as exc:
         raise ValidationError({"postal_code": exc.messages}) from None
     with transaction.atomic():
-        listing = listing_create(owner=desk_account(), data=data, photos=photos, publish=False)
+        listing = listing_create(owner=desk_account(), data=data, photos=photos, publish=False, check_rate=False)
         listing = listing_transition(listing=listing, action=Action.PUBLISH, actor=actor)  # staff checked it
         registration = AssistedRegistration.objects.create(
             listing=listing, resident_name=resident_name[:60], phone=phone, postal_code=postal_code_normalise(postal_code),

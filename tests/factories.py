@@ -63,7 +63,7 @@ def listing_data(**overrides) -> ListingData:
 
 def make_listing(owner: User, *, photos: int = 0, publish: bool = True, **overrides) -> Listing:
     processed = [process_photo(io.BytesIO(jpeg_bytes(colour=(i * 40 % 255, 90, 120)))) for i in range(photos)]
-    return listing_create(owner=owner, data=listing_data(**overrides), photos=processed, publish=publish)
+    return listing_create(owner=owner, data=listing_data(**overrides), photos=processed, publish=publish, check_rate=False)
 
 
 def login_staff(client, user: User) -> None:

@@ -85,3 +85,21 @@ def test_expiry_closes_listings_past_their_period_and_renew_reopens_them(alice):
     fresh.refresh_from_db()
     assert (old.status, fresh.status) == (Listing.Status.EXPIRED, Listing.Status.PUBLISHED)
     assert listings_expire() == 0  # nothing left to expire
+
+
+@pytest.mark.django_db
+def test_posting_is_rate_limited_per_day_with_a_clear_message(bob_client, bob, settings):
+    from django.urls import reverse
+
+    from accounts.models import PostalCode
+    from listings.models import Category, Listing
+
+    settings.LISTING_CREATE_PER_DAY = 2
+    form = {"kind": "offer", "title": "本棚", "description": "譲ります", "category": Category.objects.get(slug="books").pk,
+            "condition": "good", "price": "0", "town": PostalCode.objects.get(code="1040052").town_id}
+    for _ in range(2):
+        assert bob_client.post(reverse("listings:create"), form).status_code == 302
+    bob_client.cookies["django_language"] = "en"
+    response = bob_client.post(reverse("listings:create"), form)
+    assert response.status_code == 200 and "at most 2 listings a day" in response.content.decode()
+    assert Listing.objects.filter(owner=bob).count() == 2
