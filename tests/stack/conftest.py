@@ -1,0 +1,77 @@
+"""The production stack on loopback (deploy/stack.py), for tests that go through real servers.
+
+Skipped, with the reason, where the machine lacks a part (nginx, PostgreSQL, Redis); `.ci/run`
+installs nginx so that CI always runs them.
+"""
+
+import re
+from email import message_from_string
+import shutil
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from deploy.stack import Stack  # noqa: E402
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="session")
+def stack():
+    if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
+        pytest.skip("nginx is not installed (apt-get install nginx-light); .ci/run installs it")
+    if not (_listening(5432) and _listening(6379)):
+        pytest.skip("PostgreSQL and Redis must listen on 127.0.0.1")
+    running = Stack().up()
+    yield running
+    running.down()
+
+
+def _confirmation_link(mail_dir: Path, email: str) -> str | None:
+    """The confirmation link of the newest email to `email` (the file backend writes one file per
+    connection, messages separated by a line of dashes, bodies base64-encoded)."""
+    for path in sorted(mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True):
+        for raw in path.read_text(errors="replace").split("-" * 79):
+            message = message_from_string(raw.strip())
+            if email not in (message.get("To") or ""):
+                continue
+            body = message.get_payload(decode=True).decode("utf-8", errors="replace")
+            found = re.search(r"https?://\S+/auth/confirm-email/\S+/", body)
+            if found:
+                return found.group(0)
+    return None
+
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def csrf(session: requests.Session, url: str) -> str:
+    response = session.get(url, timeout=10)
+    response.raise_for_status()
+    return CSRF.search(response.text).group(1)
+
+
+def sign_up(stack: Stack, email: str, name: str, postal_code: str) -> requests.Session:
+    """Sign up through the real site and confirm by the emailed link, as a resident would."""
+    session = requests.Session()
+    url = f"{stack.url}/auth/signup/"
+    response = session.post(url, data={
+        "csrfmiddlewaretoken": csrf(session, url), "email": email, "password1": "correct-horse-battery-42",
+        "password2": "correct-horse-battery-42", "display_name": name, "postal_code": postal_code,
+    }, headers={"Referer": url}, timeout=10)
+    assert response.status_code == 200, response.text[:500]
+    link = _confirmation_link(stack.run_dir / "var" / "mail", email)
+    assert link, "no confirmation email"
+    confirm = session.get(link, timeout=10)
+    token = CSRF.search(confirm.text)
+    if token:  # allauth asks to press "Confirm"
+        session.post(link, data={"csrfmiddlewaretoken": token.group(1)}, headers={"Referer": link}, timeout=10)
+    return session
