@@ -1,0 +1,65 @@
+"""Back up, and restore, the two stores that hold data: PostgreSQL and the photo bucket.
+
+    python deploy/backup.py backup  /backups/2026-11-24      # reads DATABASE_URL and S3_* from the environment
+    python deploy/backup.py restore /backups/2026-11-24      # into the (empty) database and bucket of the environment
+
+A backup is a folder: `database.dump` (pg_dump's custom format), `media/` (every object of the
+bucket, by key) and `manifest.json` (when, how many objects, their total size). Redis holds
+nothing that needs a backup (cache, channel layer, rate limits). Tested by
+tests/stack/test_backup.py, which backs up the production stack and restores it elsewhere.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def _s3():
+    import boto3
+
+    return boto3.client(
+        "s3", endpoint_url=os.environ.get("S3_ENDPOINT_URL") or None, region_name=os.environ.get("S3_REGION") or None,
+        aws_access_key_id=os.environ.get("S3_ACCESS_KEY_ID"), aws_secret_access_key=os.environ.get("S3_SECRET_ACCESS_KEY"),
+    )
+
+
+def _database_url() -> str:
+    return os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+
+
+def backup(folder: Path) -> dict:
+    folder.mkdir(parents=True, exist_ok=False)
+    subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(folder / "database.dump"), _database_url()], check=True)
+    s3, bucket, count, size = _s3(), os.environ["S3_BUCKET"], 0, 0
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for item in page.get("Contents", []):
+            target = folder / "media" / item["Key"]
+            if ".." in Path(item["Key"]).parts:
+                raise ValueError(f"refusing an object key outside the folder: {item['Key']}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            s3.download_file(bucket, item["Key"], str(target))
+            count, size = count + 1, size + item["Size"]
+    manifest = {"created_at": datetime.now(UTC).isoformat(), "objects": count, "bytes": size}
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return manifest
+
+
+def restore(folder: Path) -> dict:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "--dbname", _database_url(), str(folder / "database.dump")], check=True)
+    s3, bucket, count = _s3(), os.environ["S3_BUCKET"], 0
+    media = folder / "media"
+    for path in sorted(p for p in media.rglob("*") if p.is_file()) if media.exists() else []:
+        s3.upload_file(str(path), bucket, path.relative_to(media).as_posix(), ExtraArgs={"ContentType": "image/jpeg"})
+        count += 1
+    if count != manifest["objects"]:
+        raise RuntimeError(f"restored {count} objects, the backup lists {manifest['objects']}")
+    return {**manifest, "restored_objects": count}
+
+
+if __name__ == "__main__":
+    action, folder = sys.argv[1], Path(sys.argv[2])
+    print(json.dumps((backup if action == "backup" else restore)(folder), indent=2))
