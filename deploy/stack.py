@@ -35,9 +35,10 @@ def free_port() -> int:
 
 @dataclass
 class Stack:
-    name: str = "mottainai_stack"
+    # Per process, so that two runs on one machine (a developer's and CI's) never share a database.
+    name: str = field(default_factory=lambda: f"mottainai_stack_{os.getpid()}")
     redis_db: int = 7
-    run_dir: Path = field(default_factory=lambda: Path("/tmp/mottainai-stack"))
+    run_dir: Path = field(default_factory=lambda: Path(f"/tmp/mottainai-stack-{os.getpid()}"))
     front_port: int = field(default_factory=free_port)
     wsgi_port: int = field(default_factory=free_port)
     asgi_port: int = field(default_factory=free_port)
@@ -93,7 +94,7 @@ class Stack:
         with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{self.name}"')
-        redis.Redis(host="127.0.0.1", port=6379, db=self.redis_db).flushdb()
+        redis.Redis(host="127.0.0.1", port=6379, db=self.redis_db).ping()
         self._start("s3", [str(Path(PYTHON).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(self.s3_port)])
         self._wait(f"http://127.0.0.1:{self.s3_port}/moto-api/", "the S3 store")
         import boto3

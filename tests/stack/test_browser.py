@@ -1,0 +1,202 @@
+"""End-to-end tests in headless Chromium (Debian's chromium, driven by Playwright) against the
+production stack, on a phone-sized and a desktop viewport, with axe-core accessibility checks and
+screenshots (saved under var/screenshots/, which git ignores).
+"""
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.stack.conftest import make_staff, sign_up, totp_now
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+PHONE = {"width": 360, "height": 780}
+DESKTOP = {"width": 1280, "height": 900}
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        yield instance
+        instance.close()
+
+
+def _context(browser, stack, viewport, *, language="en", session=None):
+    context = browser.new_context(viewport=viewport, locale="ja-JP" if language == "ja" else "en-US", base_url=stack.url)
+    context.add_cookies([{"name": "django_language", "value": language, "url": stack.url}])
+    if session is not None:
+        context.add_cookies([{"name": c.name, "value": c.value, "url": stack.url} for c in session.cookies])
+    return context
+
+
+def _photo(path: Path, colour) -> Path:
+    Image.new("RGB", (800, 600), colour).save(path, "JPEG")
+    return path
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_a_resident_signs_up_posts_and_another_asks_and_they_chat_in_real_time(browser, stack, tmp_path):
+    # Sign up in the browser and confirm by the emailed link.
+    poster = _context(browser, stack, PHONE)
+    page = poster.new_page()
+    page.goto("/auth/signup/")
+    page.fill("input[name=email]", "hanako.browser@example.com")
+    page.fill("input[name=password1]", "correct-horse-battery-42")
+    page.fill("input[name=password2]", "correct-horse-battery-42")
+    page.fill("input[name=display_name]", "はなこ")
+    page.fill("input[name=postal_code]", "104-0061")
+    page.click("main form button[type=submit]")
+    from tests.stack.conftest import _confirmation_link
+
+    link = _confirmation_link(stack.run_dir / "var" / "mail", "hanako.browser@example.com")
+    page.goto(link)
+    if page.locator("form button[type=submit]").count():
+        page.locator("main form button[type=submit]").first.click()
+
+    # Post an offer with two photos.
+    page.goto("/listings/new/")
+    page.fill("input[name=title]", "木製のベビーベッド")
+    page.fill("textarea[name=description]", "折りたたみできます。取りに来られる方に。")
+    page.select_option("select[name=category]", label="Baby and children's goods")
+    page.set_input_files("input[name=photos]", [str(_photo(tmp_path / "a.jpg", (200, 60, 60))), str(_photo(tmp_path / "b.jpg", (60, 60, 200)))])
+    page.click("form.stacked-form button[type=submit]:has-text('Publish')")
+    page.wait_for_url(re.compile(r"/listings/\d+/$"))
+    assert page.locator("h1").inner_text() == "木製のベビーベッド"
+    assert page.locator(".gallery-thumbs img, .gallery-main img").count() >= 2
+    _shot(page, "listing-phone")
+
+    # Another resident finds it by a Japanese keyword and asks for it (desktop).
+    asker_session = sign_up(stack, "taro.browser@example.com", "たろう", "103-0013")
+    asker = _context(browser, stack, DESKTOP, session=asker_session)
+    other = asker.new_page()
+    other.goto("/listings/?q=べびー")
+    other.click("text=木製のベビーベッド")
+    other.click("text=I would like this")
+    other.fill("textarea[name=body]", "ぜひ譲ってください。")
+    other.click("main form button[type=submit]")
+    other.wait_for_url(re.compile(r"/messages/\d+/$"))
+    conversation_url = other.url
+
+    # Both on the conversation page: a message arrives without reloading.
+    page.goto(conversation_url)
+    page.wait_for_selector("text=ぜひ譲ってください。")
+    page.wait_for_timeout(500)  # the socket connects
+    page.fill("textarea[name=body]", "土曜日の10時はいかがですか")
+    page.click("#message-form button[type=submit]")
+    other.wait_for_selector("text=土曜日の10時はいかがですか", timeout=10_000)
+    _shot(other, "conversation-desktop")
+
+    # The poster reserves for them, then marks it handed over.
+    page.click("button:has-text('Reserve for this person')")
+    page.wait_for_selector("button:has-text('Mark as handed over')")
+    page.click("button:has-text('Mark as handed over')")
+    page.goto("/listings/mine/")
+    assert "Handed over" in page.content()
+
+    # An anonymous board post.
+    page.goto("/board/new/")
+    page.select_option("select[name=topic]", value="nurseries")
+    page.fill("input[name=title]", "慣らし保育の期間")
+    page.fill("textarea[name=body]", "どのくらいでしたか？")
+    page.click("form.stacked-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/board/threads/\d+/$"))
+    html = page.content()
+    assert "ID:" in html and "はなこ" not in html.split("<main", 1)[1]
+    _shot(page, "board-thread-phone")
+    poster.close()
+    asker.close()
+
+
+def test_staff_approve_a_pending_listing_and_resolve_a_report(browser, stack):
+    make_staff(stack, "officer@example.com", "staff-password-42")
+    staff = _context(browser, stack, DESKTOP)
+    page = staff.new_page()
+    page.goto("/auth/login/")
+    page.fill("input[name=login]", "officer@example.com")
+    page.fill("input[name=password]", "staff-password-42")
+    page.click("main form button[type=submit]")
+    page.fill("input[name=code]", totp_now())
+    page.click("main form button[type=submit]")
+    page.goto("/staff/rules/")
+    page.check("input[name=review_all]")
+    page.click("main form button[type=submit]:has-text('Save')")
+
+    resident = sign_up(stack, "ken.browser@example.com", "けん", "104-0052")
+    resident_browser = _context(browser, stack, PHONE, session=resident)
+    mine = resident_browser.new_page()
+    mine.goto("/listings/new/")
+    mine.fill("input[name=title]", "審査待ちの扇風機")
+    mine.fill("textarea[name=description]", "まだ使えます。")
+    mine.select_option("select[name=category]", label="Appliances")
+    mine.click("form.stacked-form button[type=submit]:has-text('Publish')")
+    mine.wait_for_url(re.compile(r"/listings/\d+/$"))
+
+    page.goto("/staff/listings/")
+    assert "審査待ちの扇風機" in page.content()
+    _shot(page, "staff-listing-review-desktop")
+    page.locator("article", has_text="審査待ちの扇風機").locator("button:has-text('Publish')").click()
+    page.wait_for_selector("text=is published")
+
+    # Another resident reports it; staff dismiss the report and the reporter sees the outcome.
+    reporter = sign_up(stack, "sakura.browser@example.com", "さくら", "104-0053")
+    reporter_browser = _context(browser, stack, PHONE, session=reporter)
+    report = reporter_browser.new_page()
+    report.goto(mine.url)
+    report.click("text=Report this listing")
+    report.check("input[value=other]")
+    report.click("main form button[type=submit]")
+    page.goto("/staff/reports/")
+    page.click("text=Handle")
+    page.locator("form", has_text="Dismiss (nothing to do)").locator("textarea").fill("確認しました。問題ありません。")
+    page.locator("form", has_text="Dismiss (nothing to do)").locator("button").click()
+    report.goto("/account/reports/")
+    assert "no action needed" in report.content()
+    page.goto("/staff/rules/")
+    page.uncheck("input[name=review_all]")
+    page.click("main form button[type=submit]:has-text('Save')")
+    for context in (staff, resident_browser, reporter_browser):
+        context.close()
+
+
+# The API's interactive documentation (/api/v1/docs) is django-ninja's Swagger UI for developers, not
+# a page residents use; it is left out.
+MAIN_PAGES = ["/", "/listings/", "/board/", "/board/facilities/", "/auth/login/", "/auth/signup/", "/auth/password/reset/"]
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("viewport_name", ["phone", "desktop"])
+def test_main_pages_have_no_serious_accessibility_violations(browser, stack, language, viewport_name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = _context(browser, stack, PHONE if viewport_name == "phone" else DESKTOP, language=language)
+    page = context.new_page()
+    axe = Axe()
+    problems = []
+    page.goto("/listings/")
+    details = [page.locator("a.card-link").first.get_attribute("href")] if page.locator("a.card-link").count() else []
+    page.goto("/board/")
+    threads = [page.locator(".thread-item a").first.get_attribute("href")] if page.locator(".thread-item a").count() else []
+    for path in MAIN_PAGES + details + threads:
+        page.goto(path)
+        results = axe.run(page)
+        for violation in results.response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                problems.append(f"{path}: {violation['id']} ({violation['impact']}): {violation['help']}")
+        slug = path.strip("/").replace("/", "-") or "home"
+        _shot(page, f"{slug}-{viewport_name}-{language}")
+    context.close()
+    assert not problems, "\n".join(problems)
