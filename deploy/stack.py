@@ -6,7 +6,8 @@
 Processes (all real servers, as in production): nginx in front (pages to the WSGI server, `/ws/`
 to the ASGI server), granian serving `config.wsgi`, uvicorn serving `config.asgi` for websockets,
 the task worker, and moto's S3 server as the object store. PostgreSQL and Redis are the
-machine's own (127.0.0.1:5432 and :6379); the stack uses its own database and Redis db number.
+machine's own server (127.0.0.1:5432) with a database of the stack's own; Redis is a private
+redis-server on a free port, so that the fault tests can restart it without touching anything else.
 """
 
 import json
@@ -37,7 +38,7 @@ def free_port() -> int:
 class Stack:
     # Per process, so that two runs on one machine (a developer's and CI's) never share a database.
     name: str = field(default_factory=lambda: f"mottainai_stack_{os.getpid()}")
-    redis_db: int = 7
+    redis_port: int = field(default_factory=free_port)
     run_dir: Path = field(default_factory=lambda: Path(f"/tmp/mottainai-stack-{os.getpid()}"))
     front_port: int = field(default_factory=free_port)
     wsgi_port: int = field(default_factory=free_port)
@@ -62,7 +63,7 @@ class Stack:
             "SITE_URL": self.url,
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{self.name}?sslmode=disable",
             "DATABASE_CONN_MAX_AGE": "0",
-            "REDIS_URL": f"redis://127.0.0.1:6379/{self.redis_db}",
+            "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "CACHE_KEY_PREFIX": self.name,
             "S3_BUCKET": "mottainai-media",
             "S3_ENDPOINT_URL": f"http://127.0.0.1:{self.s3_port}",
@@ -94,7 +95,8 @@ class Stack:
         with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{self.name}"')
-        redis.Redis(host="127.0.0.1", port=6379, db=self.redis_db).ping()
+        self._start("redis", self._redis_command())
+        self._wait_redis()
         self._start("s3", [str(Path(PYTHON).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(self.s3_port)])
         self._wait(f"http://127.0.0.1:{self.s3_port}/moto-api/", "the S3 store")
         import boto3
@@ -123,6 +125,23 @@ class Stack:
         self._wait(f"{self.url}/healthz", "the site")
         return self
 
+    def _redis_command(self) -> list[str]:
+        # Its own Redis (nothing kept on disk, as in production): the fault tests restart it.
+        return [shutil.which("redis-server") or "/usr/bin/redis-server", "--bind", "127.0.0.1", "--port", str(self.redis_port),
+                "--save", "", "--appendonly", "no", "--dir", str(self.run_dir)]
+
+    def _wait_redis(self, seconds: float = 20) -> None:
+        import redis
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                redis.Redis(host="127.0.0.1", port=self.redis_port).ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.2)
+        raise RuntimeError("the stack's Redis did not start")
+
     def _wait(self, url: str, what: str, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
@@ -145,6 +164,18 @@ class Stack:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         self._start(name, command)
+        if name == "redis":
+            self._wait_redis()
+
+    def drop_database_connections(self) -> int:
+        """What a PostgreSQL restart does to the application: every connection of the stack's
+        database is cut. Returns how many were cut."""
+        import psycopg
+
+        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            return len(conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [self.name]
+            ).fetchall())
 
     def down(self) -> None:
         for process in reversed(list(self.processes.values())):
