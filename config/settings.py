@@ -139,13 +139,24 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mottainai"),
         }
     }
+    from redis.asyncio.retry import Retry as RedisRetry
+    from redis.backoff import ExponentialBackoff as RedisBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # redis-py 8 times out reads after 5 s by default, which is exactly channels-redis's
                 # blocking-pop timeout: give the socket more time than the pop.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # After Redis restarts, pooled connections are dead: retry a command on a fresh
+                # connection instead of failing the websocket handshake that happened to use one.
+                "hosts": [{
+                    "address": REDIS_URL,
+                    "socket_timeout": 15,
+                    "retry": RedisRetry(RedisBackoff(cap=0.5, base=0.05), 3),
+                    "retry_on_error": [RedisConnectionError],
+                }],
                 "prefix": env_str("CACHE_KEY_PREFIX", "mottainai") + ":asgi",
             },
         }
