@@ -79,7 +79,10 @@ class Stack:
 
     def _start(self, name: str, command: list[str]) -> None:
         log = open(self.run_dir / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the process
-        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        env = self.env
+        if name == "wsgi":
+            env = {**env, "DATABASE_CONN_MAX_AGE": "60"}  # WSGI threads keep their connection; ASGI must not
+        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def _manage(self, *args: str) -> None:
         subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, check=True, stdout=subprocess.DEVNULL)
