@@ -57,6 +57,10 @@ def main() -> None:
         subprocess.run([sys.executable, "manage.py", "generate_listings", "--count", str(args.listings)], cwd=ROOT, env=stack.env,
                        check=True, stdout=subprocess.DEVNULL)
         print(f"generated {args.listings} listings in {time.monotonic() - started:.0f} s", flush=True)
+        import psycopg
+
+        with psycopg.connect(stack.env["DATABASE_URL"].split("?")[0], autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")  # fresh statistics after the bulk load, as a real database has
         max_id = subprocess.run([sys.executable, "manage.py", "shell", "-c", PREPARE], cwd=ROOT, env=stack.env, check=True,
                                 capture_output=True, text=True).stdout.strip().splitlines()[-1]
         prefix = stack.run_dir / "locust"
