@@ -90,7 +90,6 @@ class Stack:
     def up(self) -> "Stack":
         """Fresh database, Redis db and bucket; then every process; returns when /healthz answers."""
         import psycopg
-        import redis
 
         shutil.rmtree(self.run_dir, ignore_errors=True)
         (self.run_dir / "var").mkdir(parents=True)

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import STAFF_GROUP
-from tests.factories import STAFF_TOTP_SECRET, login_staff, make_user
+from tests.factories import STAFF_TOTP_SECRET, make_user
 
 STAFF_NAMESPACES = {"moderation", "community_staff", "mirror_staff"}
 

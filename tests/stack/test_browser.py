@@ -3,7 +3,6 @@ production stack, on a phone-sized and a desktop viewport, with axe-core accessi
 screenshots (saved under var/screenshots/, which git ignores).
 """
 
-import io
 import re
 import shutil
 from pathlib import Path

@@ -5,7 +5,6 @@ import io
 import json
 import re
 
-import pytest
 import requests
 from PIL import Image
 from websockets.sync.client import connect
