@@ -12,7 +12,6 @@ import argparse
 import os
 import platform
 import random
-import re
 import statistics
 import sys
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.report import write_section  # noqa: E402
 
 
 def main() -> None:
@@ -107,12 +108,7 @@ def main() -> None:
     ])
     print(report)
     if args.write:
-        path = Path(args.write)
-        start, end = "<!-- alert-matching:start -->", "<!-- alert-matching:end -->"
-        text = path.read_text()
-        block = f"{start}\n{report}\n{end}"
-        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S) if start in text else text.rstrip() + "\n\n" + block + "\n"
-        path.write_text(text)
+        write_section(args.write, "alert-matching", report)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ import argparse
 import csv
 import os
 import platform
-import re
 import subprocess
 import sys
 import time
@@ -22,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.report import write_section  # noqa: E402
 
 from deploy.stack import Stack  # noqa: E402
 
@@ -92,12 +93,7 @@ def main() -> None:
     ])
     print(report)
     if args.write:
-        path = Path(args.write)
-        start, end = "<!-- load-test:start -->", "<!-- load-test:end -->"
-        text = path.read_text()
-        block = f"{start}\n{report}\n{end}"
-        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S) if start in text else text.rstrip() + "\n\n" + block + "\n"
-        path.write_text(text)
+        write_section(args.write, "load-test", report)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import write_section  # noqa: E402
+
 from deploy.stack import Stack  # noqa: E402
 
 PAGES = [("static file (WhiteNoise)", "/static/css/site.css"), ("health check (database, cache, channel layer)", "/healthz"), ("home page", "/"), ("browse, category + free", "/listings/?category=furniture&free=on"),
@@ -83,12 +85,7 @@ def main() -> None:
     ])
     print(report)
     if args.write:
-        path = Path(args.write)
-        start, end = "<!-- wsgi-vs-asgi:start -->", "<!-- wsgi-vs-asgi:end -->"
-        text = path.read_text()
-        block = f"{start}\n{report}\n{end}"
-        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S) if start in text else text.rstrip() + "\n\n" + block + "\n"
-        path.write_text(text)
+        write_section(args.write, "wsgi-vs-asgi", report)
 
 
 if __name__ == "__main__":
