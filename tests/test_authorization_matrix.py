@@ -1,4 +1,4 @@
-"""Every page, as every kind of visitor: the expected status of each cell.
+"""Every page and WebSocket route, as every kind of visitor: the expected outcome of each cell.
 
 Roles: visitor (not logged in), unverified (email not confirmed), resident (Alice, who owns the
 objects), other (Bob, another resident; the requester in the conversation), suspended (a suspended
@@ -80,3 +80,58 @@ def test_every_page_as_every_role(world, page, expected):
     url = reverse(name, args=[objects[arg]] if arg else [])
     got = {role: clients[role].get(url).status_code for role in ROLES}
     assert got == expected
+
+
+# --- WebSocket routes: accepted (True) or closed before accepting (False) -------------------------
+
+PARTICIPANT_WS = {**dict.fromkeys(ROLES, False), "resident": True, "other": True}
+SIGNED_IN_WS = {**dict.fromkeys(ROLES, True), "visitor": False}
+WS_ROUTES = [
+    ("/ws/conversations/{conversation}/", PARTICIPANT_WS),
+    ("/ws/conversations/0/", dict.fromkeys(ROLES, False)),  # no such conversation
+    ("/ws/notifications/", SIGNED_IN_WS),  # each user's own badge: nobody else's counts
+]
+
+
+def _ws_connects(path: str, cookie: str | None, origin: bytes = b"http://127.0.0.1:8000") -> bool:
+    import asyncio
+
+    from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
+
+    headers = [(b"origin", origin), (b"host", b"127.0.0.1:8000")]
+    if cookie:
+        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+
+    async def attempt() -> bool:
+        socket = WebsocketCommunicator(application, path, headers=headers)
+        connected, _code = await socket.connect(timeout=5)
+        await socket.disconnect()
+        return connected
+
+    return asyncio.run(attempt())
+
+
+def _session(client: Client) -> str | None:
+    morsel = client.cookies.get("sessionid")
+    return morsel.value if morsel else None
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("route,expected", WS_ROUTES, ids=[route for route, _ in WS_ROUTES])
+def test_every_websocket_route_as_every_role(world, route, expected):
+    clients, objects = world
+    path = route.format(**objects)
+    got = {role: _ws_connects(path, _session(clients[role])) for role in ROLES}
+    assert got == expected
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_websockets_from_another_origin_are_refused_even_for_a_participant(world):
+    clients, objects = world
+    cookie = _session(clients["resident"])
+    path = f"/ws/conversations/{objects['conversation']}/"
+    assert _ws_connects(path, cookie)
+    assert not _ws_connects(path, cookie, origin=b"https://evil.example")
+    assert not _ws_connects("/ws/notifications/", cookie, origin=b"https://evil.example")
