@@ -5,13 +5,15 @@
 
 Processes (all real servers, as in production): nginx in front (pages to the WSGI server, `/ws/`
 to the ASGI server), granian serving `config.wsgi`, uvicorn serving `config.asgi` for websockets,
-the task worker, and moto's S3 server as the object store. PostgreSQL and Redis are the
-machine's own server (127.0.0.1:5432) with a database of the stack's own; Redis is a private
-redis-server on a free port, so that the fault tests can restart it without touching anything else.
+the task worker, and moto's S3 server as the object store. PostgreSQL (a cluster of its own,
+made by the machine's `initdb`) and Redis (a private redis-server) listen on free ports, so that the
+fault tests can crash and restart them without touching anything else on the machine.
 """
 
+import glob
 import json
 import os
+import pwd
 import secrets
 import shutil
 import signal
@@ -28,6 +30,21 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
+def _postgres_binary(name: str) -> str:
+    """A PostgreSQL server program (Debian keeps them out of PATH, under /usr/lib/postgresql/<v>/bin)."""
+    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
+    if not found:
+        raise RuntimeError(f"PostgreSQL's {name} was not found: apt-get install postgresql")
+    return found
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: as root, run it as the postgres system user."""
+    if os.geteuid() != 0:
+        return command
+    return ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--", *command]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -39,6 +56,7 @@ class Stack:
     # Per process, so that two runs on one machine (a developer's and CI's) never share a database.
     name: str = field(default_factory=lambda: f"mottainai_stack_{os.getpid()}")
     redis_port: int = field(default_factory=free_port)
+    postgres_port: int = field(default_factory=free_port)
     run_dir: Path = field(default_factory=lambda: Path(f"/tmp/mottainai-stack-{os.getpid()}"))
     front_port: int = field(default_factory=free_port)
     wsgi_port: int = field(default_factory=free_port)
@@ -53,6 +71,14 @@ class Stack:
         return f"http://127.0.0.1:{self.front_port}"
 
     @property
+    def admin_database_url(self) -> str:
+        """The stack's PostgreSQL server, as its superuser (to create and drop databases)."""
+        return f"postgres://postgres@127.0.0.1:{self.postgres_port}/postgres"
+
+    def database_url(self, name: str | None = None) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.postgres_port}/{name or self.name}?sslmode=disable"
+
+    @property
     def env(self) -> dict:
         return {
             **os.environ,
@@ -61,7 +87,7 @@ class Stack:
             "DJANGO_SECRET_KEY": self.secret_key,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SITE_URL": self.url,
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{self.name}?sslmode=disable",
+            "DATABASE_URL": self.database_url(),
             "DATABASE_CONN_MAX_AGE": "0",
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "CACHE_KEY_PREFIX": self.name,
@@ -88,14 +114,16 @@ class Stack:
         subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, check=True, stdout=subprocess.DEVNULL)
 
     def up(self) -> "Stack":
-        """Fresh database, Redis db and bucket; then every process; returns when /healthz answers."""
+        """Fresh database, Redis and bucket; then every process; returns when /healthz answers."""
         import psycopg
 
         shutil.rmtree(self.run_dir, ignore_errors=True)
         (self.run_dir / "var").mkdir(parents=True)
         self.secret_key = secrets.token_urlsafe(50)
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self._init_postgres()
+        self._start("postgres", self._postgres_command())
+        self._wait_postgres()
+        with psycopg.connect(self.admin_database_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{self.name}"')
         self._start("redis", self._redis_command())
         self._wait_redis()
@@ -126,6 +154,34 @@ class Stack:
                               "-p", str(self.run_dir), "-g", "daemon off;"])
         self._wait(f"{self.url}/healthz", "the site")
         return self
+
+    def _init_postgres(self) -> None:
+        data = self.run_dir / "postgres"
+        data.mkdir()
+        if os.geteuid() == 0:
+            account = pwd.getpwnam("postgres")
+            os.chown(data, account.pw_uid, account.pw_gid)
+        subprocess.run(_as_postgres([_postgres_binary("initdb"), "--pgdata", str(data), "--username", "postgres", "--auth", "trust",
+                                     "--encoding", "UTF8", "--locale", "C.UTF-8"]), check=True, stdout=subprocess.DEVNULL)
+
+    def _postgres_command(self) -> list[str]:
+        # TCP on loopback only (no socket file), durable as in production (fsync stays on).
+        return _as_postgres([_postgres_binary("postgres"), "-D", str(self.run_dir / "postgres"), "-p", str(self.postgres_port),
+                             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"])
+
+    def _wait_postgres(self, seconds: float = 60) -> None:
+        import psycopg
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                with psycopg.connect(self.admin_database_url, connect_timeout=2):
+                    return
+            except psycopg.OperationalError:
+                if self.processes["postgres"].poll() is not None:
+                    raise RuntimeError(f"postgres exited: see {self.run_dir / 'postgres.log'}") from None
+                time.sleep(0.2)
+        raise RuntimeError("the stack's PostgreSQL did not start")
 
     def _redis_command(self) -> list[str]:
         # Its own Redis (nothing kept on disk, as in production): the fault tests restart it.
@@ -160,7 +216,8 @@ class Stack:
         raise RuntimeError(f"{what} did not answer at {url} within {seconds:.0f} s")
 
     def restart(self, name: str) -> None:
-        """Kill one process (as a crash would) and start it again with the same command."""
+        """Kill one process and all it started (as a crash or a power cut would) and start it again
+        with the same command. PostgreSQL then recovers from its write-ahead log."""
         process = self.processes[name]
         command = process.args
         os.killpg(process.pid, signal.SIGKILL)
@@ -168,31 +225,20 @@ class Stack:
         self._start(name, command)
         if name == "redis":
             self._wait_redis()
-
-    def drop_database_connections(self) -> int:
-        """What a PostgreSQL restart does to the application: every connection of the stack's
-        database is cut. Returns how many were cut."""
-        import psycopg
-
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            return len(conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [self.name]
-            ).fetchall())
+        elif name == "postgres":
+            self._wait_postgres()
 
     def down(self) -> None:
-        for process in reversed(list(self.processes.values())):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+        for name, process in reversed(list(self.processes.items())):
+            if process.poll() is None:  # PostgreSQL: SIGINT is its fast shutdown (SIGTERM waits for clients)
+                os.killpg(process.pid, signal.SIGINT if name == "postgres" else signal.SIGTERM)
         for process in self.processes.values():
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
         self.processes.clear()
-        import psycopg
-
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        shutil.rmtree(self.run_dir / "postgres", ignore_errors=True)  # the logs stay, for a look after a failure
 
 
 def main() -> None:

@@ -1,13 +1,13 @@
 """The production stack on loopback (deploy/stack.py), for tests that go through real servers.
 
-Skipped, with the reason, where the machine lacks a part (nginx, PostgreSQL, Redis); `.ci/run`
-installs nginx so that CI always runs them.
+Skipped, with the reason, where the machine lacks a part (nginx, PostgreSQL's server programs,
+redis-server); `.ci/run` installs nginx so that CI always runs them.
 """
 
+import glob
 import re
 from email import message_from_string
 import shutil
-import socket
 import sys
 from pathlib import Path
 
@@ -18,18 +18,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from deploy.stack import Stack  # noqa: E402
 
 
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
 @pytest.fixture(scope="session")
 def stack():
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
         pytest.skip("nginx is not installed (apt-get install nginx-light); .ci/run installs it")
-    if not (_listening(5432) and _listening(6379)):
-        pytest.skip("PostgreSQL and Redis must listen on 127.0.0.1")
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb") and not shutil.which("initdb"):
+        pytest.skip("PostgreSQL's server programs are not installed (apt-get install postgresql)")
+    if not shutil.which("redis-server") and not Path("/usr/bin/redis-server").exists():
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
     running = Stack().up()
     yield running
     running.down()

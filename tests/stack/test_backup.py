@@ -30,16 +30,16 @@ def test_a_backup_restores_into_an_empty_database_and_bucket(stack, tmp_path):
     env = stack.env
     subprocess.run([sys.executable, "deploy/backup.py", "backup", str(tmp_path / "backup")], env=env, check=True, stdout=subprocess.DEVNULL)
 
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+    with psycopg.connect(stack.admin_database_url, autocommit=True) as conn:
         conn.execute('DROP DATABASE IF EXISTS "mottainai_restored" WITH (FORCE)')
         conn.execute('CREATE DATABASE "mottainai_restored"')
     s3 = boto3.client("s3", endpoint_url=env["S3_ENDPOINT_URL"], region_name="ap-northeast-1",
                       aws_access_key_id="stack", aws_secret_access_key="stack-secret")
     s3.create_bucket(Bucket="mottainai-restored", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
-    restored_env = {**env, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/mottainai_restored", "S3_BUCKET": "mottainai-restored"}
+    restored_env = {**env, "DATABASE_URL": stack.database_url("mottainai_restored"), "S3_BUCKET": "mottainai-restored"}
     subprocess.run([sys.executable, "deploy/backup.py", "restore", str(tmp_path / "backup")], env=restored_env, check=True, stdout=subprocess.DEVNULL)
     try:
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/mottainai_restored") as conn:
+        with psycopg.connect(stack.database_url("mottainai_restored")) as conn:
             row = conn.execute(
                 "SELECT p.image FROM listings_listing l JOIN listings_photo p ON p.listing_id = l.id WHERE l.title = %s",
                 ["バックアップ確認用の椅子"],
@@ -49,6 +49,6 @@ def test_a_backup_restores_into_an_empty_database_and_bucket(stack, tmp_path):
         copy = s3.get_object(Bucket="mottainai-restored", Key=row[0])["Body"].read()
         assert copy == original and copy.startswith(b"\xff\xd8")
     finally:
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        with psycopg.connect(stack.admin_database_url, autocommit=True) as conn:
             conn.execute('DROP DATABASE IF EXISTS "mottainai_restored" WITH (FORCE)')
     assert os.path.exists(tmp_path / "backup" / "manifest.json")

@@ -1,4 +1,4 @@
-"""Faults during load: a crashed pages server, a restarted Redis, cut database connections and a
+"""Faults during load: a crashed pages server, a crashed Redis, a crashed PostgreSQL and a
 restarted websocket server. The service recovers by itself, nothing stored is lost, and a
 websocket client that reconnects catches up on what it missed."""
 
@@ -21,8 +21,8 @@ def _counts(stack) -> tuple[int, int]:
                 conn.execute("SELECT count(*) FROM messaging_message").fetchone()[0])
 
 
-def _recovers(stack, seconds: float = 30) -> float:
-    started = time.monotonic()
+def _recovers(stack, started: float, seconds: float = 30) -> float:
+    """Seconds from the fault (`started`) until /healthz answers 200 again."""
     while time.monotonic() - started < seconds:
         try:
             if requests.get(f"{stack.url}/healthz", timeout=3).status_code == 200:
@@ -72,17 +72,16 @@ def test_the_service_recovers_from_faults_under_load_and_loses_nothing(stack):
     try:
         time.sleep(1)
         before = _counts(stack)
-        stack.restart("wsgi")  # a crashed pages server
-        recovery["pages server killed"] = _recovers(stack)
-        stack.restart("redis")  # Redis restarted: cache, channel layer, rate limits are empty again
-        recovery["redis restarted"] = _recovers(stack)
-        cut = stack.drop_database_connections()  # as a PostgreSQL restart does
-        recovery["database connections cut"] = _recovers(stack)
+        # a crashed pages server; Redis crashed (cache, channel layer, rate limits empty again);
+        # PostgreSQL killed with every backend, then recovering from its write-ahead log
+        for name in ("wsgi", "redis", "postgres"):
+            started = time.monotonic()
+            stack.restart(name)
+            recovery[name] = _recovers(stack, started)
         time.sleep(1)
     finally:
         stop.set()
         worker.join()
-    assert cut >= 0
     after = _counts(stack)
     assert after[0] == before[0] and after[1] >= before[1]  # nothing lost
     assert sent_ok, "no message got through during the test"
