@@ -17,7 +17,6 @@ import asyncio
 import json
 import os
 import platform
-import re
 import socket
 import statistics
 import subprocess
@@ -245,7 +244,9 @@ def main() -> None:
     report = render(rows, search, best, args)
     print(report)
     if args.write:
-        write_section(Path(args.write), report)
+        from bench.report import write_section
+
+        write_section(args.write, "ws-delivery", report)
 
 
 def render(rows, search, best, args) -> str:
@@ -279,17 +280,6 @@ def render(rows, search, best, args) -> str:
         "- Reproduce: `python bench/ws_delivery.py --write docs/PERFORMANCE.md` (PostgreSQL and Redis at 127.0.0.1)",
     ]
     return "\n".join(line for line in lines if line is not None)
-
-
-def write_section(path: Path, section: str) -> None:
-    start, end = "<!-- ws-delivery:start -->", "<!-- ws-delivery:end -->"
-    text = path.read_text() if path.exists() else "# Performance\n"
-    block = f"{start}\n{section}\n{end}"
-    if start in text:
-        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -113,6 +113,11 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # Web queries are short: PostgreSQL's JIT compiler costs more (20-30 ms at a million
+        # listings) than it saves on them (docs/PERFORMANCE.md). A DATABASE_URL may still set
+        # its own `options`.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     DATABASES = {
         "default": {

@@ -198,6 +198,27 @@ def test_browse_pages_by_cursor_through_every_listing_once(client, alice):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["newest", "price", "price_desc", "expiring"])
+def test_every_sort_pages_through_ties_in_order_and_once(client, alice, sort):
+    # Many listings share a price and a publication time: the cursor must break ties by id.
+    for i in range(60):
+        make_listing(alice, title=f"品物{i}", price=[0, 0, 300][i % 3])
+    same = Listing.objects.order_by("pk").first()
+    Listing.objects.filter(pk__lt=same.pk + 30).update(published_at=same.published_at, expires_at=same.expires_at)
+    expected = [l.title for l in Listing.objects.order_by(*{
+        "newest": ("-published_at", "-id"), "price": ("price", "id"), "price_desc": ("-price", "-id"), "expiring": ("expires_at", "id"),
+    }[sort])]
+    seen, params = [], {"sort": sort}
+    while True:
+        response = client.get(reverse("listings:browse"), params)
+        seen += _titles(response)
+        if not response.context["next_cursor"]:
+            break
+        params = {"sort": sort, "cursor": response.context["next_cursor"]}
+    assert seen == expected
+
+
+@pytest.mark.django_db
 def test_a_mangled_cursor_starts_again_from_the_first_page(client, alice):
     make_listing(alice, title="本棚")
     assert _titles(client.get(reverse("listings:browse"), {"cursor": "garbage!"})) == ["本棚"]
