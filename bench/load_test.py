@@ -70,6 +70,7 @@ def main() -> None:
                         "-r", "10", "-t", f"{args.seconds}s", "--host", stack.url, "--csv", str(prefix), "--only-summary"],
                        cwd=ROOT, env=env, check=False)
         rows = list(csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8")))
+        failures = list(csv.DictReader(open(f"{prefix}_failures.csv", encoding="utf-8")))
     finally:
         stack.down()
     table = []
@@ -88,6 +89,9 @@ def main() -> None:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         *table,
         "",
+        *(["Failures, by request and reason:", "", "| request | error | occurrences |", "| --- | --- | ---: |",
+           *(f"| {f['Method']} {f['Name']} | {f['Error']} | {f['Occurrences']} |" for f in failures), ""] if failures else
+          ["No request failed.", ""]),
         f"- Date: {date.today().isoformat()}; {os.cpu_count()} CPUs; Python {platform.python_version()}",
         "- Reproduce: `python bench/load_test.py --write docs/PERFORMANCE.md`",
     ])
