@@ -31,3 +31,14 @@ def test_lists_and_secret_files(monkeypatch, tmp_path):
     monkeypatch.setenv("X_KEY_FILE", str(tmp_path / "missing"))
     with pytest.raises(ImproperlyConfigured, match="X_KEY_FILE"):
         env_secret("X_KEY")
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
