@@ -161,6 +161,10 @@ if REDIS_URL:
                     "socket_timeout": 15,
                     "retry": RedisRetry(RedisBackoff(cap=0.5, base=0.05), 3),
                     "retry_on_error": [RedisConnectionError],
+                    # Each consumer's connect and disconnect talks to Redis: when a thousand
+                    # phones reconnect at once (a restart, a network blip) redis-py's default
+                    # pool of 100 connections per process would refuse the rest.
+                    "max_connections": env_int("CHANNEL_LAYER_MAX_CONNECTIONS", 2000, minimum=10),
                 }],
                 "prefix": env_str("CACHE_KEY_PREFIX", "mottainai") + ":asgi",
             },

@@ -22,6 +22,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         if not await self._allowed():
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        self.writer_query = selectors.conversation_writer_query(self.user, self.conversation_id)
         self.group = services.conversation_group(self.conversation_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -82,7 +83,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _send(self, body, client_id) -> tuple[dict, list]:
-        conversation = selectors.conversation_for_user(self.user, self.conversation_id, with_writer_state=True)
+        conversation = selectors.conversation_for_user(self.user, self.conversation_id, writer_query=self.writer_query)
         if not isinstance(body, str):
             return {"type": "error", "client_id": client_id, "message": "body must be text"}, []
         try:

@@ -14,23 +14,33 @@ OPEN_LISTING_STATUSES = {Listing.Status.PUBLISHED, Listing.Status.RESERVED}
 REQUESTABLE_STATUSES = {Listing.Status.PUBLISHED, Listing.Status.RESERVED}
 
 
-def conversation_for_user(user: User, pk: int, *, with_writer_state: bool = False) -> Conversation:
+def conversation_for_user(user: User, pk: int, *, writer_query: QuerySet[Conversation] | None = None) -> Conversation:
     """A conversation this user takes part in; 404 for everyone else (staff included, until a report).
 
-    with_writer_state also reads, in the same query, what write_refusal needs: the consumer asks
-    for it on every inbound message.
+    writer_query (from conversation_writer_query) reads instead, in the same query, what
+    write_refusal needs: the consumer asks for it on every inbound message.
     """
     if not user.is_authenticated:
         raise Http404  # visitors do not learn that it exists
-    conversations = Conversation.objects.select_related("listing", "listing__owner", "listing__town", "requester")
-    if with_writer_state:
-        conversations = conversations.annotate(**_writer_state(user))
-    conversation = conversations.filter(pk=pk).first()
+    if writer_query is not None:
+        conversation = writer_query.all().first()  # a fresh copy: evaluated again every time
+    else:
+        conversations = Conversation.objects.select_related("listing", "listing__owner", "listing__town", "requester")
+        conversation = conversations.filter(pk=pk).first()
     if conversation is None:
         raise Http404
     if user.pk not in (conversation.requester_id, conversation.listing.owner_id):
         raise Http404  # outsiders, and staff without a report
     return conversation
+
+
+def conversation_writer_query(user: User, pk: int) -> QuerySet[Conversation]:
+    """One conversation with its listing and what write_refusal needs about `user` as the writer.
+
+    Lazy: a websocket consumer builds it once and evaluates a copy for every message it receives,
+    because building this query costs more than running it (bench/ws_delivery.py).
+    """
+    return Conversation.objects.select_related("listing").annotate(**_writer_state(user)).filter(pk=pk)
 
 
 def _writer_state(user: User) -> dict:
