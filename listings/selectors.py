@@ -14,7 +14,7 @@ from django.http import Http404
 
 from accounts.models import User
 from accounts.selectors import is_staff_member
-from listings.models import PUBLIC_STATUSES, Category, Listing, NotInterested, Photo
+from listings.models import IS_PUBLIC, PUBLIC_STATUSES, Category, Listing, NotInterested, Photo
 
 
 def _with_cards(qs: QuerySet[Listing]) -> QuerySet[Listing]:
@@ -26,7 +26,7 @@ def _with_cards(qs: QuerySet[Listing]) -> QuerySet[Listing]:
 
 def listings_public() -> QuerySet[Listing]:
     """Listings every visitor may see: published and reserved."""
-    return _with_cards(Listing.objects.filter(status__in=PUBLIC_STATUSES))
+    return _with_cards(Listing.objects.filter(IS_PUBLIC))
 
 
 def listings_public_for(user: User) -> QuerySet[Listing]:
@@ -143,14 +143,11 @@ def _decode(cursor: str, field: str):
         raise BadCursor from exc
 
 
-def page_after(qs: QuerySet[Listing], *, sort: str, cursor: str | None, limit: int) -> tuple[list[Listing], str | None]:
-    """Keyset pagination: the page after `cursor` in `sort` order, and the cursor of the next page.
-
-    The cursor holds the sort value and id of the last row, so every page costs the same.
-    """
+def page_query(qs: QuerySet[Listing], *, sort: str, cursor: str | None) -> QuerySet[Listing]:
+    """The listings after `cursor` in `sort` order (a cursor holds the sort value and id of the last
+    row of the page before)."""
     field, descending = SORTS.get(sort, SORTS["newest"])
-    order = (f"-{field}", "-id") if descending else (field, "id")
-    qs = qs.order_by(*order)
+    qs = qs.order_by(*((f"-{field}", "-id") if descending else (field, "id")))
     if cursor:
         value, pk = _decode(cursor, field)
         # A row-value comparison, (field, id) < (value, pk): both databases start the index scan
@@ -158,10 +155,15 @@ def page_after(qs: QuerySet[Listing], *, sort: str, cursor: str | None, limit: i
         # makes PostgreSQL read and discard every row of the pages before.
         after = TupleLessThan if descending else TupleGreaterThan
         qs = qs.filter(after((F(field), F("id")), (value, pk)))
-    rows = list(qs[: limit + 1])
+    return qs
+
+
+def page_after(qs: QuerySet[Listing], *, sort: str, cursor: str | None, limit: int) -> tuple[list[Listing], str | None]:
+    """Keyset pagination: the page after `cursor` in `sort` order, and the cursor of the next page.
+    Every page costs the same."""
+    rows = list(page_query(qs, sort=sort, cursor=cursor)[: limit + 1])
     if len(rows) > limit:
+        field, _descending = SORTS.get(sort, SORTS["newest"])
         last = rows[limit - 1]
         return rows[:limit], _encode(getattr(last, field), last.pk)
     return rows, None
-
-

@@ -6,12 +6,12 @@ from django.db.models import Max, Prefetch, QuerySet
 
 from accounts.models import Town
 from listings import search
-from listings.models import PUBLIC_STATUSES, Category, Listing, Photo
+from listings.models import IS_PUBLIC, Category, Listing, Photo
 
 def listings_for_api() -> QuerySet[Listing]:
     """Published and reserved listings with category, town and photos in a constant number of queries."""
     return (
-        Listing.objects.filter(status__in=PUBLIC_STATUSES)
+        Listing.objects.filter(IS_PUBLIC)
         .select_related("category", "town")
         .prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("position", "id")))
     )
