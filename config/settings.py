@@ -139,7 +139,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mottainai"),
         }
@@ -148,22 +148,24 @@ if REDIS_URL:
     from redis.backoff import ExponentialBackoff as RedisBackoff
     from redis.exceptions import ConnectionError as RedisConnectionError
 
+    # The pub/sub layer: a group message is one PUBLISH, delivered at most once to whoever is
+    # subscribed. That is enough because a chat message is stored before it is announced, and a
+    # client that reconnects asks for what it missed. The list-based core layer costs about a
+    # millisecond more CPU per message (docs/PERFORMANCE.md, bench/ws_delivery.py).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                # redis-py 8 times out reads after 5 s by default, which is exactly channels-redis's
-                # blocking-pop timeout: give the socket more time than the pop.
                 # After Redis restarts, pooled connections are dead: retry a command on a fresh
                 # connection instead of failing the websocket handshake that happened to use one.
+                # The subscriber connection reconnects and subscribes again by itself.
                 "hosts": [{
                     "address": REDIS_URL,
                     "socket_timeout": 15,
                     "retry": RedisRetry(RedisBackoff(cap=0.5, base=0.05), 3),
                     "retry_on_error": [RedisConnectionError],
-                    # Each consumer's connect and disconnect talks to Redis: when a thousand
-                    # phones reconnect at once (a restart, a network blip) redis-py's default
-                    # pool of 100 connections per process would refuse the rest.
+                    # Room for bursts when a thousand phones reconnect at once (a restart, a
+                    # network blip): redis-py's default pool of 100 per process could run out.
                     "max_connections": env_int("CHANNEL_LAYER_MAX_CONNECTIONS", 2000, minimum=10),
                 }],
                 "prefix": env_str("CACHE_KEY_PREFIX", "mottainai") + ":asgi",

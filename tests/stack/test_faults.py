@@ -33,9 +33,10 @@ def _recovers(stack, started: float, seconds: float = 30) -> float:
     raise AssertionError("the service did not recover")
 
 
-def test_the_service_recovers_from_faults_under_load_and_loses_nothing(stack):
-    giver = sign_up(stack, "fault.giver@example.com", "ゆずる", "104-0061")
-    asker = sign_up(stack, "fault.asker@example.com", "もらう", "104-0052")
+def _conversation(stack, prefix: str):
+    """A giver's listing and an asker's conversation about it: (giver, asker, id, page URL, CSRF token)."""
+    giver = sign_up(stack, f"{prefix}.giver@example.com", "ゆずる", "104-0061")
+    asker = sign_up(stack, f"{prefix}.asker@example.com", "もらう", "104-0052")
     form_url = f"{stack.url}/listings/new/"
     page = giver.get(form_url, timeout=10).text
     category = re.search(r'<option value="(\d+)"', page[page.index('name="category"'):]).group(1)
@@ -48,7 +49,15 @@ def test_the_service_recovers_from_faults_under_load_and_loses_nothing(stack):
     response = asker.post(start_url, data={"csrfmiddlewaretoken": csrf(asker, start_url), "body": "ください"}, headers={"Referer": start_url}, timeout=10)
     conversation_id = int(re.search(r"/messages/(\d+)/", response.url).group(1))
     conversation_url = f"{stack.url}/messages/{conversation_id}/"
-    token = csrf(asker, conversation_url)
+    return giver, asker, conversation_id, conversation_url, csrf(asker, conversation_url)
+
+
+def _cookie(session: requests.Session) -> str:
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+
+def test_the_service_recovers_from_faults_under_load_and_loses_nothing(stack):
+    giver, asker, conversation_id, conversation_url, token = _conversation(stack, "fault")
 
     # Load: browsing and messages over plain HTTP, all the time the faults happen.
     sent_ok, errors, stop = [], [], threading.Event()
@@ -92,7 +101,7 @@ def test_the_service_recovers_from_faults_under_load_and_loses_nothing(stack):
 
     # A websocket client whose server died reconnects and catches up with what it missed.
     ws_url = f"ws://127.0.0.1:{stack.front_port}/ws/conversations/{conversation_id}/"
-    cookie = "; ".join(f"{c.name}={c.value}" for c in giver.cookies)
+    cookie = _cookie(giver)
     with connect(ws_url, additional_headers={"Cookie": cookie, "Origin": stack.url}, open_timeout=10) as ws:
         ws.send(json.dumps({"type": "resume", "after": 0}))
         seen = 0
@@ -117,3 +126,30 @@ def test_the_service_recovers_from_faults_under_load_and_loses_nothing(stack):
             assert time.monotonic() < deadline, "the websocket server did not come back"
             time.sleep(0.5)
     print("recovery seconds:", {name: round(value, 1) for name, value in recovery.items()}, "errors during faults:", len(errors))
+
+
+def test_an_open_websocket_gets_live_messages_again_after_redis_restarts(stack):
+    """The channel layer's subscriptions live in Redis: after a crash they must come back by
+    themselves, or connected phones would stop getting messages until they reconnect."""
+    giver, asker, conversation_id, conversation_url, token = _conversation(stack, "pubsub")
+    ws_url = f"ws://127.0.0.1:{stack.front_port}/ws/conversations/{conversation_id}/"
+    with connect(ws_url, additional_headers={"Cookie": _cookie(giver), "Origin": stack.url}, open_timeout=10) as ws:
+        started = time.monotonic()
+        stack.restart("redis")
+        _recovers(stack, started)
+        n = 0
+        while True:
+            n += 1
+            body = f"Redis 再起動後のメッセージ {n}"
+            response = asker.post(conversation_url, data={"csrfmiddlewaretoken": token, "body": body},
+                                  headers={"Referer": conversation_url}, timeout=10)
+            assert response.status_code == 200
+            try:
+                while True:
+                    event = json.loads(ws.recv(timeout=2))
+                    if event.get("type") == "message" and event["message"]["body"] == body:
+                        break
+                break
+            except TimeoutError:
+                assert time.monotonic() - started < 30, "the open websocket never got a live message again"
+    print("live again after", round(time.monotonic() - started, 1), "s and", n, "messages")
