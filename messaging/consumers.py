@@ -22,7 +22,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         if not await self._allowed():
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.writer_query = selectors.conversation_writer_query(self.user, self.conversation_id)
+        self.writer_state = selectors.WriterState(self.user, self.conversation_id)
         self.group = services.conversation_group(self.conversation_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -66,7 +66,8 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
     @database_sync_to_async
     def _allowed(self) -> bool:
         try:
-            selectors.conversation_for_user(self.user, self.conversation_id)
+            # Kept for sending: who takes part never changes, the rest is read again per message.
+            self.conversation = selectors.conversation_for_user(self.user, self.conversation_id)
         except Http404:
             return False
         return True
@@ -83,7 +84,8 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _send(self, body, client_id) -> tuple[dict, list]:
-        conversation = selectors.conversation_for_user(self.user, self.conversation_id, writer_query=self.writer_query)
+        conversation = self.conversation
+        self.writer_state.refresh(conversation)  # 404 when the conversation is gone
         if not isinstance(body, str):
             return {"type": "error", "client_id": client_id, "message": "body must be text"}, []
         try:

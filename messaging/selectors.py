@@ -1,6 +1,7 @@
 """Reads and access rules for conversations, shared by views and consumers."""
 
 from allauth.account.models import EmailAddress
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -14,19 +15,12 @@ OPEN_LISTING_STATUSES = {Listing.Status.PUBLISHED, Listing.Status.RESERVED}
 REQUESTABLE_STATUSES = {Listing.Status.PUBLISHED, Listing.Status.RESERVED}
 
 
-def conversation_for_user(user: User, pk: int, *, writer_query: QuerySet[Conversation] | None = None) -> Conversation:
-    """A conversation this user takes part in; 404 for everyone else (staff included, until a report).
-
-    writer_query (from conversation_writer_query) reads instead, in the same query, what
-    write_refusal needs: the consumer asks for it on every inbound message.
-    """
+def conversation_for_user(user: User, pk: int) -> Conversation:
+    """A conversation this user takes part in; 404 for everyone else (staff included, until a report)."""
     if not user.is_authenticated:
         raise Http404  # visitors do not learn that it exists
-    if writer_query is not None:
-        conversation = writer_query.all().first()  # a fresh copy: evaluated again every time
-    else:
-        conversations = Conversation.objects.select_related("listing", "listing__owner", "listing__town", "requester")
-        conversation = conversations.filter(pk=pk).first()
+    conversations = Conversation.objects.select_related("listing", "listing__owner", "listing__town", "requester")
+    conversation = conversations.filter(pk=pk).first()
     if conversation is None:
         raise Http404
     if user.pk not in (conversation.requester_id, conversation.listing.owner_id):
@@ -34,13 +28,28 @@ def conversation_for_user(user: User, pk: int, *, writer_query: QuerySet[Convers
     return conversation
 
 
-def conversation_writer_query(user: User, pk: int) -> QuerySet[Conversation]:
-    """One conversation with its listing and what write_refusal needs about `user` as the writer.
+class WriterState:
+    """What can change while a participant's websocket stays open and decides whether they may
+    write: the listing's status, their account, blocks. The consumer reads it again for every
+    message it receives, so its SQL is compiled once per connection, not once per message
+    (compiling cost more than running it, bench/ws_delivery.py)."""
 
-    Lazy: a websocket consumer builds it once and evaluates a copy for every message it receives,
-    because building this query costs more than running it (bench/ws_delivery.py).
-    """
-    return Conversation.objects.select_related("listing").annotate(**_writer_state(user)).filter(pk=pk)
+    def __init__(self, user: User, pk: int):
+        query = Conversation.objects.filter(pk=pk).annotate(**_writer_state(user))
+        self.sql, self.params = query.values_list("listing__status", *WRITER_STATE).query.sql_with_params()
+
+    def refresh(self, conversation: Conversation) -> None:
+        """Read the current state into `conversation` (as write_refusal expects it); 404 when it is gone."""
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            row = cursor.fetchone()
+        if row is None:
+            raise Http404
+        conversation.listing.status = row[0]
+        conversation.__dict__.update(zip(WRITER_STATE, row[1:]))
+
+
+WRITER_STATE = ("writer_active", "writer_verified", "writer_blocked")
 
 
 def _writer_state(user: User) -> dict:
@@ -74,7 +83,7 @@ def write_refusal(conversation: Conversation, user: User) -> str | None:
 
     if not hasattr(conversation, "writer_active"):
         state = Conversation.objects.filter(pk=conversation.pk).annotate(**_writer_state(user))
-        conversation.__dict__.update(state.values("writer_active", "writer_verified", "writer_blocked").get())
+        conversation.__dict__.update(state.values(*WRITER_STATE).get())
     if not (conversation.writer_active and conversation.writer_verified):
         return _("Only verified residents can send messages.")  # suspended, deleted or unverified accounts
     listing = conversation.listing

@@ -191,3 +191,49 @@ def test_visitors_get_no_notification_socket():
         return connected, code
 
     assert run(scenario()) == (False, 4403)
+
+
+@pytest.mark.parametrize("change", ["block", "listing withdrawn", "conversation deleted"])
+def test_what_changes_while_the_socket_is_open_decides_the_next_message(conversation, alice, bob, change):
+    from listings.services import listings_withdraw_all
+    from messaging.services.conversations import user_block
+
+    cookie = _cookie_for(bob)
+
+    def make_change():
+        if change == "block":
+            user_block(blocker=alice, blocked=bob)
+        elif change == "listing withdrawn":
+            listings_withdraw_all(owner=alice)
+        else:
+            type(conversation).objects.filter(pk=conversation.pk).delete()
+
+    async def reply_to(ws, client_id: str) -> dict:
+        await ws.send_json_to({"type": "send", "body": f"まだありますか {client_id}", "client_id": client_id})
+        while True:
+            reply = await ws.receive_json_from(timeout=5)
+            if reply.get("client_id") == client_id or reply["type"] == "websocket.close":
+                return reply
+
+    async def scenario():
+        ws = _socket(f"/ws/conversations/{conversation.pk}/", cookie)
+        assert (await ws.connect())[0]
+        first = await reply_to(ws, "before")
+        await sync_to_async(make_change)()
+        if change == "conversation deleted":
+            await ws.send_json_to({"type": "send", "body": "まだありますか", "client_id": "after"})
+            second = await ws.receive_output(timeout=5)
+            while second["type"] == "websocket.send":  # the first message's own broadcast
+                second = await ws.receive_output(timeout=5)
+        else:
+            second = await reply_to(ws, "after")
+        await ws.disconnect()
+        return first, second
+
+    first, second = run(scenario())
+    assert first["type"] == "sent"
+    if change == "conversation deleted":
+        assert second == {"type": "websocket.close", "code": 4403}
+    else:
+        assert second["type"] == "error" and second["message"]
+        assert Message.objects.filter(body__startswith="まだありますか").count() == 1  # only the one before the change
