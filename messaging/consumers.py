@@ -1,6 +1,8 @@
 """WebSocket consumers: one per conversation, one per user for unread counts. Thin: every inbound
 message re-checks access and goes through the same services as the HTTP views."""
 
+import asyncio
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,8 @@ from messaging.services import conversations as services
 
 # Close codes the client script understands (4000-4999 are for applications).
 CLOSE_FORBIDDEN = 4403
+# The badge counts again this long after the first of a run of changes.
+BADGE_DELAY_SECONDS = 0.2
 
 
 class ConversationConsumer(AsyncJsonWebsocketConsumer):
@@ -49,7 +53,8 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
                     await self.channel_layer.group_send(group, event)
                 await self.send_json(result)
             elif kind == "read":
-                await self._read(content.get("upto"))
+                for group, event in await self._read(content.get("upto")):
+                    await self.channel_layer.group_send(group, event)
             else:
                 await self.send_json({"type": "error", "message": "Unknown type."})
         except Http404:
@@ -97,17 +102,24 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         return {"type": "sent", "client_id": client_id, "id": message.pk}, services.message_events(message, recipient_id)
 
     @database_sync_to_async
-    def _read(self, upto) -> None:
-        conversation = selectors.conversation_for_user(self.user, self.conversation_id)
+    def _read(self, upto) -> list:
+        # Reading needs no more than taking part (a suspended participant still reads).
         try:
             upto = int(upto)
         except (TypeError, ValueError):
-            return
-        services.conversation_mark_read(conversation=conversation, user=self.user, upto=upto)
+            return []
+        return services.conversation_mark_read(conversation=self.conversation, user=self.user, upto=upto, broadcast=False)
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
-    """ws/notifications/: the unread total for the badge on every page."""
+    """ws/notifications/: the unread total for the badge on every page.
+
+    Changes that come close together (a message, then its read mark a moment later when the
+    conversation is open) make one count and one update, not one each.
+    """
+
+    refresh: asyncio.Task | None = None
+    stale = False
 
     async def connect(self) -> None:
         self.user = self.scope["user"]
@@ -117,9 +129,11 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         self.group = services.user_group(self.user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self.unread_changed({})
+        await self._send_total()
 
     async def disconnect(self, code: int) -> None:
+        if self.refresh is not None:
+            self.refresh.cancel()
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -127,5 +141,16 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         return  # nothing to receive; the badge is server-driven
 
     async def unread_changed(self, event: dict) -> None:
+        self.stale = True
+        if self.refresh is None or self.refresh.done():
+            self.refresh = asyncio.create_task(self._refresh())
+
+    async def _refresh(self) -> None:
+        while self.stale:  # changes that arrive while counting make one more count
+            await asyncio.sleep(BADGE_DELAY_SECONDS)
+            self.stale = False
+            await self._send_total()
+
+    async def _send_total(self) -> None:
         total = await database_sync_to_async(selectors.unread_total)(self.user)
         await self.send_json({"type": "unread", "total": total})

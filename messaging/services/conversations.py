@@ -172,21 +172,25 @@ def event_add(*, conversation: Conversation, actor: User, event: str, body: str 
     return _add_message(conversation, actor, body or event, kind=Message.Kind.EVENT, event=event)
 
 
-def conversation_mark_read(*, conversation: Conversation, user: User, upto: int | None = None) -> int:
-    """Mark messages up to `upto` (default: all) read for this participant; returns the new mark."""
+def conversation_mark_read(
+    *, conversation: Conversation, user: User, upto: int | None = None, broadcast: bool = True
+) -> list[tuple[str, dict]]:
+    """Mark messages up to `upto` (default: all) read for this participant. Returns the events
+    that announce the new mark (none when it did not move), broadcast on commit unless a consumer
+    passes broadcast=False to send them from its event loop."""
     last = conversation.messages.order_by("-id").values_list("id", flat=True).first() or 0
     upto = last if upto is None else min(int(upto), last)
     field = "requester_read_upto" if user.pk == conversation.requester_id else "poster_read_upto"
-    updated = Conversation.objects.filter(pk=conversation.pk, **{f"{field}__lt": upto}).update(**{field: upto})
-    if updated:
-        setattr(conversation, field, upto)
-
-        def send() -> None:
-            _broadcast(conversation_group(conversation.pk), {"type": "chat.seen", "user": user.pk, "upto": upto})
-            _broadcast(user_group(user.pk), {"type": "unread.changed"})
-
-        transaction.on_commit(send)
-    return getattr(conversation, field)
+    if not Conversation.objects.filter(pk=conversation.pk, **{f"{field}__lt": upto}).update(**{field: upto}):
+        return []
+    setattr(conversation, field, upto)
+    events = [
+        (conversation_group(conversation.pk), {"type": "chat.seen", "user": user.pk, "upto": upto}),
+        (user_group(user.pk), {"type": "unread.changed"}),
+    ]
+    if broadcast:
+        transaction.on_commit(lambda: [_broadcast(group, event) for group, event in events])
+    return events
 
 
 def presence_touch(*, user: User) -> None:

@@ -183,6 +183,27 @@ def test_the_notification_socket_updates_the_unread_badge(conversation, alice, b
     assert first == {"type": "unread", "total": 0} and second == {"type": "unread", "total": 1}
 
 
+def test_the_badge_counts_once_for_changes_that_come_together(conversation, alice, bob):
+    """Three messages in a burst: the badge shows the final total without one update per message."""
+    bob_cookie = _cookie_for(bob)
+
+    async def scenario():
+        ws = _socket("/ws/notifications/", bob_cookie)
+        assert (await ws.connect())[0]
+        await ws.receive_json_from(timeout=5)
+        for n in range(3):
+            await sync_to_async(message_send)(conversation=conversation, sender=alice, body=f"新着 {n}")
+        updates = [await ws.receive_json_from(timeout=5)]
+        while not await ws.receive_nothing(timeout=1):
+            updates.append(await ws.receive_json_from(timeout=1))
+        await ws.disconnect()
+        return updates
+
+    updates = run(scenario())
+    assert updates[-1] == {"type": "unread", "total": 3}
+    assert len(updates) < 3
+
+
 def test_visitors_get_no_notification_socket():
     async def scenario():
         ws = _socket("/ws/notifications/")
