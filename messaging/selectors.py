@@ -125,17 +125,15 @@ def conversations_of(user: User) -> QuerySet[Conversation]:
 
 
 def unread_total(user: User) -> int:
-    """Unread messages in all of the user's conversations (one query)."""
+    """Unread messages in all of the user's conversations (one query). The two sides are counted
+    apart and added, so that each follows an index from the user to their conversations' newest
+    messages; one filter with OR across the joins reads every message there is."""
     if not user.is_authenticated:
         return 0
-    return (
-        Message.objects.exclude(sender=user)
-        .filter(
-            Q(conversation__requester=user, id__gt=F("conversation__requester_read_upto"))
-            | Q(conversation__listing__owner=user, id__gt=F("conversation__poster_read_upto"))
-        )
-        .count()
-    )
+    unread = Message.objects.exclude(sender=user).values("id")
+    as_requester = unread.filter(conversation__requester=user, id__gt=F("conversation__requester_read_upto"))
+    as_poster = unread.filter(conversation__listing__owner=user, id__gt=F("conversation__poster_read_upto"))
+    return as_requester.union(as_poster, all=True).count()
 
 
 def unread_in(conversation: Conversation, user: User) -> int:

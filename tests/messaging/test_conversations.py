@@ -70,6 +70,21 @@ def test_the_message_is_stored_and_the_other_side_sees_it_unread(conversation, a
 
 
 @pytest.mark.django_db
+def test_the_unread_total_adds_both_sides_of_every_conversation(conversation, alice, bob):
+    """Alice gives a bookshelf (Bob asked) and asks Bob for his lamp: both count for her badge."""
+    lamp = make_listing(bob, title="電気スタンド")
+    asking = conversation_start(listing=lamp, requester=alice, body="スタンドをください")
+    message_send(conversation=asking, sender=bob, body="どうぞ")
+    message_send(conversation=asking, sender=bob, body="いつ来られますか")
+    assert selectors.unread_total(alice) == 1 + 2  # Bob's request, then his two replies
+    conversation_mark_read(conversation=asking, user=alice)
+    assert selectors.unread_total(alice) == 1
+    assert selectors.unread_total(bob) == 0  # he answered Alice's request, and she has not answered his
+    message_send(conversation=conversation, sender=alice, body="本棚は土曜日にどうぞ")
+    assert selectors.unread_total(bob) == 1 and selectors.unread_total(alice) == 0
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("body,code", [("", "empty"), ("   ", "empty"), ("あ" * 2001, "too_long"), ("a\x00b", "invalid")])
 def test_bad_messages_are_refused_and_nothing_is_stored(conversation, alice, body, code):
     before = Message.objects.count()
