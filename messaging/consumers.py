@@ -1,5 +1,5 @@
-"""WebSocket consumers: one per conversation, one per user for unread counts. Thin: every inbound
-message re-checks access and goes through the same services as the HTTP views."""
+"""WebSocket consumers: one per conversation, one per user for unread counts. Thin: every message
+sent reads again whether its writer may write, and goes through the same services as the HTTP views."""
 
 import asyncio
 

@@ -54,9 +54,9 @@ def message_events(message: Message, recipient_id: int) -> list[tuple[str, dict]
     ]
 
 
-def _on_commit_broadcast_message(message: Message, recipient_id: int) -> None:
+def _broadcast_on_commit(events: list[tuple[str, dict]]) -> None:
     def send() -> None:
-        for group, event in message_events(message, recipient_id):
+        for group, event in events:
             _broadcast(group, event)
 
     transaction.on_commit(send)
@@ -107,7 +107,7 @@ def _add_message(
         setattr(conversation, field, value)
     recipient_id = conversation.other_participant_id(sender.pk)
     if broadcast:
-        _on_commit_broadcast_message(message, recipient_id)
+        _broadcast_on_commit(message_events(message, recipient_id))
     if kind == Message.Kind.TEXT:
         _schedule_unread_email(conversation.pk, recipient_id)
     return message
@@ -189,7 +189,7 @@ def conversation_mark_read(
         (user_group(user.pk), {"type": "unread.changed"}),
     ]
     if broadcast:
-        transaction.on_commit(lambda: [_broadcast(group, event) for group, event in events])
+        _broadcast_on_commit(events)
     return events
 
 
