@@ -4,7 +4,8 @@ Pairs of residents hold one conversation each; every client keeps a WebSocket op
 are sent at a fixed total rate (open loop: each send is scheduled in advance and latency is
 measured from its scheduled time, so a slow server cannot hide its backlog), and the time from
 send to receipt at the other participant is recorded. The same run measures a bare websocket
-echo on the same server as the floor.
+echo on the same server as the floor, and then clients that behave like the site's conversation
+page (the unread-badge socket open too, every message marked read on arrival).
 
     python bench/ws_delivery.py                       # 100, 500, 1000 clients at 200 msg/s, then faster
     python bench/ws_delivery.py --write docs/PERFORMANCE.md
