@@ -15,6 +15,7 @@ S = Listing.Status
 
 class Action(StrEnum):
     SUBMIT_FOR_REVIEW = "submit_for_review"  # owner: draft or rejected → pending
+    RESUBMIT = "resubmit"  # owner's edit that a review rule catches: published or reserved → pending
     PUBLISH = "publish"  # owner, no moderation: draft → published
     APPROVE = "approve"  # staff: pending → published
     REJECT = "reject"  # staff: pending or published → rejected
@@ -31,6 +32,7 @@ class Action(StrEnum):
 # action → (states it may start from, state it leads to)
 TRANSITIONS: dict[Action, tuple[frozenset[str], str]] = {
     Action.SUBMIT_FOR_REVIEW: (frozenset({S.DRAFT, S.REJECTED}), S.PENDING),
+    Action.RESUBMIT: (frozenset({S.PUBLISHED, S.RESERVED}), S.PENDING),
     Action.PUBLISH: (frozenset({S.DRAFT, S.REJECTED}), S.PUBLISHED),
     Action.APPROVE: (frozenset({S.PENDING}), S.PUBLISHED),
     Action.REJECT: (frozenset({S.PENDING, S.PUBLISHED}), S.REJECTED),
@@ -46,7 +48,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[str], str]] = {
 
 # Actions the poster takes on their own listing; the rest belong to staff or the system.
 OWNER_ACTIONS = frozenset(
-    {Action.SUBMIT_FOR_REVIEW, Action.PUBLISH, Action.RESERVE, Action.RELEASE, Action.HAND_OVER, Action.WITHDRAW, Action.RENEW}
+    {Action.SUBMIT_FOR_REVIEW, Action.RESUBMIT, Action.PUBLISH, Action.RESERVE, Action.RELEASE, Action.HAND_OVER, Action.WITHDRAW, Action.RENEW}
 )
 STAFF_ACTIONS = frozenset({Action.APPROVE, Action.REJECT, Action.HIDE, Action.UNHIDE})
 SYSTEM_ACTIONS = frozenset({Action.EXPIRE})

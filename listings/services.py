@@ -143,13 +143,19 @@ def listing_update(
     order: list[int] | None = None,
     cover_id: int | None = None,
 ) -> Listing:
-    """Edit content and photos: remove, reorder (ids in display order), pick the cover, add new ones."""
+    """Edit content and photos: remove, reorder (ids in display order), pick the cover, add new ones.
+
+    A public listing whose text, category or photos change goes back to staff review when a review
+    rule applies to it now (NG words, a reviewed category, review of everything), so an approved
+    listing cannot be edited into something staff never saw.
+    """
     if listing.owner_id != actor.pk:
         raise PermissionDenied
     with transaction.atomic():
         listing = Listing.objects.select_for_update().get(pk=listing.pk)
         if listing.status not in EDITABLE_STATUSES:
             raise ValidationError(_("This listing is closed and can no longer be edited."))
+        before = _reviewed_content(listing)
         _apply(listing, data)
         _validate(listing)
         existing = list(listing.photos.all())
@@ -168,9 +174,23 @@ def listing_update(
         _store_photos(listing, list(new_photos), start=len(keep))
         listing.save()
         _refresh_photo_count(listing)
-        listing_updated.send(sender=Listing, listing=listing, actor=actor)
+        reasons = []
+        if can_transition(listing.status, Action.RESUBMIT) and (new_photos or _reviewed_content(listing) != before):
+            reasons = review_reasons(listing)
+        if reasons:
+            edited = _("edited after publication")
+            listing.review_reasons = f"{edited}: {'; '.join(reasons)}"[:300]
+            listing.save(update_fields=["review_reasons"])
+            listing = listing_transition(listing=listing, action=Action.RESUBMIT, actor=actor)
+        else:
+            listing_updated.send(sender=Listing, listing=listing, actor=actor)
         transaction.on_commit(lambda: [_delete_files(p) for p in removed])
     return listing
+
+
+def _reviewed_content(listing: Listing) -> tuple:
+    """What staff look at when they review a listing (photos apart)."""
+    return (listing.kind, listing.title, listing.description, listing.category_id)
 
 
 def listing_transition(*, listing: Listing, action: Action, actor: User | None = None, reason: str = "") -> Listing:

@@ -96,7 +96,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.listing_update(
+            listing = services.listing_update(
                 listing=listing,
                 actor=request.user,
                 data=form.listing_data(),
@@ -108,7 +108,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Your changes have been saved."))
+            if listing.status == Listing.Status.PENDING:
+                messages.success(request, _("Your changes have been saved. Staff will check them before the listing is shown again."))
+            else:
+                messages.success(request, _("Your changes have been saved."))
             return redirect(listing)
     return render(request, "listings/form.html", {"form": form, "listing": listing, "creating": False})
 

@@ -13,7 +13,7 @@ CLOSING = {Action.WITHDRAW, Action.EXPIRE, Action.REJECT}
 def close_handover_on_listing_change(sender, *, listing: Listing, action: Action, actor, **kwargs) -> None:
     """Keep reservations and conversations in step when a listing changes outside the conversation
     (my-listings buttons, expiry, staff): end the reservation and tell everyone waiting."""
-    if action == Action.UNHIDE:
+    if action in (Action.UNHIDE, Action.APPROVE):
         _restore_reservation(listing, actor)
         return
     if action not in CLOSING and action != Action.HAND_OVER:
@@ -39,7 +39,8 @@ def close_handover_on_listing_change(sender, *, listing: Listing, action: Action
 
 
 def _restore_reservation(listing: Listing, actor) -> None:
-    """Hiding keeps the reservation; shown again, a listing still kept for someone is reserved again."""
+    """Hiding or a review after an edit keeps the reservation; public again, a listing still kept
+    for someone is reserved again."""
     from listings.services import listing_transition
 
     if Reservation.objects.filter(listing=listing, status=Reservation.Status.ACTIVE).exists():

@@ -10,7 +10,8 @@ from listings.models import Listing
 from messaging.models import Block, Conversation, Message, Reservation, Thanks
 
 # Listing states in which a conversation takes new messages (others keep it readable only).
-OPEN_LISTING_STATUSES = {Listing.Status.PUBLISHED, Listing.Status.RESERVED}
+# PENDING: a public listing edited back into review keeps its conversations going meanwhile.
+OPEN_LISTING_STATUSES = {Listing.Status.PUBLISHED, Listing.Status.RESERVED, Listing.Status.PENDING}
 # States in which a resident may start a conversation about a listing.
 REQUESTABLE_STATUSES = {Listing.Status.PUBLISHED, Listing.Status.RESERVED}
 

@@ -25,6 +25,7 @@ ACTION_EVENTS = {
     Action.EXPIRE: "listing.expired",
     Action.REJECT: "listing.rejected",
     Action.HIDE: "listing.hidden",
+    Action.RESUBMIT: "listing.hidden",  # edited back into staff review: out of public view meanwhile
     Action.UNHIDE: "listing.published",
 }
 

@@ -220,7 +220,12 @@ def test_an_event_for_a_listing_that_left_the_public_view_carries_only_its_id(al
 
 @pytest.mark.parametrize(
     "action,event_type",
-    [(Action.EXPIRE, "listing.expired"), (Action.REJECT, "listing.rejected"), (Action.HAND_OVER, "listing.handed_over")],
+    [
+        (Action.EXPIRE, "listing.expired"),
+        (Action.REJECT, "listing.rejected"),
+        (Action.HAND_OVER, "listing.handed_over"),
+        (Action.RESUBMIT, "listing.hidden"),  # edited back into staff review
+    ],
 )
 def test_each_closing_action_sends_its_event_with_the_id_only(alice, staff, endpoint, receiver, deliver, action, event_type):
     listing = make_listing(alice)

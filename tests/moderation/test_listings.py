@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from listings.models import Category, Listing
 from listings.rules import rules_current
+from listings.services import listing_update
 from moderation import services
 from moderation.models import AuditRecord, ReasonTemplate
 from moderation.ngwords import ng_word_add
-from tests.factories import make_listing, make_user
+from tests.factories import listing_data, make_listing, make_user
 
 
 def _rules(staff, **changes):
@@ -166,3 +167,67 @@ def test_staff_add_rename_and_retire_categories(staff_client, alice_client):
     assert "園芸・植物" not in alice_client.get(reverse("listings:create")).content.decode()
     assert AuditRecord.objects.filter(action=AuditRecord.Action.CATEGORY_SAVE).count() == 2
     assert staff_client.post(url, {"name_ja": "", "name_en": "", "slug": "bad slug!", "position": "x"}).status_code == 200
+
+
+# --- Edits of public listings ------------------------------------------------------------------
+
+
+def _edit_form(listing, **overrides) -> dict:
+    data = {
+        "kind": listing.kind, "title": listing.title, "description": listing.description, "category": listing.category_id,
+        "condition": listing.condition, "price": str(listing.price), "town": listing.town_id,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_edit_that_a_review_rule_catches_goes_back_to_the_queue(alice, alice_client, client, staff, staff_client):
+    _rules(staff, review_ng_words=True)
+    ng_word_add(actor=staff, word="転売")
+    listing = make_listing(alice, title="本棚")
+    assert listing.status == Listing.Status.PUBLISHED
+    alice_client.cookies["django_language"] = "en"
+    response = alice_client.post(
+        reverse("listings:edit", args=[listing.pk]), _edit_form(listing, description="転売歓迎です"), follow=True
+    )
+    listing.refresh_from_db()
+    assert listing.status == Listing.Status.PENDING
+    assert "edited after publication" in listing.review_reasons and "転売" in listing.review_reasons
+    assert "Staff will check them before the listing is shown again" in response.content.decode()
+    assert client.get(listing.get_absolute_url()).status_code == 404  # out of public view meanwhile
+    assert "本棚" in staff_client.get(reverse("moderation:listing_queue")).content.decode()
+
+
+def test_an_edit_no_rule_catches_stays_public(alice, staff):
+    _rules(staff, review_ng_words=True)
+    ng_word_add(actor=staff, word="転売")
+    listing = make_listing(alice, title="本棚")
+    edited = listing_update(listing=listing, actor=alice, data=listing_data(title="白い本棚"))
+    assert edited.status == Listing.Status.PUBLISHED
+
+
+def test_with_review_of_everything_a_text_edit_is_reviewed_but_reordering_photos_is_not(alice, staff):
+    listing = make_listing(alice, title="本棚", photos=2)
+    _rules(staff, review_all=True)
+    first, second = listing.photos.all()
+    same = listing_update(listing=listing, actor=alice, data=listing_data(title="本棚"), order=[second.pk, first.pk])
+    assert same.status == Listing.Status.PUBLISHED
+    edited = listing_update(listing=listing, actor=alice, data=listing_data(title="本棚（美品）"))
+    assert edited.status == Listing.Status.PENDING
+
+
+def test_a_reserved_listing_edited_into_review_is_reserved_again_on_approval(alice, bob, staff):
+    from messaging.services.conversations import conversation_start, message_send
+    from messaging.services.handover import reservation_create
+
+    listing = make_listing(alice, title="本棚")
+    conversation = conversation_start(listing=listing, requester=bob, body="ください")
+    reservation_create(conversation=conversation, actor=alice)
+    _rules(staff, review_all=True)
+    edited = listing_update(listing=listing, actor=alice, data=listing_data(title="本棚と椅子"))
+    assert edited.status == Listing.Status.PENDING
+    message_send(conversation=conversation, sender=bob, body="いつ取りに行けますか")  # the handover carries on
+    services.listing_approve(listing=edited, actor=staff)
+    listing.refresh_from_db()
+    assert listing.status == Listing.Status.RESERVED
+    assert listing.reservations.get().status == "active"
