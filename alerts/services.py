@@ -60,20 +60,6 @@ def saved_search_seen(*, saved: SavedSearch) -> None:
     )
 
 
-def results(saved: SavedSearch, qs: QuerySet[Listing]) -> QuerySet[Listing]:
-    """The listings of `qs` this saved search matches (the browse filters, by the same names)."""
-    qs = search.search(qs, saved.q)
-    if saved.kind:
-        qs = qs.filter(kind=saved.kind)
-    if saved.category_id:
-        qs = qs.filter(category_id=saved.category_id)
-    if saved.town_id:
-        qs = qs.filter(town_id=saved.town_id)
-    if saved.free:
-        qs = qs.filter(price=0)
-    return qs
-
-
 def unsubscribe_token(saved: SavedSearch) -> str:
     return signing.dumps(saved.pk, salt=UNSUBSCRIBE_SALT)
 

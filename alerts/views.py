@@ -13,11 +13,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import resident_required
-from alerts import services
+from alerts import selectors, services
 from alerts.forms import SavedSearchSettingsForm, SaveSearchForm
 from alerts.models import SavedSearch
 from alerts.notify import line_available
-from listings.selectors import listings_public
 
 
 @require_POST
@@ -40,10 +39,10 @@ def save(request: HttpRequest) -> HttpResponse:
 @resident_required
 def saved_list(request: HttpRequest) -> HttpResponse:
     saved = list(request.user.saved_searches.select_related("category", "town"))
-    public = listings_public()
+    counts = selectors.new_counts(request.user)
     can_line = line_available(request.user)
     for item in saved:
-        item.new_count = services.results(item, public).filter(published_at__gt=item.last_seen_at).count()
+        item.new_count = counts.get(item.pk, 0)
         item.form = SavedSearchSettingsForm(instance=item, line_available=can_line, prefix=f"s{item.pk}")
     return render(request, "alerts/list.html", {"saved_searches": saved})
 

@@ -11,7 +11,7 @@ from accounts.models import Town
 from alerts import services
 from alerts.models import Alert, SavedSearch
 from listings.lifecycle import Action
-from listings.models import Category
+from listings.models import Category, Listing
 from listings.services import listing_transition
 from tests.factories import make_listing
 
@@ -94,6 +94,46 @@ def test_a_badge_search_sends_nothing_and_counts_new_items_since_the_last_visit(
     assert [s.new_count for s in page.context["saved_searches"]] == [1]
     bob_client.get(reverse("alerts:results", args=[saved.pk]))
     assert [s.new_count for s in bob_client.get(reverse("alerts:list")).context["saved_searches"]] == [0]
+
+
+@pytest.mark.django_db
+def test_new_since_the_last_visit_counts_only_what_the_resident_has_not_seen(bob_client, alice, bob, django_capture_on_commit_callbacks):
+    saved = services.saved_search_create(user=bob, q="机", frequency=SavedSearch.Frequency.BADGE)
+    renewed = _publish(alice, django_capture_on_commit_callbacks, title="古い机")
+    hour_ago = timezone.now() - timedelta(hours=1)
+    Listing.objects.filter(pk=renewed.pk).update(published_at=hour_ago, first_published_at=hour_ago)
+    SavedSearch.objects.filter(pk=saved.pk).update(last_seen_at=timezone.now() - timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        renewed = listing_transition(listing=Listing.objects.get(pk=renewed.pk), action=Action.EXPIRE)
+        listing_transition(listing=renewed, action=Action.RENEW, actor=alice)  # seen before: not new again
+    hidden = _publish(alice, django_capture_on_commit_callbacks, title="折りたたみ机")
+    bob_client.post(reverse("listings:not_interested", args=[hidden.pk]))
+    _publish(bob, django_capture_on_commit_callbacks, title="bobの机")  # his own
+    _publish(alice, django_capture_on_commit_callbacks, title="学習机")
+
+    page = bob_client.get(reverse("alerts:list"))
+
+    assert [s.new_count for s in page.context["saved_searches"]] == [1]
+    assert "新着 1件" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_saved_searches_page_costs_the_same_for_one_search_or_many(bob_client, alice, bob, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert bob_client.get(reverse("alerts:list")).status_code == 200
+        return len(ctx.captured_queries)
+
+    services.saved_search_create(user=bob, q="机", frequency=SavedSearch.Frequency.BADGE)
+    _publish(alice, django_capture_on_commit_callbacks, title="学習机")
+    one = queries()
+    for word in ["本棚", "椅子", "自転車", "絵本", "ソファ"]:
+        services.saved_search_create(user=bob, q=word, frequency=SavedSearch.Frequency.BADGE)
+        _publish(alice, django_capture_on_commit_callbacks, title=f"白い{word}")
+    assert queries() == one
 
 
 @pytest.mark.django_db
