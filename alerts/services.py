@@ -198,14 +198,15 @@ def _notify(saved: SavedSearch, listings: list[Listing]) -> None:
         "url": site + reverse("alerts:results", args=[saved.pk]),
         "unsubscribe_url": site + reverse("alerts:unsubscribe", args=[unsubscribe_token(saved)]),
     }
+    # notify() adds its own words (the unsubscribe line): it must run in the same language.
     with override("ja"):
         subject = render_to_string("alerts/email/subject.txt", context).strip()
         body = render_to_string("alerts/email/body.txt", context)
-    notify(
-        user=saved.user,
-        notice=Notice(subject=subject, body=body, url=context["url"], unsubscribe_url=context["unsubscribe_url"]),
-        channel=saved.channel,
-    )
+        notify(
+            user=saved.user,
+            notice=Notice(subject=subject, body=body, url=context["url"], unsubscribe_url=context["unsubscribe_url"]),
+            channel=saved.channel,
+        )
 
 
 # --- The daily digest's schedule ---------------------------------------------------------------

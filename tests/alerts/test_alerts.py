@@ -55,6 +55,18 @@ def test_an_instant_search_emails_at_once_with_a_working_unsubscribe_link(client
 
 
 @pytest.mark.django_db
+def test_an_alert_email_is_all_japanese_even_when_sent_from_an_english_request(alice, bob, stroller_search, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    with translation.override("en"):
+        _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー")
+
+    [email] = mail.outbox
+    assert "Stop these alerts" not in email.body
+    assert "このお知らせを停止する：" in email.body
+
+
+@pytest.mark.django_db
 def test_at_most_one_instant_email_an_hour_the_rest_wait_for_the_digest(alice, bob, stroller_search, django_capture_on_commit_callbacks):
     _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー 1")
     _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー 2")
