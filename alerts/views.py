@@ -33,6 +33,8 @@ def save(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Search saved. Choose below how you want to hear about new items."))
     else:
         messages.error(request, _("This search could not be saved."))
+        for text in form.non_field_errors():
+            messages.error(request, text)
     return redirect("alerts:list")
 
 

@@ -38,6 +38,15 @@ def test_a_resident_saves_the_current_search_from_the_browse_page(bob_client, bo
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("posted", [{"q": "棚" * 101}, {"q": "本棚", "town": "99999"}, {}, {"q": "  "}])
+def test_a_search_that_is_not_valid_or_empty_is_not_saved(bob_client, bob, posted):
+    response = bob_client.post(reverse("alerts:save"), posted, follow=True)
+
+    assert not SavedSearch.objects.exists()
+    assert "この検索を保存できませんでした。" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_an_instant_search_emails_at_once_with_a_working_unsubscribe_link(client, alice, bob, stroller_search, django_capture_on_commit_callbacks):
     _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー", description="A型")
     assert len(mail.outbox) == 1
