@@ -249,6 +249,38 @@ def test_a_value_that_is_not_valid_is_reported_and_left_out_while_the_sort_and_o
     assert "町名" in response.content.decode()
 
 
+def _cursor(value, pk) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps([value, pk]).encode()).decode().rstrip("=")
+
+
+HUGE_CURSORS = [
+    ("newest", _cursor("2026-01-01T00:00:00", 2**64)),
+    ("price", _cursor(10**30, 1)),
+    ("price_desc", _cursor(-(10**30), 1)),
+    ("price", _cursor(True, 1)),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort,cursor", HUGE_CURSORS)
+def test_a_cursor_with_numbers_too_large_for_the_database_starts_again_from_the_first_page(client, alice, sort, cursor):
+    make_listing(alice, title="本棚")
+    response = client.get(reverse("listings:browse"), {"sort": sort, "cursor": cursor})
+    assert response.status_code == 200 and _titles(response) == ["本棚"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort,cursor", HUGE_CURSORS)
+def test_the_api_refuses_a_cursor_with_numbers_too_large_for_the_database(client, alice, sort, cursor):
+    make_listing(alice, title="本棚")
+    response = client.get("/api/v1/listings", {"sort": sort, "cursor": cursor})
+    assert response.status_code == 400  # as for every other broken cursor: start again without it
+    assert "cursor" in response.json()["detail"]
+
+
 # --- Query counts ------------------------------------------------------------------------------
 
 
