@@ -33,9 +33,10 @@ def new_counts(user: User) -> dict[int, int]:
 
 
 def new_badge_total(user: User) -> int:
-    """New items of the user's active badge-only searches: the site header is their only notice."""
+    """New items of the user's active badge-only searches (an item two of them found counts once):
+    the site header is the only notice these searches give."""
     return (
         _new_alerts(user)
         .filter(saved_search__is_active=True, saved_search__frequency=SavedSearch.Frequency.BADGE)
-        .count()
+        .aggregate(n=Count("listing", distinct=True))["n"]
     )

@@ -158,6 +158,43 @@ def test_the_saved_searches_page_costs_the_same_for_one_search_or_many(bob_clien
 
 
 @pytest.mark.django_db
+def test_the_site_header_links_to_saved_searches_while_badge_searches_have_new_items(bob_client, alice, bob, django_capture_on_commit_callbacks):
+    link = f'href="{reverse("alerts:list")}" data-saved-search-link'
+    saved = services.saved_search_create(user=bob, q="机", frequency=SavedSearch.Frequency.BADGE)
+    services.saved_search_create(user=bob, q="学習", frequency=SavedSearch.Frequency.BADGE)
+    assert link not in bob_client.get(reverse("home")).content.decode()
+
+    _publish(alice, django_capture_on_commit_callbacks, title="学習机")  # found by both searches: one item
+
+    page = bob_client.get(reverse("home")).content.decode()
+    assert link in page
+    assert re.search(r'data-saved-search-link>保存した検索 <span class="badge badge-count">1<span class="visually-hidden"> 件の新着</span>', page)
+    bob_client.get(reverse("alerts:results", args=[saved.pk]))
+    bob_client.get(reverse("alerts:results", args=[saved.pk + 1]))
+    assert link not in bob_client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_header_badge_costs_one_query_whatever_the_number_of_searches(bob_client, alice, bob, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert bob_client.get(reverse("listings:browse")).status_code == 200
+        return len(ctx.captured_queries)
+
+    _publish(alice, django_capture_on_commit_callbacks, title="ランプ")  # cards cost the same from one on
+    none = queries()
+    for word in ["本棚", "椅子", "自転車", "絵本"]:
+        services.saved_search_create(user=bob, q=word, frequency=SavedSearch.Frequency.BADGE)
+        _publish(alice, django_capture_on_commit_callbacks, title=f"白い{word}")
+    assert queries() == none
+
+
+@pytest.mark.django_db
 def test_filters_decide_what_matches(alice, bob, django_capture_on_commit_callbacks):
     furniture = Category.objects.get(slug="furniture")
     services.saved_search_create(user=bob, category=furniture, free=True, town=Town.objects.get(name="銀座"))
