@@ -33,4 +33,5 @@ class SavedSearchSettingsForm(forms.ModelForm):
     def __init__(self, *args, line_available: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not line_available:
-            self.fields["channel"].choices = [("email", _("Email"))]
+            # Email is then the only way: a drop-down with one choice would only puzzle.
+            del self.fields["channel"]

@@ -46,6 +46,11 @@ def _line_uid(user) -> str | None:
     return SocialAccount.objects.filter(user=user, provider="line").order_by("pk").values_list("uid", flat=True).first()
 
 
+def line_configured() -> bool:
+    """Can residents get alerts on LINE here: the ward has a Messaging API token and LINE login?"""
+    return bool(getattr(settings, "LINE_MESSAGING_CHANNEL_TOKEN", "")) and "line" in getattr(settings, "SOCIALACCOUNT_PROVIDERS", {})
+
+
 def line_available(user) -> bool:
     """Is LINE configured for the ward and does this user have a LINE login?"""
     return _line_uid(user) is not None

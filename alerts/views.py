@@ -16,7 +16,7 @@ from accounts.decorators import resident_required
 from alerts import selectors, services
 from alerts.forms import SavedSearchSettingsForm, SaveSearchForm
 from alerts.models import SavedSearch
-from alerts.notify import line_available
+from alerts.notify import line_available, line_configured
 
 
 @require_POST
@@ -46,7 +46,9 @@ def saved_list(request: HttpRequest) -> HttpResponse:
     for item in saved:
         item.new_count = counts.get(item.pk, 0)
         item.form = SavedSearchSettingsForm(instance=item, line_available=can_line, prefix=f"s{item.pk}")
-    return render(request, "alerts/list.html", {"saved_searches": saved})
+    # LINE is possible here but this resident has not connected it: say so, and where to connect.
+    line_to_connect = not can_line and line_configured()
+    return render(request, "alerts/list.html", {"saved_searches": saved, "line_to_connect": line_to_connect})
 
 
 @require_POST
@@ -55,7 +57,8 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
     saved = get_object_or_404(SavedSearch, pk=pk, user=request.user)
     form = SavedSearchSettingsForm(request.POST, instance=saved, line_available=line_available(request.user), prefix=f"s{pk}")
     if form.is_valid():
-        services.saved_search_update(saved=saved, **form.cleaned_data)
+        data = {"channel": "email", **form.cleaned_data}  # without LINE the form has no channel
+        services.saved_search_update(saved=saved, **data)
         messages.success(request, _("Your alert settings have been saved."))
     else:
         messages.error(request, _("Please choose one of the options."))

@@ -283,3 +283,53 @@ def test_the_indexed_matching_finds_exactly_what_checking_every_search_finds(ali
         expected = {s.pk for s in saved if all(term in listing.search_text for term in s.terms)}
         assert {s.pk for s in services.matching(listing)} == expected, title
     assert User.objects.count() == len(QUERIES) + 1
+
+
+# --- Choosing LINE -------------------------------------------------------------------------------
+
+LINE_LOGIN = {"line": {"APPS": [{"client_id": "1", "secret": "s"}]}}
+
+
+@pytest.mark.django_db
+def test_without_line_the_settings_show_no_channel_choice_and_still_save(bob_client, bob, settings):
+    settings.LINE_MESSAGING_CHANNEL_TOKEN = ""
+    saved = services.saved_search_create(user=bob, q="本棚")
+
+    page = bob_client.get(reverse("alerts:list")).content.decode()
+
+    assert f'name="s{saved.pk}-channel"' not in page and "お知らせの送り方" not in page
+    assert reverse("socialaccount_connections") not in page
+    bob_client.post(reverse("alerts:update", args=[saved.pk]), {f"s{saved.pk}-frequency": "badge", f"s{saved.pk}-is_active": "on"})
+    saved.refresh_from_db()
+    assert (saved.frequency, saved.channel, saved.is_active) == ("badge", "email", True)
+
+
+@pytest.mark.django_db
+def test_with_line_a_resident_who_has_not_connected_it_is_told_where_to(bob_client, bob, settings):
+    settings.LINE_MESSAGING_CHANNEL_TOKEN = "token"
+    settings.SOCIALACCOUNT_PROVIDERS = LINE_LOGIN
+    saved = services.saved_search_create(user=bob, q="本棚")
+
+    page = bob_client.get(reverse("alerts:list")).content.decode()
+
+    assert f'href="{reverse("socialaccount_connections")}"' in page and "LINE" in page
+    assert f'name="s{saved.pk}-channel"' not in page
+
+
+@pytest.mark.django_db
+def test_with_line_connected_the_resident_chooses_line_for_a_search(bob_client, bob, settings):
+    from allauth.socialaccount.models import SocialAccount
+
+    settings.LINE_MESSAGING_CHANNEL_TOKEN = "token"
+    settings.SOCIALACCOUNT_PROVIDERS = LINE_LOGIN
+    SocialAccount.objects.create(user=bob, provider="line", uid="U123")
+    saved = services.saved_search_create(user=bob, q="本棚")
+
+    page = bob_client.get(reverse("alerts:list")).content.decode()
+
+    assert f'name="s{saved.pk}-channel"' in page and 'value="line"' in page
+    assert reverse("socialaccount_connections") not in page
+    bob_client.post(reverse("alerts:update", args=[saved.pk]),
+                    {f"s{saved.pk}-frequency": "daily", f"s{saved.pk}-channel": "line", f"s{saved.pk}-is_active": "on"})
+    saved.refresh_from_db()
+    assert saved.channel == "line"
