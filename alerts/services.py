@@ -38,6 +38,21 @@ def saved_search_create(*, user: User, q: str = "", kind: str = "", category=Non
     return saved
 
 
+def saved_searches_normalise(*, batch: int = 2000) -> int:
+    """Recompute every saved search's terms and key gram from its keywords, as saving does (after
+    a change to listings.search's normalisation). Returns how many saved searches were read."""
+    count = 0
+    ids = list(SavedSearch.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        rows = list(SavedSearch.objects.filter(pk__in=ids[start : start + batch]).only("pk", "q"))
+        for saved in rows:
+            saved.terms = search.terms(saved.q)
+            saved.key_gram = search.key_gram(saved.terms)
+        SavedSearch.objects.bulk_update(rows, ["terms", "key_gram"])
+        count += len(rows)
+    return count
+
+
 def saved_search_update(*, saved: SavedSearch, frequency: str, channel: str, is_active: bool) -> SavedSearch:
     """Change how (and whether) a saved search alerts."""
     saved.frequency = frequency

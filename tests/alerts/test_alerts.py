@@ -333,3 +333,23 @@ def test_with_line_connected_the_resident_chooses_line_for_a_search(bob_client, 
                     {f"s{saved.pk}-frequency": "daily", f"s{saved.pk}-channel": "line", f"s{saved.pk}-is_active": "on"})
     saved.refresh_from_db()
     assert saved.channel == "line"
+
+
+@pytest.mark.django_db
+def test_rebuilding_the_search_index_normalises_saved_searches_again(alice, bob, django_capture_on_commit_callbacks):
+    import io
+
+    from listings import search
+
+    saved = services.saved_search_create(user=bob, q="ベビーカー")
+    # As saved by an older normalisation that kept katakana as it was.
+    SavedSearch.objects.filter(pk=saved.pk).update(terms=["ベビーカー"], key_gram=search._spell("ベビ"))
+    out = io.StringIO()
+
+    call_command("rebuild_search_index", stdout=out)
+
+    saved.refresh_from_db()
+    assert (saved.terms, saved.key_gram) == (["べびーかー"], search.key_gram(["べびーかー"]))
+    assert "1 saved searches normalised again." in out.getvalue()
+    listing = _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー")
+    assert Alert.objects.filter(saved_search=saved, listing=listing).exists()
