@@ -353,3 +353,16 @@ def test_rebuilding_the_search_index_normalises_saved_searches_again(alice, bob,
     assert "1 saved searches normalised again." in out.getvalue()
     listing = _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー")
     assert Alert.objects.filter(saved_search=saved, listing=listing).exists()
+
+
+@pytest.mark.parametrize("hour,starts", [("25", False), ("24", False), ("23", True)])
+def test_a_digest_hour_outside_the_day_stops_start_up_naming_the_variable(hour, starts):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ALERTS_DIGEST_HOUR": hour}
+    run = subprocess.run([sys.executable, "-c", "import config.settings"], env=env, capture_output=True, text=True)
+    assert (run.returncode == 0) is starts
+    if not starts:
+        assert "ImproperlyConfigured: ALERTS_DIGEST_HOUR must be an hour from 0 to 23" in run.stderr
