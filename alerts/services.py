@@ -98,6 +98,10 @@ def unsubscribe(*, token: str) -> SavedSearch | None:
 def _structured(qs: QuerySet[SavedSearch], listing: Listing) -> QuerySet[SavedSearch]:
     """The saved searches of `qs` whose structured filters accept the listing."""
     qs = qs.filter(is_active=True).exclude(user_id=listing.owner_id)
+    if listing.first_published_at:
+        # A search saved after the listing went up found it on the browse page: no news to send
+        # (the task worker may match a while after publication).
+        qs = qs.filter(created_at__lt=listing.first_published_at)
     qs = qs.filter(Q(kind="") | Q(kind=listing.kind))
     qs = qs.filter(Q(category__isnull=True) | Q(category_id=listing.category_id))
     qs = qs.filter(Q(town__isnull=True) | Q(town_id=listing.town_id))

@@ -217,6 +217,15 @@ def test_renewed_or_republished_listings_do_not_alert_again(alice, bob, stroller
 
 
 @pytest.mark.django_db
+def test_a_search_saved_after_a_listing_went_up_does_not_alert_about_it(alice, bob):
+    listing = make_listing(alice, title="本棚")  # the worker has not matched it yet
+    services.saved_search_create(user=bob, q="本棚", frequency=SavedSearch.Frequency.INSTANT)
+
+    assert services.listing_published(listing=listing) == 0
+    assert not Alert.objects.exists()
+
+
+@pytest.mark.django_db
 def test_nobody_is_alerted_about_their_own_listing(alice, django_capture_on_commit_callbacks):
     services.saved_search_create(user=alice, q="本棚")
     with django_capture_on_commit_callbacks(execute=True):
