@@ -1,5 +1,6 @@
 """Reads about saved searches: how many new items each one found since the resident last looked."""
 
+from django.core import signing
 from django.db.models import Count, F, QuerySet
 
 from accounts.models import User
@@ -40,3 +41,15 @@ def new_badge_total(user: User) -> int:
         .filter(saved_search__is_active=True, saved_search__frequency=SavedSearch.Frequency.BADGE)
         .aggregate(n=Count("listing", distinct=True))["n"]
     )
+
+
+UNSUBSCRIBE_SALT = "alerts.unsubscribe"
+
+
+def saved_search_for_token(token: str) -> SavedSearch | None:
+    """The saved search a signed unsubscribe link names; None for a bad or unknown token."""
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return SavedSearch.objects.select_related("category", "town").filter(pk=pk).first()

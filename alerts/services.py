@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _, override
 
 from accounts.models import User
 from alerts.models import Alert, SavedSearch
+from alerts.selectors import UNSUBSCRIBE_SALT, saved_search_for_token
 from listings import search
 from listings.models import PUBLIC_STATUSES, Listing, NotInterested
 
-UNSUBSCRIBE_SALT = "alerts.unsubscribe"
 
 
 # --- Saved searches ----------------------------------------------------------------------------
@@ -81,11 +81,7 @@ def unsubscribe_token(saved: SavedSearch) -> str:
 
 def unsubscribe(*, token: str) -> SavedSearch | None:
     """Stop the alert a signed link names (no login needed); None for a bad or unknown token."""
-    try:
-        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    saved = SavedSearch.objects.filter(pk=pk).first()
+    saved = saved_search_for_token(token)
     if saved is not None and saved.is_active:
         saved.is_active = False
         saved.save(update_fields=["is_active"])

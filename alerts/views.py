@@ -88,12 +88,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Stop one alert from the link in its email, without logging in: GET asks, POST stops."""
     if request.method == "POST":
         saved = services.unsubscribe(token=token)
-        return render(request, "alerts/unsubscribe.html", {"done": saved is not None, "invalid": saved is None},
-                      status=200 if saved else 400)
-    from django.core import signing
-
-    try:
-        signing.loads(token, salt=services.UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
+    else:
+        saved = selectors.saved_search_for_token(token)
+    if saved is None:
         return render(request, "alerts/unsubscribe.html", {"invalid": True}, status=400)
-    return render(request, "alerts/unsubscribe.html", {"token": token})
+    return render(request, "alerts/unsubscribe.html", {"saved": saved, "done": request.method == "POST"})

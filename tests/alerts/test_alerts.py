@@ -244,6 +244,16 @@ def test_not_interested_hides_a_listing_from_results_and_alerts(bob_client, alic
 
 
 @pytest.mark.django_db
+def test_the_unsubscribe_page_names_the_search_it_stops(client, bob):
+    saved = services.saved_search_create(user=bob, q="ベビーカー", town=Town.objects.get(name="月島"), free=True)
+    path = reverse("alerts:unsubscribe", args=[services.unsubscribe_token(saved)])
+
+    for response in (client.get(path), client.post(path)):
+        assert response.status_code == 200
+        assert "“ベビーカー” · 月島 · 無料のみ" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_forged_unsubscribe_link_is_refused(client):
     assert client.get(reverse("alerts:unsubscribe", args=["forged"])).status_code == 400
     assert client.post(reverse("alerts:unsubscribe", args=["forged"])).status_code == 400
