@@ -34,6 +34,12 @@ def saved_search_create(*, user: User, q: str = "", kind: str = "", category=Non
     saved.terms = search.terms(saved.q)
     saved.key_gram = search.key_gram(saved.terms)
     saved.full_clean(exclude=["user", "terms"])
+    same_filters = SavedSearch.objects.filter(
+        user=user, kind=saved.kind, category=category, town=town, free=saved.free
+    )
+    # ｲｽ and イス, or "木製 本棚" and "本棚 木製", are the same search: it would alert twice.
+    if any(set(other.terms) == set(saved.terms) for other in same_filters.only("terms")):
+        raise ValidationError(_("This search is already saved."), code="duplicate")
     saved.save()
     return saved
 

@@ -47,6 +47,18 @@ def test_a_search_that_is_not_valid_or_empty_is_not_saved(bob_client, bob, poste
 
 
 @pytest.mark.django_db
+def test_saving_the_same_search_twice_says_it_is_already_saved(bob_client, bob):
+    bob_client.post(reverse("alerts:save"), {"q": "木製 ｲｽ", "free": "on"})
+
+    response = bob_client.post(reverse("alerts:save"), {"q": "イス 木製", "free": "on"}, follow=True)
+
+    assert SavedSearch.objects.filter(user=bob).count() == 1
+    assert "この検索はすでに保存されています。" in response.content.decode()
+    bob_client.post(reverse("alerts:save"), {"q": "木製 ｲｽ"})  # not only free ones: another search
+    assert SavedSearch.objects.filter(user=bob).count() == 2
+
+
+@pytest.mark.django_db
 def test_an_instant_search_emails_at_once_with_a_working_unsubscribe_link(client, alice, bob, stroller_search, django_capture_on_commit_callbacks):
     _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー", description="A型")
     assert len(mail.outbox) == 1
