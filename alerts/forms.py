@@ -15,6 +15,13 @@ class SaveSearchForm(forms.Form):
     town = forms.ModelChoiceField(required=False, queryset=Town.objects.all())
     free = forms.BooleanField(required=False)
 
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and not any(data.get(name) for name in ("q", "kind", "category", "town", "free")):
+            # A search for everything would alert on every new item in the ward.
+            raise forms.ValidationError(_("Choose a keyword or a filter before saving a search."), code="empty")
+        return data
+
 
 class SavedSearchSettingsForm(forms.ModelForm):
     class Meta:
@@ -26,4 +33,5 @@ class SavedSearchSettingsForm(forms.ModelForm):
     def __init__(self, *args, line_available: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not line_available:
-            self.fields["channel"].choices = [("email", _("Email"))]
+            # Email is then the only way: a drop-down with one choice would only puzzle.
+            del self.fields["channel"]

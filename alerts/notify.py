@@ -46,6 +46,11 @@ def _line_uid(user) -> str | None:
     return SocialAccount.objects.filter(user=user, provider="line").order_by("pk").values_list("uid", flat=True).first()
 
 
+def line_configured() -> bool:
+    """Can residents get alerts on LINE here: the ward has a Messaging API token and LINE login?"""
+    return bool(getattr(settings, "LINE_MESSAGING_CHANNEL_TOKEN", "")) and "line" in getattr(settings, "SOCIALACCOUNT_PROVIDERS", {})
+
+
 def line_available(user) -> bool:
     """Is LINE configured for the ward and does this user have a LINE login?"""
     return _line_uid(user) is not None
@@ -60,10 +65,16 @@ def _utf16_cut(text: str, units: int) -> str:
     return text.encode("utf-16-le")[: max(units, 0) * 2].decode("utf-16-le", errors="ignore")
 
 
+def _stop_line(notice: Notice) -> str:
+    # gettext outside an f-string: makemessages cannot find a msgid inside one.
+    stop = _("Stop these alerts:")
+    return f"{stop} {notice.unsubscribe_url}"
+
+
 def _line_text(notice: Notice) -> str:
     """Subject, body and both links, shortening the body (never the links) to fit LINE's limit."""
     head = notice.subject.strip()
-    tail = f"{notice.url}\n\n{_('Stop these alerts:')} {notice.unsubscribe_url}"
+    tail = f"{notice.url}\n\n{_stop_line(notice)}"
     body = notice.body.strip()
     room = LINE_TEXT_LIMIT - _utf16_len(f"{head}\n\n\n\n{tail}")
     if _utf16_len(body) > room:
@@ -100,7 +111,7 @@ def _send_email(*, user, notice: Notice) -> None:
     body = "\n\n".join([
         notice.body.strip(),
         notice.url,
-        f"{_('Stop these alerts:')} {notice.unsubscribe_url}",  # the msgid alerts/email/body.txt uses
+        _stop_line(notice),
     ])
     message = EmailMessage(
         # Django refuses newlines in headers; a stray one in a listing title must not lose the alert.

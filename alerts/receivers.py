@@ -1,9 +1,10 @@
-"""Alerts' answer to listing events: a listing that becomes public for the first time alerts."""
+"""Alerts' answers to listing events: a listing that becomes public for the first time alerts; a
+rebuilt search index normalises saved searches again."""
 
 from django.dispatch import receiver
 
 from listings.lifecycle import Action
-from listings.signals import listing_transitioned
+from listings.signals import listing_transitioned, search_index_rebuilt
 
 # Renewal and release (back from reserved) are not news: they never alert again.
 ALERTING = {Action.PUBLISH, Action.APPROVE}
@@ -18,3 +19,12 @@ def alert_on_publish(sender, *, listing, action, actor, **kwargs) -> None:
         from alerts.tasks import match_listing
 
         transaction.on_commit(lambda: match_listing.enqueue(listing_id=listing.pk))
+
+
+@receiver(search_index_rebuilt, dispatch_uid="alerts_saved_searches_normalised")
+def normalise_saved_searches(sender, **kwargs) -> tuple[str, int]:
+    """Saved searches keep terms made by listings.search: after a normalisation change they must
+    be made again, or they would look for spellings the index no longer holds."""
+    from alerts.services import saved_searches_normalise
+
+    return "saved searches", saved_searches_normalise()

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _, override
 
 from accounts.models import User
 from alerts.models import Alert, SavedSearch
+from alerts.selectors import UNSUBSCRIBE_SALT, saved_search_for_token
 from listings import search
 from listings.models import PUBLIC_STATUSES, Listing, NotInterested
 
-UNSUBSCRIBE_SALT = "alerts.unsubscribe"
 
 
 # --- Saved searches ----------------------------------------------------------------------------
@@ -34,8 +34,29 @@ def saved_search_create(*, user: User, q: str = "", kind: str = "", category=Non
     saved.terms = search.terms(saved.q)
     saved.key_gram = search.key_gram(saved.terms)
     saved.full_clean(exclude=["user", "terms"])
+    same_filters = SavedSearch.objects.filter(
+        user=user, kind=saved.kind, category=category, town=town, free=saved.free
+    )
+    # ｲｽ and イス, or "木製 本棚" and "本棚 木製", are the same search: it would alert twice.
+    if any(set(other.terms) == set(saved.terms) for other in same_filters.only("terms")):
+        raise ValidationError(_("This search is already saved."), code="duplicate")
     saved.save()
     return saved
+
+
+def saved_searches_normalise(*, batch: int = 2000) -> int:
+    """Recompute every saved search's terms and key gram from its keywords, as saving does (after
+    a change to listings.search's normalisation). Returns how many saved searches were read."""
+    count = 0
+    ids = list(SavedSearch.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        rows = list(SavedSearch.objects.filter(pk__in=ids[start : start + batch]).only("pk", "q"))
+        for saved in rows:
+            saved.terms = search.terms(saved.q)
+            saved.key_gram = search.key_gram(saved.terms)
+        SavedSearch.objects.bulk_update(rows, ["terms", "key_gram"])
+        count += len(rows)
+    return count
 
 
 def saved_search_update(*, saved: SavedSearch, frequency: str, channel: str, is_active: bool) -> SavedSearch:
@@ -60,31 +81,13 @@ def saved_search_seen(*, saved: SavedSearch) -> None:
     )
 
 
-def results(saved: SavedSearch, qs: QuerySet[Listing]) -> QuerySet[Listing]:
-    """The listings of `qs` this saved search matches (the browse filters, by the same names)."""
-    qs = search.search(qs, saved.q)
-    if saved.kind:
-        qs = qs.filter(kind=saved.kind)
-    if saved.category_id:
-        qs = qs.filter(category_id=saved.category_id)
-    if saved.town_id:
-        qs = qs.filter(town_id=saved.town_id)
-    if saved.free:
-        qs = qs.filter(price=0)
-    return qs
-
-
 def unsubscribe_token(saved: SavedSearch) -> str:
     return signing.dumps(saved.pk, salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe(*, token: str) -> SavedSearch | None:
     """Stop the alert a signed link names (no login needed); None for a bad or unknown token."""
-    try:
-        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    saved = SavedSearch.objects.filter(pk=pk).first()
+    saved = saved_search_for_token(token)
     if saved is not None and saved.is_active:
         saved.is_active = False
         saved.save(update_fields=["is_active"])
@@ -97,6 +100,10 @@ def unsubscribe(*, token: str) -> SavedSearch | None:
 def _structured(qs: QuerySet[SavedSearch], listing: Listing) -> QuerySet[SavedSearch]:
     """The saved searches of `qs` whose structured filters accept the listing."""
     qs = qs.filter(is_active=True).exclude(user_id=listing.owner_id)
+    if listing.first_published_at:
+        # A search saved after the listing went up found it on the browse page: no news to send
+        # (the task worker may match a while after publication).
+        qs = qs.filter(created_at__lt=listing.first_published_at)
     qs = qs.filter(Q(kind="") | Q(kind=listing.kind))
     qs = qs.filter(Q(category__isnull=True) | Q(category_id=listing.category_id))
     qs = qs.filter(Q(town__isnull=True) | Q(town_id=listing.town_id))
@@ -212,14 +219,15 @@ def _notify(saved: SavedSearch, listings: list[Listing]) -> None:
         "url": site + reverse("alerts:results", args=[saved.pk]),
         "unsubscribe_url": site + reverse("alerts:unsubscribe", args=[unsubscribe_token(saved)]),
     }
+    # notify() adds its own words (the unsubscribe line): it must run in the same language.
     with override("ja"):
         subject = render_to_string("alerts/email/subject.txt", context).strip()
         body = render_to_string("alerts/email/body.txt", context)
-    notify(
-        user=saved.user,
-        notice=Notice(subject=subject, body=body, url=context["url"], unsubscribe_url=context["unsubscribe_url"]),
-        channel=saved.channel,
-    )
+        notify(
+            user=saved.user,
+            notice=Notice(subject=subject, body=body, url=context["url"], unsubscribe_url=context["unsubscribe_url"]),
+            channel=saved.channel,
+        )
 
 
 # --- The daily digest's schedule ---------------------------------------------------------------

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -377,6 +378,10 @@ MIRROR_WEBHOOK_RETRY_HOURS = env_int("MIRROR_WEBHOOK_RETRY_HOURS", 24, minimum=1
 ALERTS_INSTANT_MIN_INTERVAL_MINUTES = env_int("ALERTS_INSTANT_MIN_INTERVAL_MINUTES", 60, minimum=1)
 ALERTS_MAX_SAVED_SEARCHES = env_int("ALERTS_MAX_SAVED_SEARCHES", 20, minimum=1)
 ALERTS_DIGEST_HOUR = env_int("ALERTS_DIGEST_HOUR", 7, minimum=0)
+if ALERTS_DIGEST_HOUR > 23:  # an hour of the day; 24 or more would crash the digest's scheduling
+    raise ImproperlyConfigured(
+        f"ALERTS_DIGEST_HOUR must be an hour from 0 to 23, not {ALERTS_DIGEST_HOUR}"
+    )
 LINE_MESSAGING_CHANNEL_TOKEN = env_secret("LINE_MESSAGING_CHANNEL_TOKEN")
 LINE_MESSAGING_CHANNEL_SECRET = env_secret("LINE_MESSAGING_CHANNEL_SECRET")
 LINE_MESSAGING_API_URL = env_str("LINE_MESSAGING_API_URL", "https://api.line.me").rstrip("/")

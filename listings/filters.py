@@ -66,6 +66,30 @@ class ListingFilter(django_filters.FilterSet):
         return qs  # applied last, in `qs`, so that it also holds when no sort was chosen
 
     @property
+    def keyword_invalid(self) -> bool:
+        """Was a keyword given that cannot be searched for (too long)? Then nothing matches."""
+        return self.is_bound and "q" in self.form.errors
+
+    @property
+    def ignored(self) -> list[str]:
+        """Labels of the filters left out because their value is not valid."""
+        if not self.is_bound:
+            return []
+        return [str(self.form.fields[name].label) for name in self.form.errors if name in self.form.fields and name != "q"]
+
+    @property
+    def chosen_sort(self) -> str:
+        """The chosen sort order, even when another filter's value is not valid."""
+        if not self.is_bound:
+            return "newest"
+        self.form.is_valid()  # cleans the form: cleaned_data holds every field whose value is valid
+        chosen = self.form.cleaned_data.get("sort")
+        return chosen if chosen in SORTS else "newest"
+
+    @property
     def qs(self) -> QuerySet[Listing]:
-        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
-        return super().qs.order_by(*SORTS.get(data.get("sort") or "newest", SORTS["newest"]))
+        # django-filter applies the valid filters and leaves out the others: right for a town or a
+        # price that is not valid (reported beside the field), wrong for a keyword, where leaving
+        # it out would list every item for a search the resident meant to narrow.
+        qs = self.queryset.none() if self.keyword_invalid else super().qs
+        return qs.order_by(*SORTS[self.chosen_sort])

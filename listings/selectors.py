@@ -126,17 +126,26 @@ def _encode(value, pk: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# Both databases store integers in 64 bits; a larger number in a crafted cursor would make the
+# driver raise (SQLite: OverflowError) instead of returning a page.
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+
+
+def _is_db_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and _INT_MIN <= value <= _INT_MAX
+
+
 def _decode(cursor: str, field: str):
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(pk, int):
+        if not _is_db_int(pk):
             raise BadCursor
         if field in ("published_at", "expires_at"):
             value = parse_datetime(value) if isinstance(value, str) else None
             if value is None:
                 raise BadCursor
-        elif not isinstance(value, int):
+        elif not _is_db_int(value):
             raise BadCursor
         return value, pk
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:

@@ -13,3 +13,8 @@ listing_updated = Signal()
 # listings' own rules: kwargs `listing`, `rules` (ListingRules). Receivers return a short reason
 # (text for staff) or None. The NG word check (moderation app) answers this.
 listing_review_requested = Signal()
+
+# Sent by `manage.py rebuild_search_index` after the listings are indexed again, so that apps which
+# store normalised search terms themselves (alerts' saved searches) redo them with the same
+# normalisation. Receivers return (what, how many) for the command's report.
+search_index_rebuilt = Signal()

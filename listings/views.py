@@ -31,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def browse(request: HttpRequest) -> HttpResponse:
     """Filters, sorts and keyset pagination: the 500th page costs what the first costs."""
     filterset = ListingFilter(request.GET or None, queryset=selectors.listings_public_for(request.user))
-    sort = (filterset.form.cleaned_data.get("sort") if filterset.is_bound and filterset.form.is_valid() else None) or "newest"
+    sort = filterset.chosen_sort
     cursor = request.GET.get("cursor") or None
     try:
         rows, next_cursor = selectors.page_after(filterset.qs, sort=sort, cursor=cursor, limit=PAGE_SIZE)

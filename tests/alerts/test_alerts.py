@@ -11,7 +11,7 @@ from accounts.models import Town
 from alerts import services
 from alerts.models import Alert, SavedSearch
 from listings.lifecycle import Action
-from listings.models import Category
+from listings.models import Category, Listing
 from listings.services import listing_transition
 from tests.factories import make_listing
 
@@ -38,6 +38,27 @@ def test_a_resident_saves_the_current_search_from_the_browse_page(bob_client, bo
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("posted", [{"q": "棚" * 101}, {"q": "本棚", "town": "99999"}, {}, {"q": "  "}])
+def test_a_search_that_is_not_valid_or_empty_is_not_saved(bob_client, bob, posted):
+    response = bob_client.post(reverse("alerts:save"), posted, follow=True)
+
+    assert not SavedSearch.objects.exists()
+    assert "この検索を保存できませんでした。" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_saving_the_same_search_twice_says_it_is_already_saved(bob_client, bob):
+    bob_client.post(reverse("alerts:save"), {"q": "木製 ｲｽ", "free": "on"})
+
+    response = bob_client.post(reverse("alerts:save"), {"q": "イス 木製", "free": "on"}, follow=True)
+
+    assert SavedSearch.objects.filter(user=bob).count() == 1
+    assert "この検索はすでに保存されています。" in response.content.decode()
+    bob_client.post(reverse("alerts:save"), {"q": "木製 ｲｽ"})  # not only free ones: another search
+    assert SavedSearch.objects.filter(user=bob).count() == 2
+
+
+@pytest.mark.django_db
 def test_an_instant_search_emails_at_once_with_a_working_unsubscribe_link(client, alice, bob, stroller_search, django_capture_on_commit_callbacks):
     _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー", description="A型")
     assert len(mail.outbox) == 1
@@ -52,6 +73,18 @@ def test_an_instant_search_emails_at_once_with_a_working_unsubscribe_link(client
     assert not stroller_search.is_active
     _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー2")
     assert len(mail.outbox) == 1  # stopped
+
+
+@pytest.mark.django_db
+def test_an_alert_email_is_all_japanese_even_when_sent_from_an_english_request(alice, bob, stroller_search, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    with translation.override("en"):
+        _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー")
+
+    [email] = mail.outbox
+    assert "Stop these alerts" not in email.body
+    assert "このお知らせを停止する：" in email.body
 
 
 @pytest.mark.django_db
@@ -97,6 +130,83 @@ def test_a_badge_search_sends_nothing_and_counts_new_items_since_the_last_visit(
 
 
 @pytest.mark.django_db
+def test_new_since_the_last_visit_counts_only_what_the_resident_has_not_seen(bob_client, alice, bob, django_capture_on_commit_callbacks):
+    saved = services.saved_search_create(user=bob, q="机", frequency=SavedSearch.Frequency.BADGE)
+    renewed = _publish(alice, django_capture_on_commit_callbacks, title="古い机")
+    hour_ago = timezone.now() - timedelta(hours=1)
+    Listing.objects.filter(pk=renewed.pk).update(published_at=hour_ago, first_published_at=hour_ago)
+    SavedSearch.objects.filter(pk=saved.pk).update(last_seen_at=timezone.now() - timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        renewed = listing_transition(listing=Listing.objects.get(pk=renewed.pk), action=Action.EXPIRE)
+        listing_transition(listing=renewed, action=Action.RENEW, actor=alice)  # seen before: not new again
+    hidden = _publish(alice, django_capture_on_commit_callbacks, title="折りたたみ机")
+    bob_client.post(reverse("listings:not_interested", args=[hidden.pk]))
+    _publish(bob, django_capture_on_commit_callbacks, title="bobの机")  # his own
+    _publish(alice, django_capture_on_commit_callbacks, title="学習机")
+
+    page = bob_client.get(reverse("alerts:list"))
+
+    assert [s.new_count for s in page.context["saved_searches"]] == [1]
+    assert "新着 1件" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_saved_searches_page_costs_the_same_for_one_search_or_many(bob_client, alice, bob, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert bob_client.get(reverse("alerts:list")).status_code == 200
+        return len(ctx.captured_queries)
+
+    services.saved_search_create(user=bob, q="机", frequency=SavedSearch.Frequency.BADGE)
+    _publish(alice, django_capture_on_commit_callbacks, title="学習机")
+    one = queries()
+    for word in ["本棚", "椅子", "自転車", "絵本", "ソファ"]:
+        services.saved_search_create(user=bob, q=word, frequency=SavedSearch.Frequency.BADGE)
+        _publish(alice, django_capture_on_commit_callbacks, title=f"白い{word}")
+    assert queries() == one
+
+
+@pytest.mark.django_db
+def test_the_site_header_links_to_saved_searches_while_badge_searches_have_new_items(bob_client, alice, bob, django_capture_on_commit_callbacks):
+    link = f'href="{reverse("alerts:list")}" data-saved-search-link'
+    saved = services.saved_search_create(user=bob, q="机", frequency=SavedSearch.Frequency.BADGE)
+    services.saved_search_create(user=bob, q="学習", frequency=SavedSearch.Frequency.BADGE)
+    assert link not in bob_client.get(reverse("home")).content.decode()
+
+    _publish(alice, django_capture_on_commit_callbacks, title="学習机")  # found by both searches: one item
+
+    page = bob_client.get(reverse("home")).content.decode()
+    assert link in page
+    assert re.search(r'data-saved-search-link>保存した検索 <span class="badge badge-count">1<span class="visually-hidden"> 件の新着</span>', page)
+    bob_client.get(reverse("alerts:results", args=[saved.pk]))
+    bob_client.get(reverse("alerts:results", args=[saved.pk + 1]))
+    assert link not in bob_client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_header_badge_costs_one_query_whatever_the_number_of_searches(bob_client, alice, bob, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert bob_client.get(reverse("listings:browse")).status_code == 200
+        return len(ctx.captured_queries)
+
+    _publish(alice, django_capture_on_commit_callbacks, title="ランプ")  # cards cost the same from one on
+    none = queries()
+    for word in ["本棚", "椅子", "自転車", "絵本"]:
+        services.saved_search_create(user=bob, q=word, frequency=SavedSearch.Frequency.BADGE)
+        _publish(alice, django_capture_on_commit_callbacks, title=f"白い{word}")
+    assert queries() == none
+
+
+@pytest.mark.django_db
 def test_filters_decide_what_matches(alice, bob, django_capture_on_commit_callbacks):
     furniture = Category.objects.get(slug="furniture")
     services.saved_search_create(user=bob, category=furniture, free=True, town=Town.objects.get(name="銀座"))
@@ -119,6 +229,15 @@ def test_renewed_or_republished_listings_do_not_alert_again(alice, bob, stroller
 
 
 @pytest.mark.django_db
+def test_a_search_saved_after_a_listing_went_up_does_not_alert_about_it(alice, bob):
+    listing = make_listing(alice, title="本棚")  # the worker has not matched it yet
+    services.saved_search_create(user=bob, q="本棚", frequency=SavedSearch.Frequency.INSTANT)
+
+    assert services.listing_published(listing=listing) == 0
+    assert not Alert.objects.exists()
+
+
+@pytest.mark.django_db
 def test_nobody_is_alerted_about_their_own_listing(alice, django_capture_on_commit_callbacks):
     services.saved_search_create(user=alice, q="本棚")
     with django_capture_on_commit_callbacks(execute=True):
@@ -134,6 +253,16 @@ def test_not_interested_hides_a_listing_from_results_and_alerts(bob_client, alic
     assert "本棚" not in [l.title for l in bob_client.get(reverse("listings:browse")).context["listings"]]
     call_command("send_alert_digests")
     assert not mail.outbox
+
+
+@pytest.mark.django_db
+def test_the_unsubscribe_page_names_the_search_it_stops(client, bob):
+    saved = services.saved_search_create(user=bob, q="ベビーカー", town=Town.objects.get(name="月島"), free=True)
+    path = reverse("alerts:unsubscribe", args=[services.unsubscribe_token(saved)])
+
+    for response in (client.get(path), client.post(path)):
+        assert response.status_code == 200
+        assert "“ベビーカー” · 月島 · 無料のみ" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -185,3 +314,86 @@ def test_the_indexed_matching_finds_exactly_what_checking_every_search_finds(ali
         expected = {s.pk for s in saved if all(term in listing.search_text for term in s.terms)}
         assert {s.pk for s in services.matching(listing)} == expected, title
     assert User.objects.count() == len(QUERIES) + 1
+
+
+# --- Choosing LINE -------------------------------------------------------------------------------
+
+LINE_LOGIN = {"line": {"APPS": [{"client_id": "1", "secret": "s"}]}}
+
+
+@pytest.mark.django_db
+def test_without_line_the_settings_show_no_channel_choice_and_still_save(bob_client, bob, settings):
+    settings.LINE_MESSAGING_CHANNEL_TOKEN = ""
+    saved = services.saved_search_create(user=bob, q="本棚")
+
+    page = bob_client.get(reverse("alerts:list")).content.decode()
+
+    assert f'name="s{saved.pk}-channel"' not in page and "お知らせの送り方" not in page
+    assert reverse("socialaccount_connections") not in page
+    bob_client.post(reverse("alerts:update", args=[saved.pk]), {f"s{saved.pk}-frequency": "badge", f"s{saved.pk}-is_active": "on"})
+    saved.refresh_from_db()
+    assert (saved.frequency, saved.channel, saved.is_active) == ("badge", "email", True)
+
+
+@pytest.mark.django_db
+def test_with_line_a_resident_who_has_not_connected_it_is_told_where_to(bob_client, bob, settings):
+    settings.LINE_MESSAGING_CHANNEL_TOKEN = "token"
+    settings.SOCIALACCOUNT_PROVIDERS = LINE_LOGIN
+    saved = services.saved_search_create(user=bob, q="本棚")
+
+    page = bob_client.get(reverse("alerts:list")).content.decode()
+
+    assert f'href="{reverse("socialaccount_connections")}"' in page and "LINE" in page
+    assert f'name="s{saved.pk}-channel"' not in page
+
+
+@pytest.mark.django_db
+def test_with_line_connected_the_resident_chooses_line_for_a_search(bob_client, bob, settings):
+    from allauth.socialaccount.models import SocialAccount
+
+    settings.LINE_MESSAGING_CHANNEL_TOKEN = "token"
+    settings.SOCIALACCOUNT_PROVIDERS = LINE_LOGIN
+    SocialAccount.objects.create(user=bob, provider="line", uid="U123")
+    saved = services.saved_search_create(user=bob, q="本棚")
+
+    page = bob_client.get(reverse("alerts:list")).content.decode()
+
+    assert f'name="s{saved.pk}-channel"' in page and 'value="line"' in page
+    assert reverse("socialaccount_connections") not in page
+    bob_client.post(reverse("alerts:update", args=[saved.pk]),
+                    {f"s{saved.pk}-frequency": "daily", f"s{saved.pk}-channel": "line", f"s{saved.pk}-is_active": "on"})
+    saved.refresh_from_db()
+    assert saved.channel == "line"
+
+
+@pytest.mark.django_db
+def test_rebuilding_the_search_index_normalises_saved_searches_again(alice, bob, django_capture_on_commit_callbacks):
+    import io
+
+    from listings import search
+
+    saved = services.saved_search_create(user=bob, q="ベビーカー")
+    # As saved by an older normalisation that kept katakana as it was.
+    SavedSearch.objects.filter(pk=saved.pk).update(terms=["ベビーカー"], key_gram=search._spell("ベビ"))
+    out = io.StringIO()
+
+    call_command("rebuild_search_index", stdout=out)
+
+    saved.refresh_from_db()
+    assert (saved.terms, saved.key_gram) == (["べびーかー"], search.key_gram(["べびーかー"]))
+    assert "1 saved searches normalised again." in out.getvalue()
+    listing = _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー")
+    assert Alert.objects.filter(saved_search=saved, listing=listing).exists()
+
+
+@pytest.mark.parametrize("hour,starts", [("25", False), ("24", False), ("23", True)])
+def test_a_digest_hour_outside_the_day_stops_start_up_naming_the_variable(hour, starts):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ALERTS_DIGEST_HOUR": hour}
+    run = subprocess.run([sys.executable, "-c", "import config.settings"], env=env, capture_output=True, text=True)
+    assert (run.returncode == 0) is starts
+    if not starts:
+        assert "ImproperlyConfigured: ALERTS_DIGEST_HOUR must be an hour from 0 to 23" in run.stderr

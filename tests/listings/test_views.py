@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Town
+from listings.filters import ListingFilter
 from listings.models import Category, Listing, Photo
 from tests.factories import jpeg_bytes, make_listing, upload
 
@@ -222,6 +223,62 @@ def test_every_sort_pages_through_ties_in_order_and_once(client, alice, sort):
 def test_a_mangled_cursor_starts_again_from_the_first_page(client, alice):
     make_listing(alice, title="本棚")
     assert _titles(client.get(reverse("listings:browse"), {"cursor": "garbage!"})) == ["本棚"]
+
+
+@pytest.mark.django_db
+def test_a_keyword_too_long_to_search_shows_the_error_and_no_items(bob_client, catalogue):
+    pasted = "https://example.com/" + "a" * 120  # a link pasted into the search box
+
+    response = bob_client.get(reverse("listings:browse"), {"q": pasted, "sort": "price"})
+
+    assert response.status_code == 200
+    assert _titles(response) == [] and response.context["total"] == 0
+    assert response.context["filter"].form.errors["q"]
+    page = response.content.decode()
+    assert pasted in page  # kept in the field, to shorten
+    assert reverse("alerts:save") not in page  # no "save this search" for a search that was not made
+
+
+@pytest.mark.django_db
+def test_a_value_that_is_not_valid_is_reported_and_left_out_while_the_sort_and_other_filters_apply(client, catalogue):
+    response = client.get(reverse("listings:browse"), {"sort": "price_desc", "kind": "offer", "town": "99999"})
+
+    assert _titles(response) == ["電子レンジ", "無料の本棚"]  # offers, highest price first
+    assert response.context["filter"].form.errors["town"]
+    assert response.context["filter"].ignored == [str(ListingFilter.base_filters["town"].label)]
+    assert "町名" in response.content.decode()
+
+
+def _cursor(value, pk) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps([value, pk]).encode()).decode().rstrip("=")
+
+
+HUGE_CURSORS = [
+    ("newest", _cursor("2026-01-01T00:00:00", 2**64)),
+    ("price", _cursor(10**30, 1)),
+    ("price_desc", _cursor(-(10**30), 1)),
+    ("price", _cursor(True, 1)),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort,cursor", HUGE_CURSORS)
+def test_a_cursor_with_numbers_too_large_for_the_database_starts_again_from_the_first_page(client, alice, sort, cursor):
+    make_listing(alice, title="本棚")
+    response = client.get(reverse("listings:browse"), {"sort": sort, "cursor": cursor})
+    assert response.status_code == 200 and _titles(response) == ["本棚"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort,cursor", HUGE_CURSORS)
+def test_the_api_refuses_a_cursor_with_numbers_too_large_for_the_database(client, alice, sort, cursor):
+    make_listing(alice, title="本棚")
+    response = client.get("/api/v1/listings", {"sort": sort, "cursor": cursor})
+    assert response.status_code == 400  # as for every other broken cursor: start again without it
+    assert "cursor" in response.json()["detail"]
 
 
 # --- Query counts ------------------------------------------------------------------------------

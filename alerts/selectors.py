@@ -1,0 +1,55 @@
+"""Reads about saved searches: how many new items each one found since the resident last looked."""
+
+from django.core import signing
+from django.db.models import Count, F, QuerySet
+
+from accounts.models import User
+from alerts.models import Alert, SavedSearch
+from listings.models import PUBLIC_STATUSES, NotInterested
+
+
+def _new_alerts(user: User) -> QuerySet[Alert]:
+    """Alerts of the user's saved searches that are news to them: the listing is still public, was
+    first published after the search was last opened (a renewal is not news), is not their own and
+    not one they marked "not interested".
+
+    Alerts are recorded once per listing by the same matching that sends the emails, so the count
+    agrees with them, and reading it is one indexed query whatever the number of searches.
+    """
+    return (
+        Alert.objects.filter(
+            saved_search__user=user,
+            listing__status__in=PUBLIC_STATUSES,
+            listing__first_published_at__gt=F("saved_search__last_seen_at"),
+        )
+        .exclude(listing__owner=user)
+        .exclude(listing__in=NotInterested.objects.filter(user=user).values("listing"))
+    )
+
+
+def new_counts(user: User) -> dict[int, int]:
+    """{saved search id: number of new items} for every saved search of the user that has some."""
+    rows = _new_alerts(user).order_by().values_list("saved_search").annotate(n=Count("id"))
+    return dict(rows)
+
+
+def new_badge_total(user: User) -> int:
+    """New items of the user's active badge-only searches (an item two of them found counts once):
+    the site header is the only notice these searches give."""
+    return (
+        _new_alerts(user)
+        .filter(saved_search__is_active=True, saved_search__frequency=SavedSearch.Frequency.BADGE)
+        .aggregate(n=Count("listing", distinct=True))["n"]
+    )
+
+
+UNSUBSCRIBE_SALT = "alerts.unsubscribe"
+
+
+def saved_search_for_token(token: str) -> SavedSearch | None:
+    """The saved search a signed unsubscribe link names; None for a bad or unknown token."""
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return SavedSearch.objects.select_related("category", "town").filter(pk=pk).first()
