@@ -28,3 +28,34 @@ def normalise_saved_searches(sender, **kwargs) -> tuple[str, int]:
     from alerts.services import saved_searches_normalise
 
     return "saved searches", saved_searches_normalise()
+
+
+def delete_saved_searches_of_deleted_account(sender, *, user, **kwargs) -> None:
+    """A deleted account keeps nothing that says what its resident was looking for."""
+    from alerts.models import SavedSearch
+
+    SavedSearch.objects.filter(user=user).delete()  # their alerts go with them (CASCADE)
+
+
+def export_saved_searches(sender, *, user, **kwargs) -> tuple[str, list[dict]]:
+    from alerts.models import SavedSearch
+
+    searches = SavedSearch.objects.filter(user=user).select_related("category", "town").order_by("id")
+    return (
+        "saved_searches",
+        [
+            {
+                "id": saved.pk,
+                "keywords": saved.q,
+                "kind": saved.kind,
+                "category": saved.category.slug if saved.category else None,
+                "town": saved.town.name if saved.town else None,
+                "free_only": saved.free,
+                "alerts": saved.frequency,
+                "channel": saved.channel,
+                "active": saved.is_active,
+                "created_at": saved.created_at.isoformat(),
+            }
+            for saved in searches
+        ],
+    )

@@ -11,3 +11,4 @@ class ListingsConfig(AppConfig):
 
         account_deleting.connect(receivers.withdraw_listings_of_deleted_account, dispatch_uid="listings_withdraw_on_delete")
         account_data_requested.connect(receivers.export_listings, dispatch_uid="listings_export")
+        account_data_requested.connect(receivers.export_not_interested, dispatch_uid="listings_export_not_interested")
