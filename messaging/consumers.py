@@ -2,9 +2,11 @@
 sent reads again whether its writer may write, and goes through the same services as the HTTP views."""
 
 import asyncio
+from urllib.parse import urlsplit
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
@@ -15,6 +17,35 @@ from messaging.services import conversations as services
 CLOSE_FORBIDDEN = 4403
 # The badge counts again this long after the first of a run of changes.
 BADGE_DELAY_SECONDS = 0.2
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin, the port filled in; None when it is not a web origin."""
+    try:
+        parts = urlsplit(url.strip().lower())
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname, port
+
+
+def same_origin(scope: dict) -> bool:
+    """Does the Origin header name this very site, scheme, host and port alike? Channels' own
+    validator compares the host name only, so a page on http://site:8080 could still open a
+    socket on https://site. The site's own origins: where the socket was opened (the proxy tells
+    the scheme), SITE_URL and the trusted origins of CSRF."""
+    headers = dict(scope.get("headers") or [])
+    origin = _origin(headers.get(b"origin", b"").decode("latin1"))
+    if origin is None:
+        return False
+    scheme = "https" if scope.get("scheme") in ("wss", "https") else "http"
+    host = headers.get(b"host", b"").decode("latin1")
+    own = {_origin(f"{scheme}://{host}"), _origin(settings.SITE_URL)}
+    own.update(_origin(trusted) for trusted in settings.CSRF_TRUSTED_ORIGINS if "*" not in trusted)
+    return origin in own
 
 
 class ConversationConsumer(AsyncJsonWebsocketConsumer):
@@ -23,7 +54,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.conversation_id = int(self.scope["url_route"]["kwargs"]["pk"])
         self.user = self.scope["user"]
-        if not await self._allowed():
+        if not same_origin(self.scope) or not await self._allowed():
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.writer_state = selectors.WriterState(self.user, self.conversation_id)
@@ -36,6 +67,13 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await database_sync_to_async(services.presence_touch)(user=self.user)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        try:
+            content = await self.decode_json(text_data) if text_data is not None else None
+        except ValueError:  # not JSON: say so instead of closing with a server error
+            content = None
+        await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content, **kwargs) -> None:
         if not isinstance(content, dict):
@@ -94,7 +132,9 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         if not isinstance(body, str):
             return {"type": "error", "client_id": client_id, "message": "body must be text"}, []
         try:
-            message = services.message_send(conversation=conversation, sender=self.user, body=body, broadcast=False)
+            message = services.message_send(
+                conversation=conversation, sender=self.user, body=body, broadcast=False, client_id=client_id
+            )
         except (ValidationError, PermissionDenied) as exc:
             text = " ".join(exc.messages) if isinstance(exc, ValidationError) else "Not allowed."
             return {"type": "error", "client_id": client_id, "message": text}, []
@@ -123,7 +163,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.user = self.scope["user"]
-        if not self.user.is_authenticated:
+        if not self.user.is_authenticated or not same_origin(self.scope):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.group = services.user_group(self.user.pk)

@@ -61,9 +61,19 @@ class Message(models.Model):
     event = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     hidden_by_staff = models.BooleanField(default=False)  # after a report: both participants see a notice
+    # The sending page's own id for a message, so that resending it after a dropped connection
+    # does not store it twice.
+    client_id = models.CharField(max_length=64, blank=True, default="")
+
+    CLIENT_ID_LENGTH = 64
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "sender", "client_id"], condition=~Q(client_id=""), name="message_client_id_once"
+            ),
+        ]
         indexes = [
             models.Index(fields=["conversation", "id"], name="message_conversation_order"),
             models.Index(fields=["sender", "-created_at"], name="message_sender_recent"),  # rate limit

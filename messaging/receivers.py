@@ -1,10 +1,12 @@
 """Messaging's answers to listing events (connected in MessagingConfig.ready)."""
 
+from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import User
 from listings.lifecycle import Action
 from listings.models import Listing
-from messaging.models import Reservation
+from messaging.models import Block, Conversation, MessageReport, Reservation
 from messaging.services.conversations import event_add
 
 CLOSING = {Action.WITHDRAW, Action.EXPIRE, Action.REJECT}
@@ -51,3 +53,55 @@ def _tell_all(listing: Listing, actor, *, event: str, except_id: int | None = No
     for conversation in listing.conversations.exclude(pk=except_id or 0).select_related("listing"):
         conversation.listing = listing
         event_add(conversation=conversation, actor=actor or listing.owner, event=event)
+
+
+def export_messaging(sender, *, user: User, **kwargs) -> tuple[str, dict]:
+    """The resident's part of messaging for "download my data": their conversations with every
+    message in them as they see it (staff-hidden text stays hidden), the blocks they made and the
+    reports they sent. Nothing about the other person beyond the name shown to them."""
+    conversations = (
+        Conversation.objects.filter(Q(requester=user) | Q(listing__owner=user))
+        .select_related("listing", "listing__owner", "requester")
+        .prefetch_related("messages__sender")
+        .order_by("id")
+    )
+    return (
+        "messaging",
+        {
+            "conversations": [
+                {
+                    "id": conversation.pk,
+                    "listing": conversation.listing.title,
+                    "role": "poster" if conversation.listing.owner_id == user.pk else "requester",
+                    "with": (conversation.requester if conversation.listing.owner_id == user.pk else conversation.listing.owner).public_name,
+                    "started_at": conversation.created_at.isoformat(),
+                    "messages": [
+                        {
+                            "from_me": message.sender_id == user.pk,
+                            "kind": message.kind,
+                            "event": message.event,
+                            "body": None if message.hidden_by_staff else message.body,
+                            "hidden_by_staff": message.hidden_by_staff,
+                            "sent_at": message.created_at.isoformat(),
+                        }
+                        for message in conversation.messages.all()
+                    ],
+                }
+                for conversation in conversations
+            ],
+            "blocks": [
+                {"blocked": block.blocked.public_name, "since": block.created_at.isoformat()}
+                for block in Block.objects.filter(blocker=user).select_related("blocked").order_by("id")
+            ],
+            "reports": [
+                {
+                    "message_id": report.message_id,
+                    "reason": report.reason,
+                    "note": report.note,
+                    "status": report.status,
+                    "reported_at": report.created_at.isoformat(),
+                }
+                for report in MessageReport.objects.filter(reporter=user).order_by("id")
+            ],
+        },
+    )

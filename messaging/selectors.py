@@ -50,21 +50,26 @@ class WriterState:
         conversation.__dict__.update(zip(WRITER_STATE, row[1:]))
 
 
-WRITER_STATE = ("writer_active", "writer_verified", "writer_blocked")
+WRITER_STATE = ("writer_active", "writer_suspended", "writer_verified", "writer_blocked", "other_deleted")
 
 
 def _writer_state(user: User) -> dict:
-    """Annotations on a Conversation: may `user` write (active resident, verified), is there a block?"""
+    """Annotations on a Conversation: may `user` write (active resident, verified, not suspended),
+    is there a block, has the other participant deleted their account? One query in all."""
     return {
-        "writer_active": Exists(
-            User.objects.filter(pk=user.pk, is_active=True, deleted_at__isnull=True, suspended_at__isnull=True, town__isnull=False)
-        ),
+        "writer_active": Exists(User.objects.filter(pk=user.pk, is_active=True, deleted_at__isnull=True, town__isnull=False)),
+        "writer_suspended": Exists(User.objects.filter(pk=user.pk, suspended_at__isnull=False)),
         "writer_verified": Exists(EmailAddress.objects.filter(user_id=user.pk, verified=True)),
         "writer_blocked": Exists(
             Block.objects.filter(
                 Q(blocker_id=OuterRef("requester_id"), blocked_id=OuterRef("listing__owner_id"))
                 | Q(blocker_id=OuterRef("listing__owner_id"), blocked_id=OuterRef("requester_id"))
             )
+        ),
+        "other_deleted": Exists(
+            User.objects.filter(Q(pk=OuterRef("requester_id")) | Q(pk=OuterRef("listing__owner_id")))
+            .exclude(pk=user.pk)
+            .filter(deleted_at__isnull=False)
         ),
     }
 
@@ -85,8 +90,12 @@ def write_refusal(conversation: Conversation, user: User) -> str | None:
     if not hasattr(conversation, "writer_active"):
         state = Conversation.objects.filter(pk=conversation.pk).annotate(**_writer_state(user))
         conversation.__dict__.update(state.values(*WRITER_STATE).get())
+    if conversation.writer_active and conversation.writer_suspended:
+        return _("Your account is suspended, so you cannot send messages. You can still read this conversation.")
     if not (conversation.writer_active and conversation.writer_verified):
-        return _("Only verified residents can send messages.")  # suspended, deleted or unverified accounts
+        return _("Only verified residents can send messages.")  # deleted or unverified accounts
+    if conversation.other_deleted:
+        return _("This account has been deleted. The conversation can still be read but takes no new messages.")
     listing = conversation.listing
     if listing.status not in OPEN_LISTING_STATUSES and not _is_recipient_after_handover(conversation):
         return _("This listing is closed. The conversation can still be read but takes no new messages.")
@@ -172,3 +181,14 @@ def thanks_count(user: User) -> int:
 def no_show_count(user: User) -> int:
     """How often the user failed to come (visible to staff)."""
     return Reservation.objects.filter(requester=user, status=Reservation.Status.NO_SHOW).count()
+
+
+def no_show_allowed(reservation: Reservation) -> bool:
+    """May the poster record a no-show? Only once a pickup time both agreed on has passed."""
+    from django.utils import timezone
+
+    return (
+        reservation.status == Reservation.Status.ACTIVE
+        and reservation.pickup_status == Reservation.Pickup.ACCEPTED
+        and reservation.pickup_at <= timezone.now()
+    )

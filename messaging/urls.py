@@ -12,6 +12,7 @@ urlpatterns = [
     path("request/<int:listing_pk>/", views.start, name="start"),
     path("listing/<int:listing_pk>/", views.listing_requests, name="requests"),
     path("listing/<int:listing_pk>/lottery/", views.lottery, name="lottery"),
+    path("listing/<int:listing_pk>/lottery/cancel/", views.lottery_cancel, name="lottery_cancel"),
     path("message/<int:message_pk>/report/", views.report, name="report"),
     path("people/<int:user_pk>/", views.profile, name="profile"),
 ]

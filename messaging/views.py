@@ -34,6 +34,7 @@ def start(request: HttpRequest, listing_pk: int) -> HttpResponse:
     if existing and request.method == "GET":
         return redirect(existing)
     form = RequestForm(request.POST or None)
+    lottery = handover.lottery_open(listing)
     if request.method == "POST" and form.is_valid():
         try:
             conversation = conversation_services.conversation_start(
@@ -43,7 +44,7 @@ def start(request: HttpRequest, listing_pk: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             return redirect(conversation)
-    return render(request, "messaging/start.html", {"listing": listing, "form": form})
+    return render(request, "messaging/start.html", {"listing": listing, "form": form, "lottery": lottery})
 
 
 @login_required
@@ -57,26 +58,31 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "messaging/inbox.html", {"conversations": conversations})
 
 
-def _conversation_context(request: HttpRequest, conversation, form=None) -> dict:
+def _conversation_context(request: HttpRequest, conversation, form=None, before: int | None = None) -> dict:
     user = request.user
     listing = conversation.listing
     is_poster = listing.owner_id == user.pk
     other = conversation.requester if is_poster else listing.owner
-    history = selectors.messages_of(conversation)
+    history = selectors.messages_of(conversation, before=before)
     reservation = (
         Reservation.objects.filter(conversation=conversation).exclude(status=Reservation.Status.RELEASED).order_by("-id").first()
     )
+    listing_reservation = selectors.active_reservation(listing) if is_poster else None
     return {
         "conversation": conversation,
         "listing": listing,
+        "wanted": listing.kind == Listing.Kind.WANTED,
         "is_poster": is_poster,
         "other": other,
         "history": history,
+        "before": before,
         "has_older": bool(history) and conversation.messages.filter(id__lt=history[0].pk).exists(),
+        "lottery": handover.lottery_open(listing) if listing.status == Listing.Status.PUBLISHED else None,
+        "can_record_no_show": listing_reservation is not None and selectors.no_show_allowed(listing_reservation),
         "form": form or MessageForm(),
         "refusal": selectors.write_refusal(conversation, user),
         "reservation": reservation,
-        "listing_reservation": selectors.active_reservation(listing) if is_poster else None,
+        "listing_reservation": listing_reservation,
         "other_read_upto": conversation.read_upto_for(other.pk),
         "dealt_before": selectors.dealt_before(user.pk, other.pk, excluding_listing_id=listing.pk),
         "i_blocked": selectors.has_blocked(user.pk, other.pk),
@@ -88,8 +94,13 @@ def _conversation_context(request: HttpRequest, conversation, form=None) -> dict
 
 @login_required
 def conversation(request: HttpRequest, pk: int) -> HttpResponse:
-    """History over plain HTTP and a plain form to write: works without JavaScript."""
+    """History over plain HTTP and a plain form to write: works without JavaScript.
+    `?before=<id>` shows the page of messages older than that one."""
     conv = selectors.conversation_for_user(request.user, pk)
+    try:
+        before = int(request.GET["before"]) if request.GET.get("before") else None
+    except ValueError:
+        before = None  # a mangled link: show the newest messages
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,7 +112,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     conversation_services.presence_touch(user=request.user)
     conversation_services.conversation_mark_read(conversation=conv, user=request.user)
     status = 200 if not form.errors else 400
-    return render(request, "messaging/conversation.html", _conversation_context(request, conv, form), status=status)
+    return render(request, "messaging/conversation.html", _conversation_context(request, conv, form, before), status=status)
 
 
 @login_required
@@ -128,7 +139,8 @@ def listing_requests(request: HttpRequest, listing_pk: int) -> HttpResponse:
             "listing": listing,
             "requests": list(selectors.requests_for_listing(listing)),
             "reservation": selectors.active_reservation(listing),
-            "lottery": Lottery.objects.filter(listing=listing).first(),
+            "lottery": Lottery.objects.filter(listing=listing).select_related("winner__requester").first(),
+            "wanted": listing.kind == Listing.Kind.WANTED,
             "lottery_form": LotteryForm(),
         },
     )
@@ -142,18 +154,22 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     listing = conv.listing
     reservation = Reservation.objects.filter(conversation=conv).exclude(status=Reservation.Status.RELEASED).order_by("-id").first()
     try:
+        wanted = listing.kind == Listing.Kind.WANTED
         if action == "reserve":
             handover.reservation_create(conversation=conv, actor=request.user)
-            messages.success(request, _("The item is reserved for this person."))
+            messages.success(request, _("You accepted this person's offer.") if wanted else _("The item is reserved for this person."))
         elif action == "release":
             handover.reservation_release(listing=listing, actor=request.user)
             messages.success(request, _("The reservation has been cancelled."))
         elif action == "hand_over":
             handover.reservation_hand_over(listing=listing, actor=request.user)
-            messages.success(request, _("Marked as handed over. Thank you for passing it on!"))
+            messages.success(request, _("Marked as received. Thank you!") if wanted else _("Marked as handed over. Thank you for passing it on!"))
         elif action == "no_show":
             handover.reservation_no_show(listing=listing, actor=request.user)
-            messages.success(request, _("Recorded as a no-show. The item went to the next person who asked, if any."))
+            messages.success(
+                request,
+                _("Recorded as a no-show. The item is available again and everyone else who asked has been told: choose the next person on the requests page."),
+            )
         elif action in ("pickup_propose", "pickup_accept", "receipt", "thanks") and reservation is None:
             raise ValidationError(_("There is no reservation in this conversation."))
         elif action == "pickup_propose":
@@ -161,10 +177,13 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if not form.is_valid():
                 raise ValidationError([e for errors in form.errors.values() for e in errors])
             handover.pickup_propose(reservation=reservation, actor=request.user, when=form.cleaned_data["when"])
+            messages.success(request, _("Your proposed time has been sent. The other person can accept it."))
         elif action == "pickup_accept":
             handover.pickup_accept(reservation=reservation, actor=request.user)
+            messages.success(request, _("The pickup time is agreed. You will both get a reminder."))
         elif action == "receipt":
             handover.reservation_confirm_receipt(reservation=reservation, actor=request.user)
+            messages.success(request, _("Receipt confirmed. Thank you!"))
         elif action == "thanks":
             form = ThanksForm(request.POST)
             if not form.is_valid():
@@ -174,7 +193,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "block":
             other = User.objects.get(pk=conv.other_participant_id(request.user.pk))
             conversation_services.user_block(blocker=request.user, blocked=other)
-            messages.success(request, _("You have blocked this person. Neither of you can send new messages."))
+            messages.success(request, _("You have blocked this person. Neither of you can send new messages, and any reservation between you has ended."))
         elif action == "unblock":
             other = User.objects.get(pk=conv.other_participant_id(request.user.pk))
             conversation_services.user_unblock(blocker=request.user, blocked=other)
@@ -196,6 +215,18 @@ def lottery(request: HttpRequest, listing_pk: int) -> HttpResponse:
             raise ValidationError([e for errors in form.errors.values() for e in errors])
         handover.lottery_start(listing=listing, actor=request.user, closes_at=form.cleaned_data["closes_at"])
         messages.success(request, _("The lottery is set. One of the people who asked will be chosen at random when it closes."))
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("messaging:requests", listing_pk=listing.pk)
+
+
+@require_POST
+@resident_required
+def lottery_cancel(request: HttpRequest, listing_pk: int) -> HttpResponse:
+    listing = listing_for_owner(request.user, listing_pk)
+    try:
+        handover.lottery_cancel(listing=listing, actor=request.user)
+        messages.success(request, _("The lottery is cancelled. You can choose whom to give to."))
     except ValidationError as exc:
         _errors_to_messages(request, exc)
     return redirect("messaging:requests", listing_pk=listing.pk)

@@ -14,6 +14,7 @@ from accounts.decorators import staff_required
 from accounts.models import User
 from listings.models import Listing
 from messaging.models import MessageReport
+from messaging.selectors import no_show_count
 from moderation import reports, services
 from moderation.forms import (
     ReasonForm,
@@ -99,6 +100,7 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": list(AccountWarning.objects.filter(user=person).select_related("created_by")),
             "suspensions": list(Suspension.objects.filter(user=person).select_related("created_by", "lifted_by")),
             "listings": Listing.objects.filter(owner=person).count(),
+            "no_shows": no_show_count(person),  # reservations the person did not come for
         },
     )
 

@@ -94,13 +94,25 @@ def _check_send_rate(sender: User) -> None:
 
 
 def _add_message(
-    conversation: Conversation, sender: User, body: str, *, kind: str = Message.Kind.TEXT, event: str = "", broadcast: bool = True
+    conversation: Conversation,
+    sender: User,
+    body: str,
+    *,
+    kind: str = Message.Kind.TEXT,
+    event: str = "",
+    broadcast: bool = True,
+    marks_read: bool = True,
+    client_id: str = "",
 ) -> Message:
-    message = Message.objects.create(conversation=conversation, sender=sender, body=body, kind=kind, event=event)
+    message = Message.objects.create(
+        conversation=conversation, sender=sender, body=body, kind=kind, event=event, client_id=client_id
+    )
     changes = {"last_message_at": message.created_at}
-    if sender.pk == conversation.requester_id:
-        changes["requester_read_upto"] = message.pk  # writing means having read what came before
-    elif sender.pk == conversation.listing.owner_id:
+    # Writing in a conversation means having read what came before; an event the sender caused
+    # elsewhere (reserving for someone else tells every other requester) does not.
+    if marks_read and sender.pk == conversation.requester_id:
+        changes["requester_read_upto"] = message.pk
+    elif marks_read and sender.pk == conversation.listing.owner_id:
         changes["poster_read_upto"] = message.pk
     Conversation.objects.filter(pk=conversation.pk).update(**changes)
     for field, value in changes.items():
@@ -150,11 +162,17 @@ def conversation_start(*, listing: Listing, requester: User, body: str) -> Conve
     return conversation
 
 
-def message_send(*, conversation: Conversation, sender: User, body: str, broadcast: bool = True) -> Message:
+def message_send(
+    *, conversation: Conversation, sender: User, body: str, broadcast: bool = True, client_id: str = ""
+) -> Message:
     """Store a participant's message, then (on commit) broadcast it. Nothing is stored when refused.
 
     A consumer passes broadcast=False and broadcasts from its event loop once this returns
     (committed), which spares the database thread a round trip to the channel layer.
+    `client_id` (the sending page's id for the message) makes a resend after a dropped connection
+    harmless: a message already stored under it is returned, not stored twice (announcing it
+    again is harmless: pages skip a message they show already). The unique constraint finds it,
+    so a first send costs no extra query.
     """
     if sender.pk not in (conversation.requester_id, conversation.listing.owner_id):
         raise PermissionDenied
@@ -162,14 +180,37 @@ def message_send(*, conversation: Conversation, sender: User, body: str, broadca
     if refusal:
         raise ValidationError(refusal, code="closed")
     body = _clean_body(body)
+    client_id = _clean_client_id(client_id)
     _check_send_rate(sender)
-    with transaction.atomic():
-        return _add_message(conversation, sender, body, broadcast=broadcast)
+    try:
+        with transaction.atomic():
+            return _add_message(conversation, sender, body, broadcast=broadcast, client_id=client_id)
+    except IntegrityError:
+        existing = Message.objects.filter(conversation=conversation, sender=sender, client_id=client_id).first() if client_id else None
+        if existing is None:
+            raise
+        return existing
 
 
-def event_add(*, conversation: Conversation, actor: User, event: str, body: str = "") -> Message:
-    """A system line in the conversation (reserved, handed over...); `event` picks its wording."""
-    return _add_message(conversation, actor, body or event, kind=Message.Kind.EVENT, event=event)
+def _clean_client_id(client_id) -> str:
+    if client_id is None or client_id == "":
+        return ""
+    if not isinstance(client_id, str) or len(client_id) > Message.CLIENT_ID_LENGTH:
+        raise ValidationError(
+            _("client_id must be text of at most %(limit)s characters.") % {"limit": Message.CLIENT_ID_LENGTH},
+            code="invalid",
+        )
+    return client_id
+
+
+def event_add(*, conversation: Conversation, actor: User, event: str, body: str = "", acted_here: bool = False) -> Message:
+    """A system line in the conversation (reserved, handed over...); `event` picks its wording.
+
+    `acted_here`: the actor did this in this very conversation (so has read it up to here). Lines
+    added to other conversations as a consequence (the others told an item is reserved, a listing
+    closed from elsewhere, a lottery drawn by the worker) leave the actor's unread messages unread.
+    """
+    return _add_message(conversation, actor, body or event, kind=Message.Kind.EVENT, event=event, marks_read=acted_here)
 
 
 def conversation_mark_read(
@@ -200,14 +241,26 @@ def presence_touch(*, user: User) -> None:
 
 
 def user_block(*, blocker: User, blocked: User) -> None:
-    """Stop messages either way and requests on each other's listings."""
+    """Stop messages either way, requests on each other's listings and every handover step; a
+    reservation between the two ends (the item is available again for the others)."""
+    from messaging.services.handover import reservations_end_for_block
+
     if blocker.pk == blocked.pk:
         raise ValidationError(_("You cannot block yourself."))
-    Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    with transaction.atomic():
+        Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+        reservations_end_for_block(blocker=blocker, blocked=blocked)
 
 
 def user_unblock(*, blocker: User, blocked: User) -> None:
     Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+
+
+def is_reportable(message: Message) -> bool:
+    """Text someone wrote: a message, or the note that came with a thank-you."""
+    if message.kind == Message.Kind.TEXT:
+        return True
+    return message.event == "thanked" and message.body != "thanked"
 
 
 def message_report(*, message: Message, reporter: User, reason: str, note: str = "") -> MessageReport:
@@ -215,7 +268,7 @@ def message_report(*, message: Message, reporter: User, reason: str, note: str =
     conversation = message.conversation
     if reporter.pk not in (conversation.requester_id, conversation.listing.owner_id):
         raise PermissionDenied
-    if message.sender_id == reporter.pk or message.kind != Message.Kind.TEXT:
+    if message.sender_id == reporter.pk or not is_reportable(message):
         raise ValidationError(_("You can only report messages the other person wrote."))
     report = MessageReport(message=message, reporter=reporter, reason=reason, note=(note or "").strip())
     report.full_clean(exclude=["message", "reporter"], validate_constraints=False)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -27,21 +28,55 @@ def _require_poster(listing: Listing, actor: User) -> None:
         raise PermissionDenied
 
 
-def _tell_others(listing: Listing, actor: User, *, except_conversation_id: int | None, event: str) -> None:
-    for other in listing.conversations.exclude(pk=except_conversation_id or 0).select_related("listing"):
-        event_add(conversation=other, actor=actor, event=event)
+def _refuse_if_blocked(conversation: Conversation) -> None:
+    """No handover step between two people when either has blocked the other."""
+    if selectors.is_blocked_between(conversation.requester_id, conversation.listing.owner_id):
+        raise ValidationError(
+            _("This is not possible because one of you has blocked the other."), code="blocked"
+        )
+
+
+def _tell_others(listing: Listing, *, except_conversation_ids: tuple[int, ...] = (), event: str) -> None:
+    """A line in every other conversation about the listing, from the poster. It does not mark
+    them read for the poster: the poster did not open those conversations."""
+    for other in listing.conversations.exclude(pk__in=except_conversation_ids).select_related("listing", "listing__owner"):
+        event_add(conversation=other, actor=other.listing.owner, event=event)
+
+
+def lottery_open(listing: Listing) -> Lottery | None:
+    """The listing's lottery while it waits for its draw (requests still open or about to be drawn)."""
+    return Lottery.objects.filter(listing=listing, drawn_at__isnull=True).first()
 
 
 def reservation_create(*, conversation: Conversation, actor: User) -> Reservation:
     """The poster keeps the item for this conversation's requester; the others are told politely.
 
+    Refused while a lottery is open: the draw decides then, unless the poster cancels it first.
+    """
+    listing = conversation.listing
+    _require_poster(listing, actor)
+    lottery = lottery_open(listing)
+    if lottery is not None:
+        raise ValidationError(
+            _("A lottery decides who gets this item (requests close at %(when)s). Cancel the lottery on the requests page first if you want to choose yourself.")
+            % {"when": timezone.localtime(lottery.closes_at).strftime("%Y-%m-%d %H:%M")},
+            code="lottery",
+        )
+    return _reserve(conversation, actor, acted_here=True)
+
+
+def _reserve(conversation: Conversation, actor: User, *, acted_here: bool, event: str = "reserved", tell_others: bool = True) -> Reservation:
+    """Reserve for this conversation's requester (the poster's choice, or the lottery's).
+
     One active reservation per listing is enforced by a row lock on the listing (through
     listing_transition) and, underneath, by a partial unique constraint.
     """
     listing = conversation.listing
-    _require_poster(listing, actor)
     if selectors.is_blocked_between(conversation.requester_id, listing.owner_id):
-        raise ValidationError(_("You cannot reserve for a person you have blocked or who blocked you."))
+        raise ValidationError(_("You cannot reserve for a person you have blocked or who blocked you."), code="blocked")
+    requester = User.objects.get(pk=conversation.requester_id)
+    if requester.deleted_at or not requester.is_active:
+        raise ValidationError(_("This account has been deleted."), code="deleted")
     active = Reservation.objects.filter(requester_id=conversation.requester_id, status=R.ACTIVE).count()
     if active >= settings.MESSAGING_MAX_ACTIVE_RESERVATIONS:
         raise ValidationError(
@@ -55,11 +90,34 @@ def reservation_create(*, conversation: Conversation, actor: User) -> Reservatio
             reservation = Reservation.objects.create(
                 listing=listing, conversation=conversation, requester_id=conversation.requester_id
             )
-            event_add(conversation=conversation, actor=actor, event="reserved")
-            _tell_others(listing, actor, except_conversation_id=conversation.pk, event="reserved_for_other")
+            event_add(conversation=conversation, actor=actor, event=event, acted_here=acted_here)
+            if tell_others:
+                _tell_others(listing, except_conversation_ids=(conversation.pk,), event="reserved_for_other")
     except IntegrityError:
         raise ValidationError(_("This item is already reserved."), code="reserved") from None
+    _email_chosen(reservation, requester)
     return reservation
+
+
+def _email_chosen(reservation: Reservation, requester: User) -> None:
+    """Tell the chosen requester by email on commit: they may be offline when it happens."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    if not requester.notify_messages:
+        return
+    listing = reservation.listing
+    context = {
+        "listing_title": listing.title,
+        "wanted": listing.kind == Listing.Kind.WANTED,
+        "url": settings.SITE_URL + reservation.conversation.get_absolute_url(),
+        "settings_url": settings.SITE_URL + "/account/",
+    }
+    with translation.override("ja"):
+        subject = render_to_string("messaging/email/chosen_subject.txt", context).strip()
+        body = render_to_string("messaging/email/chosen_body.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [requester.email]))
 
 
 def _end_active_reservation(listing: Listing, status: str) -> Reservation:
@@ -79,32 +137,66 @@ def reservation_release(*, listing: Listing, actor: User) -> None:
     with transaction.atomic():
         reservation = _end_active_reservation(listing, R.RELEASED)
         listing_transition(listing=listing, action=Action.RELEASE, actor=actor)
-        event_add(conversation=reservation.conversation, actor=actor, event="released")
-        _tell_others(listing, actor, except_conversation_id=reservation.conversation_id, event="available_again")
+        event_add(conversation=reservation.conversation, actor=actor, event="released", acted_here=True)
+        _tell_others(listing, except_conversation_ids=(reservation.conversation_id,), event="available_again")
+
+
+def reservations_end_for_block(*, blocker: User, blocked: User) -> list[Reservation]:
+    """A block ends any reservation between the two (either one's listing): the listing is
+    available again and everyone else who asked is told, as when the poster cancels."""
+    ended = []
+    between = Q(requester=blocked, listing__owner=blocker) | Q(requester=blocker, listing__owner=blocked)
+    with transaction.atomic():
+        for reservation in Reservation.objects.filter(between, status=R.ACTIVE).select_related("listing", "conversation"):
+            listing = reservation.listing
+            reservation = _end_active_reservation(listing, R.RELEASED)
+            if listing.status == Listing.Status.RESERVED:  # hidden or in review: it comes back unreserved
+                listing = listing_transition(listing=listing, action=Action.RELEASE, actor=blocker)
+            reservation.conversation.listing = listing
+            event_add(conversation=reservation.conversation, actor=blocker, event="released_by_block", acted_here=True)
+            _tell_others(listing, except_conversation_ids=(reservation.conversation_id,), event="available_again")
+            ended.append(reservation)
+    return ended
 
 
 def reservation_hand_over(*, listing: Listing, actor: User) -> Reservation:
-    """The poster marks the reserved item handed over: the listing closes and everyone waiting is told."""
+    """The poster marks the reserved item handed over: the listing closes and everyone waiting is told.
+
+    On a wanted listing the poster is the one who receives, so this also confirms receipt.
+    """
     _require_poster(listing, actor)
     with transaction.atomic():
+        current = Reservation.objects.select_related("conversation", "conversation__listing").filter(listing=listing, status=R.ACTIVE).first()
+        if current is not None:
+            _refuse_if_blocked(current.conversation)
         reservation = _end_active_reservation(listing, R.HANDED_OVER)
         listing_transition(listing=listing, action=Action.HAND_OVER, actor=actor)
-        event_add(conversation=reservation.conversation, actor=actor, event="handed_over")
-        _tell_others(listing, actor, except_conversation_id=reservation.conversation_id, event="closed_for_other")
+        if listing.kind == Listing.Kind.WANTED:
+            reservation.receipt_confirmed_at = reservation.ended_at
+            reservation.save(update_fields=["receipt_confirmed_at"])
+        event_add(conversation=reservation.conversation, actor=actor, event="handed_over", acted_here=True)
+        _tell_others(listing, except_conversation_ids=(reservation.conversation_id,), event="closed_for_other")
     return reservation
 
 
+def receiver_id(reservation: Reservation) -> int:
+    """Who receives the item: the requester of an offer, the poster of a wanted listing."""
+    listing = reservation.conversation.listing
+    return listing.owner_id if listing.kind == Listing.Kind.WANTED else reservation.requester_id
+
+
 def reservation_confirm_receipt(*, reservation: Reservation, actor: User) -> Reservation:
-    """The requester confirms they received the item."""
-    if reservation.requester_id != actor.pk:
+    """The one who received the item confirms it (on a wanted listing, marking it received did)."""
+    if receiver_id(reservation) != actor.pk:
         raise PermissionDenied
     if reservation.status != R.HANDED_OVER:
         raise ValidationError(_("The poster has not marked this item as handed over yet."))
+    _refuse_if_blocked(reservation.conversation)
     if reservation.receipt_confirmed_at is None:
         with transaction.atomic():
             reservation.receipt_confirmed_at = timezone.now()
             reservation.save(update_fields=["receipt_confirmed_at"])
-            event_add(conversation=reservation.conversation, actor=actor, event="received")
+            event_add(conversation=reservation.conversation, actor=actor, event="received", acted_here=True)
     return reservation
 
 
@@ -116,13 +208,14 @@ def thanks_send(*, reservation: Reservation, sender: User, text: str = "") -> Th
         raise PermissionDenied
     if reservation.status != R.HANDED_OVER:
         raise ValidationError(_("You can say thanks once the item has been handed over."))
+    _refuse_if_blocked(conversation)
     receiver_id = reservation.requester_id if sender.pk == poster_id else poster_id
     thanks = Thanks(reservation=reservation, sender=sender, receiver_id=receiver_id, text=(text or "").strip())
     thanks.full_clean(exclude=["reservation", "sender", "receiver"], validate_constraints=False)
     try:
         with transaction.atomic():
             thanks.save()
-            event_add(conversation=conversation, actor=sender, event="thanked", body=thanks.text or "thanked")
+            event_add(conversation=conversation, actor=sender, event="thanked", body=thanks.text or "thanked", acted_here=True)
     except IntegrityError:
         raise ValidationError(_("You have already said thanks for this handover."), code="duplicate") from None
     return thanks
@@ -135,6 +228,7 @@ def pickup_propose(*, reservation: Reservation, actor: User, when: datetime) -> 
         raise PermissionDenied
     if reservation.status != R.ACTIVE:
         raise ValidationError(_("The reservation has ended."))
+    _refuse_if_blocked(conversation)
     if when <= timezone.now():
         raise ValidationError(_("Choose a time in the future."), code="past")
     if when > timezone.now() + timedelta(days=60):
@@ -145,7 +239,7 @@ def pickup_propose(*, reservation: Reservation, actor: User, when: datetime) -> 
         reservation.pickup_proposed_by = actor
         reservation.save(update_fields=["pickup_at", "pickup_status", "pickup_proposed_by"])
         local = timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
-        event_add(conversation=conversation, actor=actor, event="pickup_proposed", body=local)
+        event_add(conversation=conversation, actor=actor, event="pickup_proposed", body=local, acted_here=True)
     return reservation
 
 
@@ -158,11 +252,12 @@ def pickup_accept(*, reservation: Reservation, actor: User) -> Reservation:
         raise ValidationError(_("There is no proposed time to accept."))
     if reservation.pickup_proposed_by_id == actor.pk:
         raise ValidationError(_("The other person has to accept the time you proposed."))
+    _refuse_if_blocked(conversation)
     with transaction.atomic():
         reservation.pickup_status = Reservation.Pickup.ACCEPTED
         reservation.save(update_fields=["pickup_status"])
         local = timezone.localtime(reservation.pickup_at).strftime("%Y-%m-%d %H:%M")
-        event_add(conversation=conversation, actor=actor, event="pickup_accepted", body=local)
+        event_add(conversation=conversation, actor=actor, event="pickup_accepted", body=local, acted_here=True)
         _schedule_reminder(reservation)
     return reservation
 
@@ -212,34 +307,45 @@ def pickup_reminder_send(*, reservation_id: int, pickup_at: str) -> bool:
     return True
 
 
-def reservation_no_show(*, listing: Listing, actor: User) -> Reservation | None:
-    """The requester did not come: release, count it on their record, offer the item to the next in line.
+def reservation_no_show(*, listing: Listing, actor: User) -> Reservation:
+    """The requester did not come at the agreed time: the poster releases the reservation, it
+    counts on the requester's record, and the item is offered to the next requester: everyone
+    else who asked is told it is available again, and the poster chooses (nobody is reserved for
+    without being asked).
 
-    Returns the new reservation for the next requester, or None when nobody else asked.
+    Only after a pickup time both agreed on has passed: without an agreed time nobody missed it.
     """
     _require_poster(listing, actor)
     with transaction.atomic():
-        current = Reservation.objects.filter(listing=listing, status=R.ACTIVE).first()
-        if current and current.pickup_status == Reservation.Pickup.ACCEPTED and current.pickup_at > timezone.now():
-            raise ValidationError(_("The agreed pickup time has not come yet."), code="too_early")
+        current = Reservation.objects.select_for_update().filter(listing=listing, status=R.ACTIVE).first()
+        if current is None:
+            raise ValidationError(_("This item is not reserved."), code="not_reserved")
+        if current.pickup_status != Reservation.Pickup.ACCEPTED:
+            raise ValidationError(
+                _("You can record that someone did not come only after a pickup time you both agreed on has passed. Agree on a time first, or cancel the reservation."),
+                code="no_agreed_time",
+            )
+        if current.pickup_at > timezone.now():
+            raise ValidationError(
+                _("The agreed pickup time (%(when)s) has not come yet.")
+                % {"when": timezone.localtime(current.pickup_at).strftime("%Y-%m-%d %H:%M")},
+                code="too_early",
+            )
         reservation = _end_active_reservation(listing, R.NO_SHOW)
         listing = listing_transition(listing=listing, action=Action.RELEASE, actor=actor)
-        event_add(conversation=reservation.conversation, actor=actor, event="no_show")
-        already = Reservation.objects.filter(listing=listing).values_list("conversation_id", flat=True)
-        for candidate in listing.conversations.exclude(pk__in=already).select_related("listing").order_by("created_at", "id"):
-            try:
-                with transaction.atomic():
-                    candidate.listing = listing
-                    return reservation_create(conversation=candidate, actor=actor)
-            except ValidationError:
-                continue  # blocked or at the reservation cap: offer to the next one
-        _tell_others(listing, actor, except_conversation_id=reservation.conversation_id, event="available_again")
-    return None
+        event_add(conversation=reservation.conversation, actor=actor, event="no_show", acted_here=True)
+        _tell_others(listing, except_conversation_ids=(reservation.conversation_id,), event="available_again")
+    return reservation
 
 
 def lottery_start(*, listing: Listing, actor: User, closes_at: datetime) -> Lottery:
-    """Let chance choose among everyone who asks before `closes_at`, instead of the poster choosing."""
+    """Let chance choose among everyone who asks before `closes_at`, instead of the poster choosing.
+
+    Offers only: on a wanted listing the poster picks the offer that suits them.
+    """
     _require_poster(listing, actor)
+    if listing.kind == Listing.Kind.WANTED:
+        raise ValidationError(_("A lottery is only for items you give away."), code="wanted")
     if listing.status != Listing.Status.PUBLISHED:
         raise ValidationError(_("A lottery can only be held for a published, unreserved item."))
     if closes_at <= timezone.now() or closes_at > timezone.now() + timedelta(days=14):
@@ -261,8 +367,18 @@ def lottery_start(*, listing: Listing, actor: User, closes_at: datetime) -> Lott
     return lottery
 
 
+def lottery_cancel(*, listing: Listing, actor: User) -> None:
+    """The poster calls off an open lottery and chooses again; everyone who asked is told."""
+    _require_poster(listing, actor)
+    with transaction.atomic():
+        if not Lottery.objects.filter(listing=listing, drawn_at__isnull=True).delete()[0]:
+            raise ValidationError(_("There is no open lottery for this item."), code="no_lottery")
+        _tell_others(listing, event="lottery_cancelled")
+
+
 def lottery_draw(*, listing_id: int, now: datetime | None = None) -> Reservation | None:
-    """Draw the lottery once it has closed: a fair random pick among eligible requesters."""
+    """Draw the lottery once it has closed: a fair random pick among eligible requesters. The
+    winner is told they won, the other entrants that they were not drawn."""
     now = now or timezone.now()
     with transaction.atomic():
         lottery = Lottery.objects.select_for_update().select_related("listing").filter(listing_id=listing_id).first()
@@ -279,10 +395,13 @@ def lottery_draw(*, listing_id: int, now: datetime | None = None) -> Reservation
         for conversation in entrants:
             try:
                 with transaction.atomic():
-                    reservation = reservation_create(conversation=conversation, actor=listing.owner)
+                    reservation = _reserve(conversation, listing.owner, acted_here=False, event="lottery_won", tell_others=False)
             except ValidationError:
-                continue  # blocked or at the cap: the next drawn entrant wins
+                continue  # blocked, deleted or at the cap: the next drawn entrant wins
             lottery.winner = conversation
             lottery.save(update_fields=["winner"])
+            late = listing.conversations.filter(created_at__gt=lottery.closes_at).values_list("pk", flat=True)
+            _tell_others(listing, except_conversation_ids=(conversation.pk, *late), event="lottery_lost")
+            _tell_others(listing, except_conversation_ids=tuple(e.pk for e in entrants), event="reserved_for_other")
             return reservation
     return None

@@ -258,3 +258,95 @@ def test_what_changes_while_the_socket_is_open_decides_the_next_message(conversa
     else:
         assert second["type"] == "error" and second["message"]
         assert Message.objects.filter(body__startswith="まだありますか").count() == 1  # only the one before the change
+
+
+def test_a_message_resent_after_a_dropped_connection_is_stored_once(conversation, alice, bob):
+    alice_cookie = _cookie_for(alice)
+
+    async def first_try():
+        # The frame reached the server, then the connection dropped before the page saw "sent".
+        ws = _socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
+        assert (await ws.connect())[0]
+        await ws.send_json_to({"type": "send", "body": "土曜日の10時でどうですか", "client_id": "7f1c-page-1"})
+        ack = await ws.receive_json_from(timeout=5)
+        while ack["type"] != "sent":
+            ack = await ws.receive_json_from(timeout=5)
+        await ws.disconnect()
+        return ack
+
+    async def resend():
+        ws = _socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
+        assert (await ws.connect())[0]
+        await ws.send_json_to({"type": "send", "body": "土曜日の10時でどうですか", "client_id": "7f1c-page-1"})
+        ack = await ws.receive_json_from(timeout=5)
+        while ack["type"] != "sent":
+            ack = await ws.receive_json_from(timeout=5)
+        # Another message with its own id is stored as usual.
+        await ws.send_json_to({"type": "send", "body": "土曜日の10時でどうですか", "client_id": "7f1c-page-2"})
+        other = await ws.receive_json_from(timeout=5)
+        while other["type"] != "sent":
+            other = await ws.receive_json_from(timeout=5)
+        await ws.disconnect()
+        return ack, other
+
+    first = run(first_try())
+    again, other = run(resend())
+    assert again == {"type": "sent", "client_id": "7f1c-page-1", "id": first["id"]}
+    assert other["id"] != first["id"]
+    assert Message.objects.filter(body="土曜日の10時でどうですか").count() == 2
+    # The same id from the other participant is theirs, not a resend of Alice's.
+    bob_message = message_send(conversation=conversation, sender=bob, body="はい", client_id="7f1c-page-1")
+    assert bob_message.pk not in (first["id"], other["id"])
+
+
+def test_a_frame_that_is_not_json_gets_an_error_and_the_socket_stays_open(conversation, alice):
+    alice_cookie = _cookie_for(alice)
+
+    async def scenario():
+        ws = _socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
+        assert (await ws.connect())[0]
+        await ws.send_to(text_data="this is not json {")
+        reply = await ws.receive_json_from(timeout=5)
+        await ws.send_json_to({"type": "send", "body": "続けて送れます", "client_id": "after-bad-frame"})
+        ack = await ws.receive_json_from(timeout=5)
+        while ack["type"] != "sent":
+            ack = await ws.receive_json_from(timeout=5)
+        await ws.disconnect()
+        return reply, ack
+
+    reply, ack = run(scenario())
+    assert reply["type"] == "error" and "JSON" in reply["message"]
+    assert Message.objects.filter(pk=ack["id"], body="続けて送れます").exists()
+
+
+def test_a_client_id_that_is_not_short_text_is_refused_clearly(conversation, alice):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="client_id"):
+        message_send(conversation=conversation, sender=alice, body="x", client_id="z" * 65)
+
+
+@pytest.mark.parametrize(
+    "origin,allowed",
+    [
+        (b"http://127.0.0.1:8000", True),
+        (b"https://127.0.0.1:8000", False),  # another scheme
+        (b"http://127.0.0.1:8001", False),  # another port
+        (b"http://127.0.0.1", False),  # port 80 is another port
+        (b"null", False),
+    ],
+)
+def test_the_origin_must_match_scheme_host_and_port(conversation, alice, origin, allowed, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    cookie = _cookie_for(alice)
+
+    async def scenario():
+        results = []
+        for path in (f"/ws/conversations/{conversation.pk}/", "/ws/notifications/"):
+            ws = _socket(path, cookie, origin=origin)
+            connected, _code = await ws.connect()
+            await ws.disconnect()
+            results.append(connected)
+        return results
+
+    assert run(scenario()) == [allowed, allowed]

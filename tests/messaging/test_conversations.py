@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from listings.lifecycle import Action
 from listings.services import listing_transition
@@ -238,3 +238,183 @@ def test_no_email_while_the_participant_is_online_or_opted_out(conversation, ali
 def test_the_unread_badge_shows_on_every_page(conversation, alice_client):
     page = alice_client.get(reverse("home")).content.decode()
     assert 'data-unread-badge' in page and ">1</span>" in page
+
+
+# --- What an event elsewhere does to read marks ------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_event_in_a_conversation_the_poster_has_not_opened_leaves_it_unread(conversation, alice, offer, django_capture_on_commit_callbacks):
+    from messaging.services.handover import reservation_create
+
+    carl = make_user(email="carl@example.com", name="かーる", postal_code="1030013")
+    unopened = conversation_start(listing=offer, requester=carl, body="私も欲しいです")
+    assert selectors.unread_total(alice) == 2  # Bob's request and Carl's
+    reservation_create(conversation=conversation, actor=alice)  # in Bob's conversation
+    # Carl is told in his conversation; Alice never opened it, so his request is still unread.
+    assert selectors.unread_total(alice) == 1
+    assert selectors.unread_in(Conversation.objects.get(pk=unopened.pk), alice) == 1  # his request
+    later = timezone.now() + timedelta(minutes=16)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert unread_email_send(conversation_id=unopened.pk, user_id=alice.pk, now=later)
+    assert mail.outbox[-1].to == [alice.email]
+
+
+@pytest.mark.django_db
+def test_acting_in_a_conversation_marks_it_read_for_the_actor(conversation, alice):
+    from messaging.services.handover import reservation_create
+
+    reservation_create(conversation=conversation, actor=alice)
+    assert selectors.unread_in(Conversation.objects.get(pk=conversation.pk), alice) == 0
+
+
+# --- Older messages ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_older_messages_open_as_a_page_without_javascript(conversation, alice, bob, bob_client):
+    Message.objects.bulk_create([Message(conversation=conversation, sender=alice, body=f"古い{i}") for i in range(120)])
+    bob_client.cookies["django_language"] = "en"
+    page = bob_client.get(conversation.get_absolute_url())
+    history = page.context["history"]
+    assert len(history) == 100 and "古い119" in page.content.decode() and "古い5<" not in page.content.decode()
+    older_url = f"{conversation.get_absolute_url()}?before={history[0].pk}"
+    assert f'href="{older_url}"' in page.content.decode().replace("&amp;", "&")
+    older = bob_client.get(older_url)
+    html = older.content.decode()
+    assert older.status_code == 200 and "text/html" in older["Content-Type"]
+    assert "ぜひ譲ってください" in html and "古い0<" in html and "古い19<" in html and "古い20<" not in html
+    assert "Show older messages" not in html  # nothing older than the first message
+    assert "Show the newest messages" in html
+    assert bob_client.get(f"{conversation.get_absolute_url()}?before=abc").status_code == 200  # a mangled link
+
+
+# --- Blocking ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("blocker", ["poster", "requester"])
+def test_blocking_ends_a_reservation_between_the_two_and_tells_the_others(conversation, alice, bob, offer, blocker):
+    from listings.models import Listing
+    from messaging.models import Reservation
+    from messaging.services.handover import reservation_create
+
+    carl = make_user(email="carl@example.com", name="かーる", postal_code="1030013")
+    waiting = conversation_start(listing=offer, requester=carl, body="私も欲しいです")
+    reservation_create(conversation=conversation, actor=alice)
+    if blocker == "poster":
+        user_block(blocker=alice, blocked=bob)
+    else:
+        user_block(blocker=bob, blocked=alice)
+    assert Reservation.objects.get().status == "released"
+    assert Listing.objects.get(pk=offer.pk).status == "published"
+    assert list(waiting.messages.filter(kind="event").values_list("event", flat=True)) == ["reserved_for_other", "available_again"]
+    assert conversation.messages.filter(kind="event").last().event == "released_by_block"
+    assert waiting.messages.filter(kind="event").last().sender == alice  # told by the poster, never by Bob
+
+
+@pytest.mark.django_db
+def test_after_a_block_no_handover_step_goes_through(conversation, alice, bob, offer, alice_client):
+    from messaging.models import Reservation
+    from messaging.services.handover import (
+        pickup_accept,
+        pickup_propose,
+        reservation_confirm_receipt,
+        reservation_create,
+        reservation_hand_over,
+        thanks_send,
+    )
+
+    reservation = reservation_create(conversation=conversation, actor=alice)
+    pickup_propose(reservation=reservation, actor=bob, when=timezone.now() + timedelta(days=1))
+    # A block from before this rule (or a race) left the reservation active: every step refuses.
+    from messaging.models import Block
+
+    Block.objects.create(blocker=bob, blocked=alice)
+    for step in (
+        lambda: pickup_accept(reservation=reservation, actor=alice),
+        lambda: pickup_propose(reservation=reservation, actor=alice, when=timezone.now() + timedelta(days=2)),
+        lambda: reservation_hand_over(listing=offer, actor=alice),
+    ):
+        with translation.override("en"), pytest.raises(ValidationError, match="one of you has blocked the other"):
+            step()
+    Block.objects.all().delete()
+    reservation_hand_over(listing=offer, actor=alice)
+    user_block(blocker=alice, blocked=bob)
+    reservation = Reservation.objects.get()
+    for step in (
+        lambda: thanks_send(reservation=reservation, sender=bob, text="ありがとう"),
+        lambda: reservation_confirm_receipt(reservation=reservation, actor=bob),
+    ):
+        with translation.override("en"), pytest.raises(ValidationError, match="one of you has blocked the other"):
+            step()
+    alice_client.cookies["django_language"] = "en"
+    response = alice_client.post(reverse("messaging:act", args=[conversation.pk, "thanks"]), {"text": "どうも"}, follow=True)
+    assert "one of you has blocked the other" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_thank_you_note_can_be_reported_like_a_message(conversation, alice, bob, offer, alice_client):
+    from messaging.models import Reservation
+    from messaging.services.handover import reservation_create, reservation_hand_over, thanks_send
+
+    reservation_create(conversation=conversation, actor=alice)
+    reservation_hand_over(listing=offer, actor=alice)
+    thanks_send(reservation=Reservation.objects.get(), sender=bob, text="失礼な一言")
+    note = conversation.messages.get(event="thanked")
+    page = alice_client.get(conversation.get_absolute_url()).content.decode()
+    assert reverse("messaging:report", args=[note.pk]) in page
+    alice_client.post(reverse("messaging:report", args=[note.pk]), {"reason": "harassment"})
+    assert MessageReport.objects.get().message == note
+    with pytest.raises(ValidationError):  # a plain event is not something anyone wrote
+        message_report(message=conversation.messages.get(event="reserved"), reporter=bob, reason="spam")
+
+
+# --- Accounts that cannot write ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_suspended_participant_is_told_the_account_is_suspended(conversation, bob):
+    bob.suspended_at = timezone.now()
+    bob.save()
+    with translation.override("en"), pytest.raises(ValidationError, match="Your account is suspended"):
+        message_send(conversation=Conversation.objects.get(pk=conversation.pk), sender=bob, body="まだ？")
+
+
+@pytest.mark.django_db
+def test_after_the_other_account_is_deleted_nothing_more_can_be_sent_or_reserved(conversation, alice, bob, alice_client):
+    from accounts.services import user_delete
+
+    user_delete(user=bob)
+    alice_client.cookies["django_language"] = "en"
+    page = alice_client.get(conversation.get_absolute_url()).content.decode()
+    assert "This account has been deleted" in page
+    assert "Reserve for this person" not in page
+    assert reverse("messaging:profile", args=[bob.pk]) not in page  # it would be a 404
+    with translation.override("en"), pytest.raises(ValidationError, match="This account has been deleted"):
+        message_send(conversation=Conversation.objects.get(pk=conversation.pk), sender=alice, body="届かない")
+    response = alice_client.post(reverse("messaging:act", args=[conversation.pk, "reserve"]), follow=True)
+    assert "This account has been deleted" in response.content.decode()
+    assert not conversation.reservations.exists()
+
+
+@pytest.mark.django_db
+def test_download_my_data_holds_conversations_blocks_and_reports(conversation, alice, bob, bob_client):
+    import json
+
+    message_send(conversation=conversation, sender=alice, body="土曜日はいかがですか")
+    hidden = message_send(conversation=Conversation.objects.get(pk=conversation.pk), sender=alice, body="隠された文")
+    Message.objects.filter(pk=hidden.pk).update(hidden_by_staff=True)
+    message_report(message=hidden, reporter=bob, reason="spam", note="宣伝")
+    user_block(blocker=bob, blocked=alice)
+    elsewhere = make_listing(alice, title="別の品")
+    carl = make_user(email="carl@example.com", name="かーる", postal_code="1030013")
+    conversation_start(listing=elsewhere, requester=carl, body="ボブには関係ない")
+
+    data = json.loads(bob_client.get(reverse("accounts:export")).content)["messaging"]
+    [mine] = data["conversations"]
+    assert (mine["listing"], mine["role"], mine["with"]) == ("本棚", "requester", "ありす")
+    texts = [(m["from_me"], m["body"]) for m in mine["messages"] if m["kind"] == "text"]
+    assert texts == [(True, "ぜひ譲ってください"), (False, "土曜日はいかがですか"), (False, None)]
+    assert data["blocks"][0]["blocked"] == "ありす"
+    assert data["reports"][0] == {**data["reports"][0], "message_id": hidden.pk, "reason": "spam", "note": "宣伝"}

@@ -120,6 +120,95 @@ def test_a_resident_signs_up_posts_and_another_asks_and_they_chat_in_real_time(b
     asker.close()
 
 
+def _conversation_in_stack(stack, poster_email: str, asker_email: str) -> int:
+    """A listing of the poster's and the asker's request for it, made in the stack's database."""
+    import subprocess
+    import sys
+
+    code = (
+        "from accounts.models import User; from tests.factories import make_listing; "
+        "from messaging.services.conversations import conversation_start; "
+        f"p = User.objects.get(email={poster_email!r}); a = User.objects.get(email={asker_email!r}); "
+        "print(conversation_start(listing=make_listing(p, title='傘立て'), requester=a, body='ください').pk)"
+    )
+    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=Path(__file__).resolve().parents[2],
+                          env=stack.env, check=True, capture_output=True, text=True)
+    return int(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_message_sent_while_the_connection_drops_arrives_once(browser, stack):
+    import json
+
+    poster = sign_up(stack, "drop.poster@example.com", "ぽすたー", "104-0061")
+    asker = sign_up(stack, "drop.asker@example.com", "あすかー", "103-0013")
+    conversation = _conversation_in_stack(stack, "drop.poster@example.com", "drop.asker@example.com")
+    context = _context(browser, stack, PHONE, session=asker)
+    page = context.new_page()
+    sockets = []
+    seen = set()
+
+    def route(ws):
+        server = ws.connect_to_server()
+        sockets.append(ws)
+
+        def from_page(message):
+            data = json.loads(message)
+            first_time = data.get("type") == "send" and data["body"] not in seen
+            seen.add(data.get("body"))
+            if first_time and data["body"] == "途中で消えた一通":
+                ws.close(code=4000)  # lost on the way: the server never sees it
+                return
+            server.send(message)
+            if first_time and data["body"] == "届いたが返事が消えた一通":
+                ws.close(code=4000)  # stored, but the page never hears "sent"
+
+        ws.on_message(from_page)
+
+    page.route_web_socket(re.compile(r".*/ws/conversations/\d+/$"), route)
+    page.goto(f"/messages/{conversation}/")
+    page.wait_for_timeout(500)  # the socket connects
+    for text in ("途中で消えた一通", "届いたが返事が消えた一通"):
+        page.fill("textarea[name=body]", text)
+        page.click("#message-form button[type=submit]")
+        page.wait_for_selector(f"#messages-list li:has-text('{text}')", timeout=15_000)
+    page.wait_for_timeout(1500)  # the resend's reply has come back
+    assert len(sockets) >= 3  # it reconnected after each drop
+    for text in ("途中で消えた一通", "届いたが返事が消えた一通"):
+        assert page.locator(f"#messages-list li:has-text('{text}')").count() == 1
+        stored = poster.get(f"{stack.url}/messages/{conversation}/", timeout=10).text
+        assert stored.count(text) == 1, text  # stored once, also when sent twice
+    assert page.input_value("textarea[name=body]") == ""
+    context.close()
+
+
+def test_older_messages_load_in_place_and_the_page_opens_at_the_newest(browser, stack):
+    import subprocess
+    import sys
+
+    asker = sign_up(stack, "older.asker@example.com", "むかし", "103-0013")
+    sign_up(stack, "older.poster@example.com", "いま", "104-0061")
+    conversation = _conversation_in_stack(stack, "older.poster@example.com", "older.asker@example.com")
+    code = (
+        "from messaging.models import Conversation, Message; "
+        f"c = Conversation.objects.get(pk={conversation}); "
+        "Message.objects.bulk_create([Message(conversation=c, sender=c.listing.owner, body=f'古い{i}') for i in range(130)])"
+    )
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=Path(__file__).resolve().parents[2], env=stack.env, check=True)
+    context = _context(browser, stack, PHONE, session=asker)
+    page = context.new_page()
+    page.goto(f"/messages/{conversation}/")
+    assert page.locator("#messages-list li").count() == 100
+    assert page.locator("#messages-list li:has-text('古い129')").is_visible()  # opened at the newest
+    assert page.evaluate("window.scrollY") > 0
+    page.click("a[data-load-older]")
+    page.wait_for_selector("#messages-list li:has-text('ください')")
+    assert page.locator("#messages-list li").count() == 131
+    assert page.locator("#messages-list li").first.inner_text().startswith("ください")
+    assert page.url.endswith(f"/messages/{conversation}/")  # loaded in place, not a new page
+    assert page.locator("a[data-load-older]").count() == 0  # nothing older left
+    context.close()
+
+
 def test_staff_approve_a_pending_listing_and_resolve_a_report(browser, stack):
     make_staff(stack, "officer@example.com", "staff-password-42")
     staff = _context(browser, stack, DESKTOP)
