@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Town, User
+from community.models import Facility
 from listings.models import Category, Listing, Photo
 from messaging.models import Conversation, Reservation
 
@@ -18,6 +19,8 @@ def test_demo_data_covers_every_category_kind_and_town_and_loads_only_once(setti
     assert User.objects.get(email="staff@example.com").is_staff
     assert User.objects.get(email="hanako@example.com").check_password("mottainai-demo")
     assert Conversation.objects.count() >= 4 and Reservation.objects.filter(status="active").exists()
+    facilities = list(Facility.objects.values_list("name", flat=True))
+    assert len(facilities) >= 10 and all("架空" in name for name in facilities), facilities  # never a real nursery
 
     counts = (User.objects.count(), Listing.objects.count(), Photo.objects.count(), Conversation.objects.count())
     call_command("load_demo")
