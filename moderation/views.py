@@ -21,7 +21,7 @@ from community.models import RevealRequest
 from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current
 from moderation import reports, selectors, services
-from moderation.audit import audit_record
+from moderation.audit import audit_details, audit_json, audit_record
 from moderation.forms import (
     CategoryForm,
     AuditFilterForm,
@@ -65,6 +65,10 @@ def _filtered_log(request: HttpRequest) -> tuple[AuditFilterForm, object]:
 def audit_log(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered_log(request)
     page = Paginator(qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for record in page.object_list:
+        record.before_items = audit_details(record.before, record.target_type)
+        record.after_items = audit_details(record.after, record.target_type)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "moderation/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
@@ -91,7 +95,7 @@ def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
             yield writer.writerow([
                 record.pk, timezone.localtime(record.created_at).isoformat(), record.actor_id, record.actor.email,
                 record.action, record.target_type, record.target_id, record.target_repr, record.reason,
-                "" if record.before is None else record.before, "" if record.after is None else record.after,
+                audit_json(record.before), audit_json(record.after),
             ])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

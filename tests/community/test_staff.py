@@ -123,3 +123,24 @@ def test_audit_records_cannot_be_changed_or_deleted(reported, staff):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE moderation_auditrecord SET reason = 'x'")
     assert AuditRecord.objects.get().reason == "理由"
+
+
+def test_the_audit_log_names_the_post_and_request_of_a_reveal_but_never_the_authors_account(reported, staff, staff2, alice):
+    from django.test import Client
+
+    from moderation.audit import audit_record
+    from tests.factories import login_staff
+
+    request = reveal_request(post=reported, actor=staff, reason="警察からの照会")
+    reveal_decide(request=request, actor=staff2, approve=True, reason="照会文書を確認")
+    reveal_view(request=request, actor=staff)
+    record = AuditRecord.objects.get(action=AuditRecord.Action.REVEAL_VIEW)
+    assert (record.actor, record.target_type, record.target_id) == (staff, "community.post", str(reported.pk))
+    assert record.after == {"request": request.pk}
+    # A record written before this fix kept the account; the page every staff member reads drops it.
+    audit_record(actor=staff, action=AuditRecord.Action.REVEAL_VIEW, target=reported, after={"request": request.pk, "account": alice.pk})
+    other = Client()
+    login_staff(other, staff2)
+    html = other.get(reverse("moderation:audit_log"), {"action": AuditRecord.Action.REVEAL_VIEW}).content.decode()
+    assert html.count("<dt>投稿者確認の申請</dt>") == 2
+    assert "account" not in html.split("<tbody>")[1]
