@@ -13,7 +13,7 @@ from accounts.decorators import staff_required
 from community import selectors, staff
 from community.facilities import facilities_import
 from community.forms import DecisionForm, FacilityImportForm, NGWordForm, OfficialAnswerForm, OptionalReasonForm, ReasonForm
-from community.models import Post, PostReport, RevealRequest, Thread
+from community.models import Facility, Post, PostReport, RevealRequest, Thread
 from moderation.models import NGWord
 from moderation.ngwords import ng_word_add, ng_word_remove
 
@@ -176,8 +176,9 @@ def facility_import(request: HttpRequest) -> HttpResponse:
         try:
             # Read one byte past the limit at most: the service refuses the file with a clear message.
             data = upload.read(settings.COMMUNITY_IMPORT_MAX_BYTES + 1)
-            result = facilities_import(actor=request.user, data=data, filename=upload.name)
+            result = facilities_import(actor=request.user, data=data, filename=upload.name, dataset=form.cleaned_data["dataset"])
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("file", message)
-    return render(request, "community/staff/facility_import.html", {"form": form, "result": result})
+    datasets = list(Facility.objects.exclude(dataset="").order_by("dataset").values_list("dataset", flat=True).distinct()[:50])
+    return render(request, "community/staff/facility_import.html", {"form": form, "result": result, "datasets": datasets})
