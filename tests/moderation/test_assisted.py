@@ -57,6 +57,8 @@ def test_requests_reach_the_staff_inbox_and_staff_relay_reserve_and_record_the_h
     staff_client.post(reverse("moderation:assisted_reserve", args=[registration.pk, conversation.pk]))
     registration.listing.refresh_from_db()
     assert registration.listing.status == Listing.Status.RESERVED
+    detail = staff_client.get(reverse("moderation:assisted_detail", args=[registration.pk])).content.decode()
+    assert "このやりとりの相手の方に品物が取り置きされました。" in detail and "[reserved]" not in detail  # the sentence residents read
     staff_client.post(reverse("moderation:assisted_hand_over", args=[registration.pk]))
     registration.listing.refresh_from_db()
     assert registration.listing.status == Listing.Status.HANDED_OVER

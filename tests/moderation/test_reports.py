@@ -69,6 +69,12 @@ def test_staff_read_a_reported_conversation_only_through_the_report_and_it_is_au
     assert (record.actor, record.target_id) == (staff, str(reported_message.conversation_id))
 
 
+def test_a_reported_conversation_shows_events_as_the_sentences_residents_read(reported_message, alice, staff_client):
+    reservation_create(conversation=reported_message.conversation, actor=alice)
+    html = staff_client.get(reverse("moderation:reported_conversation", args=[MessageReport.objects.get().pk])).content.decode()
+    assert "このやりとりの相手の方に品物が取り置きされました。" in html and "[reserved]" not in html
+
+
 def test_a_hidden_message_shows_a_notice_to_both_participants(reported_message, staff, bob_client):
     services.reported_hide(item=report_item("message", reported_message.pk), actor=staff, reason="暴言")
     assert Message.objects.get(pk=reported_message.pk).hidden_by_staff
