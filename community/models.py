@@ -82,8 +82,12 @@ class Thread(models.Model):
     )
     title = models.CharField(_("title"), max_length=80)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    # Shown on the board only while the opening post is published (not held, hidden or deleted).
+    # Shown on the board while the opening post is published, or deleted or hidden with replies
+    # to keep (community.services.thread_refresh).
     is_listed = models.BooleanField(default=False)
+    # The opening post is hidden by staff: residents see a notice in place of the title as well,
+    # since what broke the rules is often in the title too (a name). Restoring the post shows it.
+    title_hidden = models.BooleanField(default=False)
     last_number = models.PositiveIntegerField(default=0)  # posts are numbered 1, 2, 3... in the thread
     reply_count = models.PositiveIntegerField(default=0)  # published replies, shown in the list
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,7 +1,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 from django.urls import reverse
+
+from accounts.models import User
 
 from community.models import Post, PostReport, RevealRequest
 from community.services import post_report
@@ -28,7 +31,7 @@ def test_hiding_a_post_needs_a_reason_closes_its_reports_and_is_audited(reported
     assert (record.actor, record.target_id, record.reason) == (staff, str(reported.pk), "実名の記載")
     assert (record.before, record.after) == ({"status": "published"}, {"status": "hidden"})
     reported.thread.refresh_from_db()
-    assert not reported.thread.is_listed  # the opening post is hidden
+    assert reported.thread.is_listed and reported.thread.title_hidden  # kept for its reply, title hidden
 
     post_restore(post=reported, actor=staff, reason="確認の結果、問題なし")
     reported.refresh_from_db()
@@ -144,3 +147,22 @@ def test_the_audit_log_names_the_post_and_request_of_a_reveal_but_never_the_auth
     html = other.get(reverse("moderation:audit_log"), {"action": AuditRecord.Action.REVEAL_VIEW}).content.decode()
     assert html.count("<dt>投稿者確認の申請</dt>") == 2
     assert "account" not in html.split("<tbody>")[1]
+
+
+def test_hiding_the_opening_post_keeps_the_thread_and_its_replies_with_a_notice(reported, staff, client):
+    thread = reported.thread
+    post_hide(post=reported, actor=staff, reason="実名の記載")
+    replier = Client()
+    replier.force_login(User.objects.get(email="replier@example.com"))
+    for viewer in (client, replier):
+        response = viewer.get(thread.get_absolute_url())
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "2週間でした。" in html  # the reply
+        assert "この投稿は掲示板のルールに違反していたため、区が非表示にしました。" in html
+        assert "期間はどれくらいでしたか？" not in html and "慣らし保育について" not in html  # neither text nor title
+    board = client.get(reverse("community:board")).content.decode()
+    assert thread.get_absolute_url() in board and "慣らし保育について" not in board
+    reported.refresh_from_db()
+    post_restore(post=reported, actor=staff, reason="問題なし")
+    assert "慣らし保育について" in client.get(thread.get_absolute_url()).content.decode()
