@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_GROUP, User
 from listings.forms import ListingForm
-from listings.models import Category, ListingRules
+from listings.models import Category, Listing, ListingRules
 from moderation.models import AuditRecord, ReasonTemplate
 
 
@@ -59,6 +59,7 @@ class ReasonForm(forms.Form):
 
 
 class PrintFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Listing.Kind.choices, required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False, empty_label=_("All categories"))
     since = forms.DateField(label=_("Published since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Published until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
