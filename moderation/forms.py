@@ -42,6 +42,12 @@ class ListingRulesForm(forms.ModelForm):
         model = ListingRules
         fields = ["price_cap", "expiry_days", "review_all", "review_new_accounts_days", "review_categories", "review_ng_words", "prohibited_items"]
         widgets = {"review_categories": forms.CheckboxSelectMultiple, "prohibited_items": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "prohibited_items": _(
+                "Shown on the listing form, one rule per line. A listing whose title or description names one of these "
+                "items waits for review (items in one line can be separated with 、 or ・, e.g. 医薬品（処方薬・市販薬）)."
+            ),
+        }
 
 
 class ReasonTemplateForm(forms.ModelForm):
