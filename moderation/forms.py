@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_GROUP, User
@@ -7,10 +8,17 @@ from listings.models import Category, Listing, ListingRules
 from moderation.models import AuditRecord, ReasonTemplate
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name or obj.email  # a superuser without a display name is not "区民"
+
+
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), choices=[("", _("All actions")), *AuditRecord.Action.choices], required=False)
-    actor = forms.ModelChoiceField(
-        label=_("Staff member"), queryset=User.objects.filter(groups__name=STAFF_GROUP).order_by("display_name"),
+    actor = StaffChoiceField(
+        # Superusers act as staff without the group; their records must be filterable too.
+        label=_("Staff member"),
+        queryset=User.objects.filter(Q(groups__name=STAFF_GROUP) | Q(is_superuser=True)).distinct().order_by("display_name", "email"),
         required=False, empty_label=_("Everyone"),
     )
     target = forms.CharField(label=_("Object (type or type:id)"), max_length=100, required=False)

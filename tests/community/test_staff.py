@@ -166,3 +166,24 @@ def test_hiding_the_opening_post_keeps_the_thread_and_its_replies_with_a_notice(
     reported.refresh_from_db()
     post_restore(post=reported, actor=staff, reason="問題なし")
     assert "慣らし保育について" in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_after_moderating_staff_go_back_to_the_queue_and_never_off_site(alice, staff, staff_client):
+    from community.models import Topic
+    from community.services import thread_create
+
+    ng_word_add(actor=staff, word="最悪")
+    post = thread_create(author=alice, topic=Topic.OTHER, title="最悪の対応", body="本文").posts.get(number=1)
+    url = reverse("community_staff:post_approve", args=[post.pk])
+    queue = reverse("community_staff:queue")
+    response = staff_client.post(f"{url}?next={queue}", {"next": queue})
+    assert response["Location"] == queue
+    for evil in ["https://evil.example/", "javascript:alert(1)", "//evil.example/staff/"]:
+        html = staff_client.get(url, {"next": evil}).content.decode()
+        assert evil not in html  # not even as the Cancel link
+
+
+def test_the_reveal_list_says_which_post(reported, staff, staff_client):
+    reveal_request(post=reported, actor=staff, reason="警察からの照会")
+    html = staff_client.get(reverse("community_staff:reveal_list")).content.decode()
+    assert "慣らし保育について #1" in html and reported.get_absolute_url() in html

@@ -86,3 +86,10 @@ def test_the_inbox_and_a_registration_page_use_a_constant_number_of_queries(staf
             conversation_start(listing=registration.listing, requester=make_user(email=f"asker{n}{m}@example.com"), body="欲しいです")
         staff_client.post(reverse("moderation:assisted_new"), _form(title=f"椅子{n}"))
     assert counts[0] == counts[1]
+
+
+def test_a_phone_number_typed_with_japanese_dashes_is_accepted(staff_client):
+    staff_client.post(reverse("moderation:assisted_new"), _form(phone="０３ー１２３４－５６７８"))
+    assert AssistedRegistration.objects.get().phone == "03-1234-5678"
+    staff_client.post(reverse("moderation:assisted_new"), _form(phone="03−1234−5679", title="二つ目"))
+    assert AssistedRegistration.objects.filter(phone="03-1234-5679").exists()

@@ -75,3 +75,13 @@ def test_the_csv_export_carries_before_and_after_as_json(staff, db):
     text = b"".join(c.get(reverse("moderation:audit_log_csv")).streaming_content).decode("utf-8-sig")
     row = list(csv.reader(io.StringIO(text)))[2]
     assert (row[9], json.loads(row[10])) == ("", {"word": "詐欺", "flag": True})
+
+
+def test_a_superuser_without_a_display_name_is_named_by_email_and_can_be_filtered(staff, staff_client):
+    root = make_user(email="root@example.com", name="", is_superuser=True)
+    ng_word_add(actor=root, word="詐欺")
+    html = staff_client.get(reverse("moderation:audit_log")).content.decode()
+    assert f'<option value="{root.pk}">root@example.com</option>' in html  # in the staff filter
+    assert "<td>root@example.com</td>" in html
+    html = staff_client.get(reverse("moderation:audit_log"), {"actor": root.pk}).content.decode()
+    assert "詐欺" in html

@@ -242,3 +242,11 @@ def test_a_reserved_listing_edited_into_review_is_reserved_again_on_approval(ali
     listing.refresh_from_db()
     assert listing.status == Listing.Status.RESERVED
     assert listing.reservations.get().status == "active"
+
+
+def test_the_queue_names_ng_words_as_staff_wrote_them(alice, staff, staff_client):
+    _rules(staff, review_ng_words=True)
+    ng_word_add(actor=staff, word="エアガン")
+    make_listing(alice, description="えあがんです")
+    html = staff_client.get(reverse("moderation:listing_queue")).content.decode()
+    assert "エアガン" in html and "えあがん" not in html.replace("えあがんです", "")
