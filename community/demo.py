@@ -26,7 +26,7 @@ THREADS = [
 def load_demo_board(residents: list[User], staff: User) -> int:
     """Import the sample facilities and write a few threads; returns the number of threads."""
     facilities_import(actor=staff, data=SAMPLE_CSV.read_bytes(), filename=SAMPLE_CSV.name)
-    by_id = {f.source_key.removeprefix("id:"): f for f in Facility.objects.all()}
+    by_id = {f.source_key.rsplit("|", 1)[-1]: f for f in Facility.objects.all()}  # the file's ID column
     count = 0
     for index, (facility_id, topic, title, body, replies) in enumerate(THREADS):
         author = residents[index % len(residents)]

@@ -7,6 +7,7 @@ UTF-8 (with or without BOM) or Shift_JIS (cp932, as many municipal portals publi
 
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -24,9 +25,10 @@ from listings.search import normalise, terms
 from moderation.audit import audit_record
 from moderation.models import AuditRecord
 
-# Header names (after NFKC and removing spaces) for each field, in order of preference.
+# Header names (after NFKC, removing spaces, case-insensitive) for each field, in order of preference.
 COLUMNS = {
-    "source_id": ["ID", "施設ID"],
+    "source_id": ["ID", "施設ID", "NO", "No.", "NO.", "番号", "施設番号", "通し番号"],
+    "municipality": ["全国地方公共団体コード", "地方公共団体コード", "都道府県コード又は市区町村コード", "市区町村コード"],
     "name": ["名称", "施設名", "施設名称"],
     "name_kana": ["名称_カナ", "名称カナ", "施設名_カナ", "施設名カナ", "フリガナ", "ふりがな"],
     "kind": ["種別", "施設種別", "種類", "施設分類", "分類"],
@@ -36,8 +38,12 @@ COLUMNS = {
     "longitude": ["経度"],
     "website": ["URL", "ホームページ", "ウェブサイト", "ホームページURL"],
 }
-# Kind keywords, most specific first; looked up in 種別, then in the name.
+# Kind keywords, most specific first; looked up in 種別, then in the name. After-school care
+# (学童クラブ, 学童保育所, 放課後…) comes before 保育所 and 小学校: it is neither a nursery nor a
+# school, though its name often is a school's (…小学校内学童クラブ).
 KIND_KEYWORDS = [
+    ("学童", FacilityKind.AFTER_SCHOOL),
+    ("放課後", FacilityKind.AFTER_SCHOOL),
     ("認定こども園", FacilityKind.KODOMOEN),
     ("こども園", FacilityKind.KODOMOEN),
     ("認証保育", FacilityKind.NINSHO_HOIKUSHO),
@@ -57,16 +63,23 @@ _URL = URLValidator(schemes=["http", "https"])
 
 @dataclass
 class ImportResult:
+    dataset: str = ""
     created: int = 0
     updated: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message): row skipped
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # (line number, message): row imported
 
 
 def _header(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name or "").lstrip("\ufeff").split())
+    return "".join(unicodedata.normalize("NFKC", name or "").lstrip("\ufeff").split()).casefold()
 
 
 def _decode(data: bytes) -> str:
+    # Excel's "Unicode text" is UTF-16 (and tab-separated); it would otherwise read as noise.
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:1000]:
+        raise ValidationError(
+            _("The file is UTF-16 text (Excel's “Unicode text”). Save it as “CSV UTF-8 (comma delimited)” and try again.")
+        )
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return data.decode(encoding)
@@ -85,12 +98,17 @@ def kind_for(kind_text: str, name: str) -> str:
 
 
 def town_for_address(address: str, towns: list[Town]) -> Town | None:
-    """The longest town name in the address (日本橋人形町 before 日本橋), or None."""
+    """The town name that comes first in the address, the longest of those starting there
+    (日本橋人形町 before 日本橋), or None. Pass the address proper, without 方書: a building
+    name (京橋ビル) must not decide the town."""
     address = unicodedata.normalize("NFKC", address or "")
-    best = None
+    best, best_at = None, len(address)
     for town in towns:
-        if town.name and town.name in address and (best is None or len(town.name) > len(best.name)):
-            best = town
+        at = address.find(town.name) if town.name else -1
+        if at < 0:
+            continue
+        if at < best_at or (at == best_at and len(town.name) > len(best.name)):
+            best, best_at = town, at
     return best
 
 
@@ -111,39 +129,105 @@ def _row_values(row: list[str], positions: dict[str, int]) -> dict[str, str]:
     return {key: (row[index].strip() if index < len(row) else "") for key, index in positions.items()}
 
 
-def _facility_fields(values: dict[str, str], towns: list[Town]) -> dict:
+def _website(value: str) -> tuple[str, str]:
+    """The row's web address and a warning: one without a scheme (www.example.jp) gets https://,
+    one that is still not a web address is left out. Neither costs the row."""
+    value = unicodedata.normalize("NFKC", value or "").strip()
+    if not value:
+        return "", ""
+    try:
+        _URL(value)
+        return value, ""
+    except ValidationError:
+        pass
+    if "://" not in value and ":" not in value.split("/", 1)[0]:
+        try:
+            _URL("https://" + value)
+            return "https://" + value, _("The URL “%(url)s” had no https://; it was added.") % {"url": value[:60]}
+        except ValidationError:
+            pass
+    return "", _("The URL “%(url)s” is not a web address; the facility was imported without it.") % {"url": value[:60]}
+
+
+def _facility_fields(values: dict[str, str], towns: list[Town]) -> tuple[dict, str]:
+    """The facility's fields from one row, and a warning (or ""); raises for a row to skip."""
     name = unicodedata.normalize("NFKC", values.get("name", "")).strip()
     if not name:
         raise ValidationError(_("The name (名称) is empty."))
     if len(name) > 120:
         raise ValidationError(_("The name is longer than 120 characters."))
+    address_proper = unicodedata.normalize("NFKC", values.get("address", "")).strip()
     address = " ".join(part for part in (values.get("address", ""), values.get("address_extra", "")) if part)
     address = unicodedata.normalize("NFKC", address).strip()[:200]
-    website = values.get("website", "").strip()
-    if website:
-        try:
-            _URL(website)
-        except ValidationError:
-            raise ValidationError(_("The URL “%(url)s” is not a web address.") % {"url": website[:60]}) from None
+    website, warning = _website(values.get("website", ""))
     kana = unicodedata.normalize("NFKC", values.get("name_kana", "")).strip()[:200]
     return {
         "name": name,
         "name_kana": kana,
         "kind": kind_for(values.get("kind", ""), name),
         "address": address,
-        "town": town_for_address(address, towns),
+        "town": town_for_address(address_proper, towns),
         "website": website[:300],
         "latitude": _coordinate(values.get("latitude", ""), _("Latitude (緯度)"), 90),
         "longitude": _coordinate(values.get("longitude", ""), _("Longitude (経度)"), 180),
         "search_text": normalise(" ".join([name, kana, address])),
-    }
+    }, warning
 
 
-def facilities_import(*, actor: User, data: bytes, filename: str = "") -> ImportResult:
+def dataset_name(filename: str) -> str:
+    """The dataset a file belongs to, from its name when staff do not give one: the name without
+    its extension and the dates or version numbers that change from one publication to the next
+    (kouen_20250401.csv and kouen.csv are one dataset)."""
+    stem = unicodedata.normalize("NFKC", (filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).rsplit(".", 1)[0]
+    stem = re.sub(r"[\d_\-\s.()（）]+$", "", re.sub(r"^[\d_\-\s.]+", "", stem))
+    return stem.strip()[:60]
+
+
+def _id_key(municipality: str, dataset: str, source_id: str) -> str:
+    # IDs are unique within one dataset of one municipality (自治体標準オープンデータセット), so the
+    # key carries both: a parks file and a libraries file may both number their rows 1, 2, 3.
+    return f"id:{municipality}|{normalise(dataset)}|{source_id}"[:250]
+
+
+def _name_key(name: str, address: str) -> str:
+    return f"name:{normalise(name)}|{normalise(address)}"[:250]
+
+
+def _match(fields: dict, values: dict, dataset: str, touched: set[int]) -> tuple[Facility | None, str]:
+    """The facility a row updates (or None to create one) and the row's key.
+
+    With an ID column: the municipality code, the dataset and the ID; a facility imported
+    before IDs were scoped (key `id:<ID>`) is taken over when its name is the row's. Without
+    one: the name and address; else, when the address changed, the one facility of that name
+    and kind imported without an ID and not yet matched by this file.
+    """
+    source_id = unicodedata.normalize("NFKC", values.get("source_id", "")).strip()
+    if source_id:
+        key = _id_key(unicodedata.normalize("NFKC", values.get("municipality", "")).strip(), dataset, source_id)
+        facility = Facility.objects.filter(source_key=key).first()
+        if facility is None:
+            legacy = Facility.objects.filter(source_key=f"id:{source_id}"[:250]).first()
+            if legacy is not None and normalise(legacy.name) == normalise(fields["name"]):
+                facility = legacy
+        return facility, key
+    key = _name_key(fields["name"], fields["address"])
+    facility = Facility.objects.filter(source_key=key).first()
+    if facility is None:
+        same_name = list(
+            Facility.objects.filter(source_key__startswith=_name_key(fields["name"], "")[:250], kind=fields["kind"])
+            .exclude(pk__in=touched)[:2]
+        )
+        if len(same_name) == 1:
+            facility = same_name[0]
+    return facility, key
+
+
+def facilities_import(*, actor: User, data: bytes, filename: str = "", dataset: str = "") -> ImportResult:
     """Create or update facilities from a CSV file; a bad row is reported by line and skipped.
 
-    A row matches an existing facility by its ID column, or else by its name and address, so
-    importing the same file twice updates instead of duplicating.
+    A row matches an existing facility by its ID column within the dataset (`dataset`, or the
+    file's name), or else by its name and address (or its name and kind, when only the address
+    changed), so importing a newer edition of a file updates instead of duplicating.
     """
     if len(data) > settings.COMMUNITY_IMPORT_MAX_BYTES:
         raise ValidationError(
@@ -158,13 +242,15 @@ def facilities_import(*, actor: User, data: bytes, filename: str = "") -> Import
     positions = {}
     for key, aliases in COLUMNS.items():
         for alias in aliases:
-            if alias in names:
-                positions[key] = names.index(alias)
+            if _header(alias) in names:
+                positions[key] = names.index(_header(alias))
                 break
     if "name" not in positions:
         raise ValidationError(_("The first line must name the columns, including 名称 (the facility name)."))
+    dataset = unicodedata.normalize("NFKC", dataset or "").strip()[:60] or dataset_name(filename)
     towns = list(Town.objects.all())
-    result = ImportResult()
+    result = ImportResult(dataset=dataset)
+    touched: set[int] = set()
     with transaction.atomic():
         while True:
             try:
@@ -178,22 +264,27 @@ def facilities_import(*, actor: User, data: bytes, filename: str = "") -> Import
                 continue
             values = _row_values(row, positions)
             try:
-                fields = _facility_fields(values, towns)
+                fields, warning = _facility_fields(values, towns)
             except ValidationError as exc:
                 result.errors.append((reader.line_num, " ".join(exc.messages)))
                 continue
-            source_id = values.get("source_id", "")
-            key = f"id:{source_id}" if source_id else f"name:{normalise(fields['name'])}|{normalise(fields['address'])}"
-            _facility, created = Facility.objects.update_or_create(source_key=key[:250], defaults=fields)
-            if created:
+            if warning:
+                result.warnings.append((reader.line_num, warning))
+            facility, key = _match(fields, values, dataset, touched)
+            if facility is None:
+                facility = Facility.objects.create(source_key=key, dataset=dataset, **fields)
                 result.created += 1
             else:
+                for name, value in {"source_key": key, "dataset": dataset, **fields}.items():
+                    setattr(facility, name, value)
+                facility.save()
                 result.updated += 1
+            touched.add(facility.pk)
         audit_record(
             actor=actor,
             action=AuditRecord.Action.FACILITY_IMPORT,
             reason=filename[:200],
-            after={"created": result.created, "updated": result.updated, "errors": len(result.errors)},
+            after={"dataset": dataset, "created": result.created, "updated": result.updated, "errors": len(result.errors)},
         )
     return result
 

@@ -88,3 +88,13 @@ class FacilityImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_("Municipal standard open-data layout (名称, 名称_カナ, 種別, 住所, 緯度, 経度, URL...), UTF-8 or Shift_JIS."),
     )
+    dataset = forms.CharField(
+        label=_("Dataset (optional)"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "datasets"}),
+        help_text=_(
+            "Which open-data file this is, e.g. 公共施設一覧 or 保育園一覧; left empty, the file name without its date. "
+            "IDs are matched within one dataset, so give a newer edition of a file the same name."
+        ),
+    )

@@ -21,6 +21,7 @@ class FacilityKind(models.TextChoices):
     ELEMENTARY = "elementary", _("Elementary school (小学校)")
     JUNIOR_HIGH = "junior_high", _("Junior high school (中学校)")
     JIDOKAN = "jidokan", _("Children's centre (児童館)")
+    AFTER_SCHOOL = "gakudo", _("After-school club (学童クラブ)")
     LIBRARY = "library", _("Library (図書館)")
     PARK = "park", _("Park (公園)")
     OTHER = "other", _("Other")
@@ -39,8 +40,10 @@ class Facility(models.Model):
     website = models.URLField(_("website"), max_length=300, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    # What a re-import matches on: the dataset's ID column, else the normalised name and address.
+    # What a re-import matches on: the municipality code, dataset and ID column, else the
+    # normalised name and address (community.facilities._match).
     source_key = models.CharField(max_length=250, unique=True, editable=False)
+    dataset = models.CharField(_("dataset"), max_length=60, blank=True, editable=False)  # the file it came from
     search_text = models.TextField(default="", blank=True, editable=False)  # normalised name, reading, address
     thread_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -79,8 +82,12 @@ class Thread(models.Model):
     )
     title = models.CharField(_("title"), max_length=80)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    # Shown on the board only while the opening post is published (not held, hidden or deleted).
+    # Shown on the board while the opening post is published, or deleted or hidden with replies
+    # to keep (community.services.thread_refresh).
     is_listed = models.BooleanField(default=False)
+    # The opening post is hidden by staff: residents see a notice in place of the title as well,
+    # since what broke the rules is often in the title too (a name). Restoring the post shows it.
+    title_hidden = models.BooleanField(default=False)
     last_number = models.PositiveIntegerField(default=0)  # posts are numbered 1, 2, 3... in the thread
     reply_count = models.PositiveIntegerField(default=0)  # published replies, shown in the list
     created_at = models.DateTimeField(auto_now_add=True)

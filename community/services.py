@@ -86,8 +86,12 @@ def thread_refresh(thread_id: int) -> None:
     published = Post.objects.filter(thread_id=thread_id, status=Post.Status.PUBLISHED)
     replies = published.exclude(number=1).count()
     last = published.aggregate(last=Max("created_at"))["last"] or thread.created_at
-    listed = opening == Post.Status.PUBLISHED or (opening == Post.Status.DELETED and replies > 0)
-    Thread.objects.filter(pk=thread_id).update(is_listed=listed, reply_count=replies, last_activity_at=last)
+    # A thread whose opening post was deleted or hidden stays for its replies, with a notice in
+    # the opening post's place; without replies there is nothing left to show.
+    listed = opening == Post.Status.PUBLISHED or (opening in (Post.Status.DELETED, Post.Status.HIDDEN) and replies > 0)
+    Thread.objects.filter(pk=thread_id).update(
+        is_listed=listed, title_hidden=opening == Post.Status.HIDDEN, reply_count=replies, last_activity_at=last
+    )
     if thread.facility_id:
         count = Thread.objects.filter(facility_id=thread.facility_id, is_listed=True).count()
         Facility.objects.filter(pk=thread.facility_id).update(thread_count=count)

@@ -15,7 +15,7 @@ from accounts.selectors import is_staff_member
 from community.models import Post, PostReport, RevealRequest, Thread
 from community.services import _add_post, clean_body, thread_refresh
 from moderation.audit import audit_record
-from moderation.models import AuditRecord
+from moderation.models import AccountWarning, AuditRecord
 
 
 def _check_staff(actor: User) -> None:
@@ -154,9 +154,13 @@ def reveal_view(*, request: RevealRequest, actor: User) -> dict:
         request.revealed_at = timezone.now()
         request.save(update_fields=["status", "revealed_at"])
         author = request.post.author
+        # The record says who saw the author of which post under which request, not who the
+        # author is: every staff member reads the log (docs/BOARD.md, "Anonymity").
         audit_record(actor=actor, action=AuditRecord.Action.REVEAL_VIEW, target=request.post, reason=request.reason,
-                     after={"request": request.pk, "account": author.pk})
+                     after={"request": request.pk})
     return {
+        # Warnings about this author's board posts stay off the account page; the requester sees them here.
+        "board_warnings": list(AccountWarning.objects.filter(user=author, from_board=True).values("created_at", "text")),
         "account_id": author.pk,
         "display_name": author.public_name,
         "email": author.email,

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,7 @@ from accounts.decorators import staff_required
 from community import selectors, staff
 from community.facilities import facilities_import
 from community.forms import DecisionForm, FacilityImportForm, NGWordForm, OfficialAnswerForm, OptionalReasonForm, ReasonForm
-from community.models import Post, PostReport, RevealRequest, Thread
+from community.models import Facility, Post, PostReport, RevealRequest, Thread
 from moderation.models import NGWord
 from moderation.ngwords import ng_word_add, ng_word_remove
 
@@ -21,6 +22,13 @@ from moderation.ngwords import ng_word_add, ng_word_remove
 def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
+
+
+def _staff_next(request: HttpRequest, url: str) -> str:
+    """Where to go back to after an action: a staff page on this site, or "" (it is also a link)."""
+    if url.startswith("/staff/") and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return url
+    return ""
 
 
 @staff_required
@@ -42,6 +50,7 @@ def post_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
     form_class = OptionalReasonForm if action == "approve" else ReasonForm
     form = form_class(request.POST or None)
+    next_url = _staff_next(request, request.POST.get("next") or request.GET.get("next", ""))
     if request.method == "POST" and form.is_valid():
         do = {"hide": staff.post_hide, "restore": staff.post_restore, "approve": staff.post_approve}[action]
         try:
@@ -50,8 +59,8 @@ def post_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             _flash_errors(request, exc)
         else:
             messages.success(request, {"hide": _("The post is hidden."), "restore": _("The post is shown again."), "approve": _("The post is published.")}[action])
-        return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/staff/") else post)
-    return render(request, "community/staff/moderate.html", {"form": form, "post": post, "action": action, "next": request.GET.get("next", "")})
+        return redirect(next_url or post)
+    return render(request, "community/staff/moderate.html", {"form": form, "post": post, "action": action, "next": next_url})
 
 
 @staff_required
@@ -176,8 +185,9 @@ def facility_import(request: HttpRequest) -> HttpResponse:
         try:
             # Read one byte past the limit at most: the service refuses the file with a clear message.
             data = upload.read(settings.COMMUNITY_IMPORT_MAX_BYTES + 1)
-            result = facilities_import(actor=request.user, data=data, filename=upload.name)
+            result = facilities_import(actor=request.user, data=data, filename=upload.name, dataset=form.cleaned_data["dataset"])
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("file", message)
-    return render(request, "community/staff/facility_import.html", {"form": form, "result": result})
+    datasets = list(Facility.objects.exclude(dataset="").order_by("dataset").values_list("dataset", flat=True).distinct()[:50])
+    return render(request, "community/staff/facility_import.html", {"form": form, "result": result, "datasets": datasets})

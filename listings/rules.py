@@ -1,5 +1,6 @@
 """The staff-editable listing rules and the review decision built on them."""
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,9 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from listings.models import Listing, ListingRules
+from listings.search import normalise
 from listings.signals import listing_review_requested
 
 _CACHE_KEY = "listings:rules"
+# One line of the prohibited-items rule may name several items: 医薬品（処方薬・市販薬）.
+_ITEM_SEPARATORS = re.compile(r"[、,，・/／()（）「」『』【】\[\]:：;；。]+")
 
 
 def rules_current() -> ListingRules:
@@ -37,6 +41,21 @@ def rules_forget() -> None:
     transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
 
 
+def prohibited_items_in(rules: ListingRules, *texts: str) -> list[str]:
+    """The prohibited items (as staff wrote them) named in the texts, compared like NG words:
+    after normalising width, case and katakana/hiragana, and ignoring spaces."""
+    text = normalise(" ".join(texts))
+    compact = "".join(text.split())
+    found = []
+    for line in rules.prohibited_items.splitlines():
+        for item in _ITEM_SEPARATORS.split(line):
+            item = item.strip()
+            key = "".join(normalise(item).split())
+            if key and not key.isdigit() and (key in text or key in compact) and item not in found:
+                found.append(item)
+    return found
+
+
 def review_reasons(listing: Listing) -> list[str]:
     """Why this listing must wait for staff review; empty when it may be published at once."""
     rules = rules_current()
@@ -47,6 +66,10 @@ def review_reasons(listing: Listing) -> list[str]:
         reasons.append(_("account younger than %(days)s days") % {"days": rules.review_new_accounts_days})
     if listing.category_id in rules.category_ids:
         reasons.append(_("category “%(category)s”") % {"category": listing.category.name})
+    # Always checked: the rule is shown on the form as what cannot be listed at all.
+    prohibited = prohibited_items_in(rules, listing.title, listing.description)
+    if prohibited:
+        reasons.append(_("prohibited items: %(items)s") % {"items": ", ".join(prohibited)})
     for _receiver, reason in listing_review_requested.send(sender=Listing, listing=listing, rules=rules):
         if reason:
             reasons.append(str(reason))

@@ -53,6 +53,8 @@ def _check_staff(actor: User) -> None:
 
 def _clean_phone(phone: str) -> str:
     phone = unicodedata.normalize("NFKC", phone or "").strip()
+    # Dashes as typed on Japanese keyboards (ー, ‐, −, ―…): NFKC leaves them as they are.
+    phone = re.sub(r"[\u2010-\u2015\u2212\u30fc\uff70]", "-", phone)
     if not re.fullmatch(r"[0-9][0-9\-() ]{8,18}", phone):
         raise ValidationError({"phone": _("Enter a phone number, for example 03-1234-5678.")})
     return phone

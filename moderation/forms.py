@@ -1,16 +1,24 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_GROUP, User
 from listings.forms import ListingForm
-from listings.models import Category, ListingRules
+from listings.models import Category, Listing, ListingRules
 from moderation.models import AuditRecord, ReasonTemplate
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name or obj.email  # a superuser without a display name is not "区民"
 
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), choices=[("", _("All actions")), *AuditRecord.Action.choices], required=False)
-    actor = forms.ModelChoiceField(
-        label=_("Staff member"), queryset=User.objects.filter(groups__name=STAFF_GROUP).order_by("display_name"),
+    actor = StaffChoiceField(
+        # Superusers act as staff without the group; their records must be filterable too.
+        label=_("Staff member"),
+        queryset=User.objects.filter(Q(groups__name=STAFF_GROUP) | Q(is_superuser=True)).distinct().order_by("display_name", "email"),
         required=False, empty_label=_("Everyone"),
     )
     target = forms.CharField(label=_("Object (type or type:id)"), max_length=100, required=False)
@@ -42,6 +50,12 @@ class ListingRulesForm(forms.ModelForm):
         model = ListingRules
         fields = ["price_cap", "expiry_days", "review_all", "review_new_accounts_days", "review_categories", "review_ng_words", "prohibited_items"]
         widgets = {"review_categories": forms.CheckboxSelectMultiple, "prohibited_items": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "prohibited_items": _(
+                "Shown on the listing form, one rule per line. A listing whose title or description names one of these "
+                "items waits for review (items in one line can be separated with 、 or ・, e.g. 医薬品（処方薬・市販薬）)."
+            ),
+        }
 
 
 class ReasonTemplateForm(forms.ModelForm):
@@ -59,6 +73,7 @@ class ReasonForm(forms.Form):
 
 
 class PrintFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Listing.Kind.choices, required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False, empty_label=_("All categories"))
     since = forms.DateField(label=_("Published since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Published until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

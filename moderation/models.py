@@ -74,7 +74,7 @@ class AuditRecord(models.Model):
         WEBHOOK_DELETE = "settings.webhook_delete", _("Deleted a webhook endpoint")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
     # The object acted on, by type and id (not a foreign key: the record outlives the object).
     target_type = models.CharField(_("object type"), max_length=60, blank=True)
     target_id = models.CharField(_("object id"), max_length=40, blank=True)
@@ -161,10 +161,16 @@ class Suspension(models.Model):
 
 
 class AccountWarning(models.Model):
-    """A warning staff sent an account (by email), kept as the account's history."""
+    """A warning staff sent an account (by email), kept as the account's history.
+
+    A warning about an anonymous board post is marked `from_board`: the account page never shows
+    it (its text and time would tie the account to the post); only the requester of an approved
+    four-eyes reveal sees it, with the author.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="warnings")
     text = models.TextField(_("warning"))
+    from_board = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

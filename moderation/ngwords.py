@@ -13,10 +13,11 @@ from moderation.models import AuditRecord, NGWord
 _CACHE_KEY = "moderation:ng-words"
 
 
-def _words() -> list[str]:
+def _words() -> list[tuple[str, str]]:
+    """(normalised, as staff wrote it) for every NG word."""
     words = cache.get(_CACHE_KEY)
     if words is None:
-        words = list(NGWord.objects.values_list("normalised", flat=True))
+        words = list(NGWord.objects.values_list("normalised", "word"))
         cache.set(_CACHE_KEY, words, 300)
     return words
 
@@ -28,10 +29,11 @@ def _forget() -> None:
 
 
 def ng_words_in(*texts: str) -> list[str]:
-    """The NG words found in the texts, compared after normalising (width, case, katakana/hiragana)."""
+    """The NG words found in the texts, compared after normalising (width, case, katakana/hiragana),
+    each as staff wrote it (エアガン, not the normalised えあがん), for the reasons staff read."""
     text = normalise(" ".join(texts))
     compact = "".join(text.split())  # "ば か" still matches "ばか"
-    return [word for word in _words() if word in text or word in compact]
+    return [word for normalised, word in _words() if normalised in text or normalised in compact]
 
 
 def ng_word_add(*, actor: User, word: str) -> NGWord:

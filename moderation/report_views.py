@@ -97,7 +97,9 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "form": ReasonForm(),
-            "warnings": list(AccountWarning.objects.filter(user=person).select_related("created_by")),
+            # Warnings about anonymous board posts stay off this page: their text and time would
+            # tell any staff member which account wrote the post.
+            "warnings": list(AccountWarning.objects.filter(user=person, from_board=False).select_related("created_by")),
             "suspensions": list(Suspension.objects.filter(user=person).select_related("created_by", "lifted_by")),
             "listings": Listing.objects.filter(owner=person).count(),
             "no_shows": no_show_count(person),  # reservations the person did not come for

@@ -57,9 +57,10 @@ def pending_listings_count() -> int:
     return Listing.objects.filter(status=Listing.Status.PENDING).count()
 
 
-def listings_for_print(*, category=None, since=None, until=None, limit: int = 60) -> list[Listing]:
-    """Published listings for the recycle-house notice board, newest first, with their cover photo."""
-    qs = Listing.objects.filter(status=Listing.Status.PUBLISHED).select_related("town", "category").prefetch_related(
+def listings_for_print(*, kind: str = Listing.Kind.OFFER, category=None, since=None, until=None) -> QuerySet:
+    """Published listings of one kind for the recycle-house notice board, newest first, with
+    their cover photo (the view pages through them: one page is one print run)."""
+    qs = Listing.objects.filter(status=Listing.Status.PUBLISHED, kind=kind).select_related("town", "category").prefetch_related(
         Prefetch("photos", queryset=Photo.objects.filter(position=0), to_attr="covers")
     )
     if category is not None:
@@ -68,4 +69,4 @@ def listings_for_print(*, category=None, since=None, until=None, limit: int = 60
         qs = qs.filter(published_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
     if until:
         qs = qs.filter(published_at__lte=timezone.make_aware(datetime.combine(until, time.max)))
-    return list(qs.order_by("-published_at", "-id")[:limit])
+    return qs.order_by("-published_at", "-id")

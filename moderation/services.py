@@ -198,12 +198,13 @@ def listing_unhide(*, listing: Listing, actor: User, reason: str) -> Listing:
 
 def account_warn(*, user: User, actor: User, reason: str, item: ReportItem | None = None) -> AccountWarning:
     """Email the account a warning (kept in its history). From a board post the account stays
-    unknown to staff: the audit record names the post, not the account."""
+    unknown to staff: the audit record names the post, not the account, and the account page
+    leaves the warning out (it is `from_board`)."""
     _check_staff(actor)
     reason = _required(reason)
     with transaction.atomic():
-        warning = AccountWarning.objects.create(user=user, text=reason, created_by=actor)
         anonymous = item is not None and item.kind == "post"
+        warning = AccountWarning.objects.create(user=user, text=reason, created_by=actor, from_board=anonymous)
         audit_record(actor=actor, action=AuditRecord.Action.ACCOUNT_WARN, target=item.target if anonymous else user, reason=reason)
         if item is not None:
             _close_reports(item.report_queryset, actor, "resolved")

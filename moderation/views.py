@@ -21,7 +21,7 @@ from community.models import RevealRequest
 from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current
 from moderation import reports, selectors, services
-from moderation.audit import audit_record
+from moderation.audit import audit_details, audit_json, audit_record
 from moderation.forms import (
     CategoryForm,
     AuditFilterForm,
@@ -33,6 +33,7 @@ from moderation.forms import (
 from moderation.models import AuditRecord, ReasonTemplate
 
 AUDIT_PAGE_SIZE = 50
+PRINT_PAGE_SIZE = 60  # cards per print run (about five A4 sheets)
 
 
 @staff_required
@@ -65,6 +66,10 @@ def _filtered_log(request: HttpRequest) -> tuple[AuditFilterForm, object]:
 def audit_log(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered_log(request)
     page = Paginator(qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for record in page.object_list:
+        record.before_items = audit_details(record.before, record.target_type)
+        record.after_items = audit_details(record.after, record.target_type)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "moderation/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
@@ -91,7 +96,7 @@ def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
             yield writer.writerow([
                 record.pk, timezone.localtime(record.created_at).isoformat(), record.actor_id, record.actor.email,
                 record.action, record.target_type, record.target_id, record.target_repr, record.reason,
-                "" if record.before is None else record.before, "" if record.after is None else record.after,
+                audit_json(record.before), audit_json(record.after),
             ])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -195,13 +200,22 @@ def rules_current_row() -> ListingRules:
 def print_board(request: HttpRequest) -> HttpResponse:
     """An A4 page of current listings for the recycle house's notice board, each with a QR code
     that opens the listing on a phone (print it from the browser; the print stylesheet lays it out)."""
-    form = PrintFilterForm(request.GET or None)
+    form = PrintFilterForm(request.GET or None, initial={"kind": Listing.Kind.OFFER})
     data = form.cleaned_data if form.is_valid() else {}
-    listings = selectors.listings_for_print(category=data.get("category"), since=data.get("since"), until=data.get("until"))
-    for listing in listings:
+    kind = data.get("kind") or Listing.Kind.OFFER  # what the board is for: items given away
+    qs = selectors.listings_for_print(kind=kind, category=data.get("category"), since=data.get("since"), until=data.get("until"))
+    page = Paginator(qs, PRINT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for listing in page.object_list:
         url = settings.SITE_URL + listing.get_absolute_url()
         listing.qr_svg = mark_safe(segno.make(url, error="m").svg_inline(scale=2))  # segno's own markup, no user text
-    return render(request, "moderation/print.html", {"form": form, "listings": listings, "printed_at": timezone.localtime()})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "moderation/print.html",
+        {"form": form, "page": page, "listings": page.object_list, "kind": kind, "query": query.urlencode(), "printed_at": timezone.localtime()},
+    )
 
 
 @staff_required

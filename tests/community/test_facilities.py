@@ -52,9 +52,11 @@ def test_a_bad_row_is_reported_with_its_line_number_and_the_rest_imports(staff):
         "131024,A5,架空五保育園,,認可保育所,東京都中央区銀座1-1-5,,,,",
     )
     result = facilities_import(actor=staff, data=data)
-    assert result.created == 2
-    assert [line for line, _message in result.errors] == [3, 4, 5]
-    assert sorted(Facility.objects.values_list("name", flat=True)) == ["架空一保育園", "架空五保育園"]
+    assert result.created == 3
+    assert [line for line, _message in result.errors] == [3, 4]
+    assert [line for line, _message in result.warnings] == [5]  # imported, without the javascript: link
+    assert sorted(Facility.objects.values_list("name", flat=True)) == ["架空一保育園", "架空五保育園", "架空四保育園"]
+    assert Facility.objects.get(name="架空四保育園").website == ""
 
 
 def test_it_reads_shift_jis_files(staff):
@@ -92,7 +94,7 @@ def test_the_directory_searches_kana_readings_and_filters_by_kind_and_town(clien
     assert "架空銀座保育園" in html and "架空月島小学校" not in html
     html = client.get(url, {"kind": "elementary"}).content.decode()
     assert "架空月島小学校" in html and "架空銀座保育園" not in html
-    town = Facility.objects.get(source_key="id:D1").town
+    town = Facility.objects.get(name="架空銀座保育園").town
     html = client.get(url, {"town": town.pk}).content.decode()
     assert "架空銀座保育園" in html and "架空月島小学校" not in html
 
@@ -106,3 +108,75 @@ def test_an_oversized_file_is_refused_with_a_clear_message(staff_client, setting
     response = staff_client.post(reverse("community_staff:facility_import"), {"file": upload})
     assert "larger than" in response.content.decode()
     assert not Facility.objects.exists()
+
+
+def test_files_with_their_own_id_numbering_do_not_overwrite_each_other(staff):
+    parks = csv_bytes("131024,1,架空一公園,,公園,東京都中央区佃1-1-1,,,,", "131024,2,架空二公園,,公園,東京都中央区佃2-1-1,,,,")
+    libraries = csv_bytes("131024,1,架空一図書館,,図書館,東京都中央区京橋2-1-1,,,,", "131024,2,架空二図書館,,図書館,東京都中央区築地1-1-1,,,,")
+    facilities_import(actor=staff, data=parks, filename="kouen.csv")
+    result = facilities_import(actor=staff, data=libraries, filename="toshokan.csv")
+    assert (result.created, result.updated) == (2, 0)
+    assert sorted(Facility.objects.values_list("name", flat=True)) == ["架空一公園", "架空一図書館", "架空二公園", "架空二図書館"]
+    # a newer edition of the parks file (dated name) updates the parks
+    renamed = csv_bytes("131024,1,架空一公園（改称）,,公園,東京都中央区佃1-1-1,,,,")
+    result = facilities_import(actor=staff, data=renamed, filename="kouen_20250401.csv")
+    assert (result.dataset, result.created, result.updated) == ("kouen", 0, 1)
+    assert Facility.objects.filter(name="架空一公園(改称)").exists() and Facility.objects.count() == 4
+    # staff can name the dataset themselves
+    result = facilities_import(actor=staff, data=renamed, filename="download.csv", dataset="kouen")
+    assert (result.created, result.updated) == (0, 1)
+
+
+def test_no_and_bango_columns_are_ids(staff):
+    data = "NO,名称,住所\n1,架空一公園,東京都中央区佃1-1-1\n".encode()
+    facilities_import(actor=staff, data=data, filename="parks.csv")
+    moved = "No.,名称,住所\n1,架空一公園,東京都中央区佃1-2-3\n".encode()
+    assert facilities_import(actor=staff, data=moved, filename="parks.csv").updated == 1
+    numbered = "番号,名称,住所\n1,架空一公園,東京都中央区佃9-9-9\n".encode()
+    assert facilities_import(actor=staff, data=numbered, filename="parks.csv").updated == 1
+    assert Facility.objects.get().address == "東京都中央区佃9-9-9"
+
+
+def test_without_ids_a_corrected_address_updates_the_facility_of_that_name_and_kind(staff):
+    facilities_import(actor=staff, data="名称,種別,住所\n架空公園,公園,東京都中央区佃1-1-1\n架空図書館,図書館,東京都中央区佃1-1-1\n".encode())
+    result = facilities_import(actor=staff, data="名称,種別,住所\n架空公園,公園,東京都中央区佃1-1-2\n".encode())
+    assert (result.created, result.updated) == (0, 1)
+    assert Facility.objects.get(name="架空公園").address == "東京都中央区佃1-1-2"
+    # two facilities of one name in one file stay two
+    twins = "名称,種別,住所\n児童遊園,公園,東京都中央区月島1-1-1\n児童遊園,公園,東京都中央区勝どき1-1-1\n".encode()
+    assert facilities_import(actor=staff, data=twins).created == 2
+    assert Facility.objects.filter(name="児童遊園").count() == 2
+
+
+def test_after_school_care_is_neither_a_nursery_nor_a_school(staff):
+    data = "名称,種別,住所\n架空学童保育所,学童保育所,東京都中央区佃1-1-1\n架空小学校内学童クラブ,,東京都中央区佃2-1-1\n架空小学校,小学校,東京都中央区佃3-1-1\n".encode()
+    facilities_import(actor=staff, data=data)
+    kinds = dict(Facility.objects.values_list("name", "kind"))
+    assert kinds == {"架空学童保育所": "gakudo", "架空小学校内学童クラブ": "gakudo", "架空小学校": "elementary"}
+
+
+def test_the_town_comes_from_the_address_not_the_building_name(staff):
+    data = "名称,住所,方書\n架空書店,東京都中央区銀座二丁目1-1,京橋ビル1階\n架空人形町館,東京都中央区日本橋人形町1-1-1,\n".encode()
+    facilities_import(actor=staff, data=data)
+    towns = dict(Facility.objects.values_list("name", "town__name"))
+    assert towns == {"架空書店": "銀座", "架空人形町館": "日本橋人形町"}
+    assert Facility.objects.get(name="架空書店").address == "東京都中央区銀座二丁目1-1 京橋ビル1階"
+
+
+def test_a_url_without_https_is_fixed_and_the_row_kept(staff):
+    data = "名称,URL\n架空公園,www.city.example.jp/park\n".encode()
+    result = facilities_import(actor=staff, data=data)
+    assert (result.created, result.errors, len(result.warnings)) == (1, [], 1)
+    assert Facility.objects.get().website == "https://www.city.example.jp/park"
+
+
+def test_a_utf16_file_gets_a_clear_message(staff):
+    with pytest.raises(ValidationError, match="UTF-16"):
+        facilities_import(actor=staff, data="名称,住所\n架空公園,佃\n".encode("utf-16"))
+
+
+def test_a_facility_imported_before_ids_were_scoped_is_updated_not_duplicated(staff):
+    Facility.objects.create(name="架空保育園", kind="ninka_hoikuen", source_key="id:A1")
+    result = facilities_import(actor=staff, data=csv_bytes("131024,A1,架空保育園,,認可保育所,東京都中央区銀座1-1-1,,,,"), filename="hoiku.csv")
+    assert (result.created, result.updated) == (0, 1)
+    assert Facility.objects.get().source_key == "id:131024|hoiku|A1"

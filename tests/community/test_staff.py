@@ -1,7 +1,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 from django.urls import reverse
+
+from accounts.models import User
 
 from community.models import Post, PostReport, RevealRequest
 from community.services import post_report
@@ -28,7 +31,7 @@ def test_hiding_a_post_needs_a_reason_closes_its_reports_and_is_audited(reported
     assert (record.actor, record.target_id, record.reason) == (staff, str(reported.pk), "実名の記載")
     assert (record.before, record.after) == ({"status": "published"}, {"status": "hidden"})
     reported.thread.refresh_from_db()
-    assert not reported.thread.is_listed  # the opening post is hidden
+    assert reported.thread.is_listed and reported.thread.title_hidden  # kept for its reply, title hidden
 
     post_restore(post=reported, actor=staff, reason="確認の結果、問題なし")
     reported.refresh_from_db()
@@ -123,3 +126,64 @@ def test_audit_records_cannot_be_changed_or_deleted(reported, staff):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE moderation_auditrecord SET reason = 'x'")
     assert AuditRecord.objects.get().reason == "理由"
+
+
+def test_the_audit_log_names_the_post_and_request_of_a_reveal_but_never_the_authors_account(reported, staff, staff2, alice):
+    from django.test import Client
+
+    from moderation.audit import audit_record
+    from tests.factories import login_staff
+
+    request = reveal_request(post=reported, actor=staff, reason="警察からの照会")
+    reveal_decide(request=request, actor=staff2, approve=True, reason="照会文書を確認")
+    reveal_view(request=request, actor=staff)
+    record = AuditRecord.objects.get(action=AuditRecord.Action.REVEAL_VIEW)
+    assert (record.actor, record.target_type, record.target_id) == (staff, "community.post", str(reported.pk))
+    assert record.after == {"request": request.pk}
+    # A record written before this fix kept the account; the page every staff member reads drops it.
+    audit_record(actor=staff, action=AuditRecord.Action.REVEAL_VIEW, target=reported, after={"request": request.pk, "account": alice.pk})
+    other = Client()
+    login_staff(other, staff2)
+    html = other.get(reverse("moderation:audit_log"), {"action": AuditRecord.Action.REVEAL_VIEW}).content.decode()
+    assert html.count("<dt>投稿者確認の申請</dt>") == 2
+    assert "account" not in html.split("<tbody>")[1]
+
+
+def test_hiding_the_opening_post_keeps_the_thread_and_its_replies_with_a_notice(reported, staff, client):
+    thread = reported.thread
+    post_hide(post=reported, actor=staff, reason="実名の記載")
+    replier = Client()
+    replier.force_login(User.objects.get(email="replier@example.com"))
+    for viewer in (client, replier):
+        response = viewer.get(thread.get_absolute_url())
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "2週間でした。" in html  # the reply
+        assert "この投稿は掲示板のルールに違反していたため、区が非表示にしました。" in html
+        assert "期間はどれくらいでしたか？" not in html and "慣らし保育について" not in html  # neither text nor title
+    board = client.get(reverse("community:board")).content.decode()
+    assert thread.get_absolute_url() in board and "慣らし保育について" not in board
+    reported.refresh_from_db()
+    post_restore(post=reported, actor=staff, reason="問題なし")
+    assert "慣らし保育について" in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_after_moderating_staff_go_back_to_the_queue_and_never_off_site(alice, staff, staff_client):
+    from community.models import Topic
+    from community.services import thread_create
+
+    ng_word_add(actor=staff, word="最悪")
+    post = thread_create(author=alice, topic=Topic.OTHER, title="最悪の対応", body="本文").posts.get(number=1)
+    url = reverse("community_staff:post_approve", args=[post.pk])
+    queue = reverse("community_staff:queue")
+    response = staff_client.post(f"{url}?next={queue}", {"next": queue})
+    assert response["Location"] == queue
+    for evil in ["https://evil.example/", "javascript:alert(1)", "//evil.example/staff/"]:
+        html = staff_client.get(url, {"next": evil}).content.decode()
+        assert evil not in html  # not even as the Cancel link
+
+
+def test_the_reveal_list_says_which_post(reported, staff, staff_client):
+    reveal_request(post=reported, actor=staff, reason="警察からの照会")
+    html = staff_client.get(reverse("community_staff:reveal_list")).content.decode()
+    assert "慣らし保育について #1" in html and reported.get_absolute_url() in html

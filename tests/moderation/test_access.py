@@ -87,9 +87,11 @@ def test_a_wrong_code_does_not_let_staff_in(staff):
 
 def test_djangos_admin_is_for_superusers_only(staff_client, db):
     assert staff_client.get("/admin/").status_code == 302  # to the admin login: staff are not let in
-    superuser = make_user(email="root@example.com", is_superuser=True)
+    from tests.factories import login_staff
+
+    superuser = make_user(email="root@example.com", is_superuser=True, is_staff=True)
     c = Client()
-    c.force_login(superuser)
+    login_staff(c, superuser)  # with the TOTP step, like the staff console
     assert c.get("/admin/").status_code == 200
 
 
@@ -98,3 +100,30 @@ def test_the_staff_link_shows_only_for_staff(client, bob_client, staff_client):
     assert url not in client.get("/").content.decode()
     assert url not in bob_client.get("/").content.decode()
     assert url in staff_client.get("/").content.decode()
+
+
+def test_the_django_admin_asks_superusers_for_the_same_second_factor(db):
+    root = make_user(email="root@example.com", is_superuser=True, is_staff=True)
+    password_only = Client()
+    password_only.force_login(root)  # signed in with the password, no TOTP step in this session
+    response = password_only.get(reverse("admin:index"))
+    assert response.status_code == 302
+    response = password_only.get(response["Location"])
+    assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert password_only.get(reverse("admin:moderation_auditrecord_changelist")).status_code == 302
+    # the admin's own password form does not get round it
+    fresh = Client()
+    fresh.post(reverse("admin:login"), {"username": "root@example.com", "password": "correct-horse-battery"})
+    assert fresh.get(reverse("admin:index")).status_code == 302
+    # a superuser without an authenticator is sent to set one up; a visitor to allauth's login
+    no_totp = make_user(email="root2@example.com", is_superuser=True)
+    c = Client()
+    c.force_login(no_totp)
+    assert c.get(reverse("admin:login")).headers["Location"].startswith(reverse("mfa_activate_totp"))
+    assert Client().get(reverse("admin:login")).headers["Location"].startswith(reverse("account_login"))
+    # after the TOTP step the admin opens
+    from tests.factories import login_staff
+
+    with_totp = Client()
+    login_staff(with_totp, root)
+    assert with_totp.get(reverse("admin:index")).status_code == 200

@@ -57,6 +57,8 @@ def test_requests_reach_the_staff_inbox_and_staff_relay_reserve_and_record_the_h
     staff_client.post(reverse("moderation:assisted_reserve", args=[registration.pk, conversation.pk]))
     registration.listing.refresh_from_db()
     assert registration.listing.status == Listing.Status.RESERVED
+    detail = staff_client.get(reverse("moderation:assisted_detail", args=[registration.pk])).content.decode()
+    assert "このやりとりの相手の方に品物が取り置きされました。" in detail and "[reserved]" not in detail  # the sentence residents read
     staff_client.post(reverse("moderation:assisted_hand_over", args=[registration.pk]))
     registration.listing.refresh_from_db()
     assert registration.listing.status == Listing.Status.HANDED_OVER
@@ -84,3 +86,10 @@ def test_the_inbox_and_a_registration_page_use_a_constant_number_of_queries(staf
             conversation_start(listing=registration.listing, requester=make_user(email=f"asker{n}{m}@example.com"), body="欲しいです")
         staff_client.post(reverse("moderation:assisted_new"), _form(title=f"椅子{n}"))
     assert counts[0] == counts[1]
+
+
+def test_a_phone_number_typed_with_japanese_dashes_is_accepted(staff_client):
+    staff_client.post(reverse("moderation:assisted_new"), _form(phone="０３ー１２３４－５６７８"))
+    assert AssistedRegistration.objects.get().phone == "03-1234-5678"
+    staff_client.post(reverse("moderation:assisted_new"), _form(phone="03−1234−5679", title="二つ目"))
+    assert AssistedRegistration.objects.filter(phone="03-1234-5679").exists()

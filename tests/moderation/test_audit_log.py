@@ -50,3 +50,38 @@ def test_changes_to_the_wards_webhook_endpoints_are_audited_without_the_secret(s
     assert [r.action for r in records] == ["settings.webhook_add", "settings.webhook_secret", "settings.webhook_delete"]
     assert all(r.actor == staff for r in records)
     assert endpoint.secret not in str([(r.before, r.after) for r in records])
+
+
+def test_the_log_shows_what_was_done_and_readable_details(staff, staff_client):
+    from listings.models import Listing
+    from tests.factories import make_listing
+
+    listing = make_listing(staff, title="椅子")
+    audit_record(actor=staff, action=AuditRecord.Action.LISTING_HIDE, target=listing, reason="規約違反",
+                 before={"status": Listing.Status.PUBLISHED}, after={"status": Listing.Status.HIDDEN})
+    html = staff_client.get(reverse("moderation:audit_log")).content.decode()
+    assert "<td>出品を非表示にした</td>" in html  # the action's label, not an empty cell
+    assert "{&#x27;status&#x27;" not in html  # no Python dict
+    assert "<dt>ステータス</dt><dd>職員により非表示</dd>" in html
+
+
+def test_the_csv_export_carries_before_and_after_as_json(staff, db):
+    import json
+
+    audit_record(actor=staff, action=AuditRecord.Action.NG_WORD_ADD, before=None, after={"word": "詐欺", "flag": True})
+    root = make_user(email="root@example.com", is_superuser=True, is_staff=True)
+    c = Client()
+    login_staff(c, root)
+    text = b"".join(c.get(reverse("moderation:audit_log_csv")).streaming_content).decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(text)))[2]
+    assert (row[9], json.loads(row[10])) == ("", {"word": "詐欺", "flag": True})
+
+
+def test_a_superuser_without_a_display_name_is_named_by_email_and_can_be_filtered(staff, staff_client):
+    root = make_user(email="root@example.com", name="", is_superuser=True)
+    ng_word_add(actor=root, word="詐欺")
+    html = staff_client.get(reverse("moderation:audit_log")).content.decode()
+    assert f'<option value="{root.pk}">root@example.com</option>' in html  # in the staff filter
+    assert "<td>root@example.com</td>" in html
+    html = staff_client.get(reverse("moderation:audit_log"), {"actor": root.pk}).content.decode()
+    assert "詐欺" in html

@@ -57,6 +57,17 @@ def test_review_chosen_categories_and_ng_words(alice, staff):
     assert make_listing(alice).status == Listing.Status.PUBLISHED
 
 
+def test_a_listing_naming_a_prohibited_item_waits_for_review_with_that_reason(alice, staff):
+    _rules(staff, prohibited_items="医薬品（処方薬・市販薬）\nエアガン")
+    held = make_listing(alice, title="ｴｱｶﾞﾝ 中古", description="箱なし")  # half-width katakana, like NG words
+    assert held.status == Listing.Status.PENDING
+    assert "エアガン" in Listing.objects.get(pk=held.pk).review_reasons
+    medicine = make_listing(alice, title="風邪薬", description="未開封の市販 薬です")
+    assert medicine.status == Listing.Status.PENDING
+    assert "市販薬" in Listing.objects.get(pk=medicine.pk).review_reasons
+    assert make_listing(alice, title="木の椅子").status == Listing.Status.PUBLISHED
+
+
 def test_changing_the_rules_is_audited_with_before_and_after_and_applies_at_once(alice, staff, staff_client):
     response = staff_client.post(reverse("moderation:rules"), {
         "price_cap": 3000, "expiry_days": 30, "review_new_accounts_days": 0, "prohibited_items": "武器\n医薬品",
@@ -231,3 +242,11 @@ def test_a_reserved_listing_edited_into_review_is_reserved_again_on_approval(ali
     listing.refresh_from_db()
     assert listing.status == Listing.Status.RESERVED
     assert listing.reservations.get().status == "active"
+
+
+def test_the_queue_names_ng_words_as_staff_wrote_them(alice, staff, staff_client):
+    _rules(staff, review_ng_words=True)
+    ng_word_add(actor=staff, word="エアガン")
+    make_listing(alice, description="えあがんです")
+    html = staff_client.get(reverse("moderation:listing_queue")).content.decode()
+    assert "エアガン" in html and "えあがん" not in html.replace("えあがんです", "")

@@ -9,18 +9,18 @@ from moderation.ngwords import ng_word_add, ng_word_remove, ng_words_in
 def test_words_match_across_width_case_kana_and_spacing(staff):
     ng_word_add(actor=staff, word="バカ")
     ng_word_add(actor=staff, word="Spam")
-    assert ng_words_in("ばか") == ["ばか"]
-    assert ng_words_in("ﾊﾞｶ") == ["ばか"]
-    assert ng_words_in("バ カ") == ["ばか"]
-    assert ng_words_in("ＳＰＡＭです") == ["spam"]
-    assert ng_words_in("ばかり") == ["ばか"]  # a substring list: staff choose words with that in mind
+    assert ng_words_in("ばか") == ["バカ"]  # named as staff wrote it, not in its normalised form
+    assert ng_words_in("ﾊﾞｶ") == ["バカ"]
+    assert ng_words_in("バ カ") == ["バカ"]
+    assert ng_words_in("ＳＰＡＭです") == ["Spam"]
+    assert ng_words_in("ばかり") == ["バカ"]  # a substring list: staff choose words with that in mind
     assert ng_words_in("親切な先生") == []
 
 
 def test_adding_and_removing_words_is_audited_and_takes_effect_at_once(staff):
     assert ng_words_in("ばか") == []  # caches the empty list
     word = ng_word_add(actor=staff, word="バカ")
-    assert ng_words_in("ばか") == ["ばか"]
+    assert ng_words_in("ばか") == ["バカ"]
     with pytest.raises(ValidationError):
         ng_word_add(actor=staff, word="ばか")  # the same word after normalising
     with pytest.raises(ValidationError):

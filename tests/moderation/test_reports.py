@@ -69,6 +69,12 @@ def test_staff_read_a_reported_conversation_only_through_the_report_and_it_is_au
     assert (record.actor, record.target_id) == (staff, str(reported_message.conversation_id))
 
 
+def test_a_reported_conversation_shows_events_as_the_sentences_residents_read(reported_message, alice, staff_client):
+    reservation_create(conversation=reported_message.conversation, actor=alice)
+    html = staff_client.get(reverse("moderation:reported_conversation", args=[MessageReport.objects.get().pk])).content.decode()
+    assert "このやりとりの相手の方に品物が取り置きされました。" in html and "[reserved]" not in html
+
+
 def test_a_hidden_message_shows_a_notice_to_both_participants(reported_message, staff, bob_client):
     services.reported_hide(item=report_item("message", reported_message.pk), actor=staff, reason="暴言")
     assert Message.objects.get(pk=reported_message.pk).hidden_by_staff
@@ -178,3 +184,21 @@ def test_the_reports_queue_and_the_audit_log_use_a_constant_number_of_queries(al
             assert staff_client.get(reverse("moderation:home")).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_a_warning_about_a_board_post_stays_off_the_authors_account_page(alice, bob, staff, staff2, staff_client):
+    from community.staff import reveal_decide, reveal_request, reveal_view
+
+    thread = thread_create(author=alice, topic=Topic.SCHOOLS, title="先生について", body="某先生の悪口")
+    post = thread.posts.get(number=1)
+    post_report(post=post, reporter=bob, reason=PostReport.Reason.PERSONAL_INFO)
+    staff_client.post(reverse("moderation:report_act", args=["post", post.pk, "warn"]), {"reason": "個人名を書かないでください"})
+    services.account_warn(user=alice, actor=staff, reason="出品の説明を直してください")
+    html = staff_client.get(reverse("moderation:account", args=[alice.pk])).content.decode()
+    assert "出品の説明を直してください" in html  # a warning given on the account itself is its history
+    assert "個人名を書かないでください" not in html
+    # Only the requester of an approved four-eyes reveal sees it, with the author.
+    request = reveal_request(post=post, actor=staff, reason="再発のため")
+    reveal_decide(request=request, actor=staff2, approve=True, reason="確認")
+    html = staff_client.post(reverse("community_staff:reveal_show", args=[request.pk])).content.decode()
+    assert "alice@example.com" in html and "個人名を書かないでください" in html
