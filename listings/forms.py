@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
+from config.text import TextField
 from listings.models import Category, Listing, ListingReport, Photo
 from listings.rules import rules_current
 from listings.services import ListingData, photos_process
@@ -32,8 +33,8 @@ class MultiplePhotoField(forms.FileField):
 
 class ListingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Listing.Kind.choices, widget=forms.RadioSelect)
-    title = forms.CharField(label=_("Title"), max_length=60)
-    description = forms.CharField(
+    title = TextField(label=_("Title"), max_length=60)
+    description = TextField(
         label=_("Description"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -159,4 +160,4 @@ class ListingForm(forms.Form):
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=ListingReport.Reason.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Details (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = TextField(label=_("Details (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -35,3 +35,19 @@ def test_pages_are_japanese_by_default_and_english_on_request(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("home")).content.decode()
     assert "Post an item" in page and 'lang="en"' in page
+
+
+@pytest.mark.django_db
+def test_djangos_empty_choice_is_japanese_on_japanese_pages(alice_client):
+    page = alice_client.get(reverse("listings:create")).content.decode()  # the town menu
+    assert "- 選択してください -" in page and "Select an option" not in page
+    alice_client.cookies["django_language"] = "en"
+    assert "- Select an option -" in alice_client.get(reverse("listings:create")).content.decode()
+
+
+def test_djangos_null_character_message_is_not_misleading():
+    from django.utils import translation
+    from django.core.validators import ProhibitNullCharactersValidator
+
+    with translation.override("ja"):
+        assert str(ProhibitNullCharactersValidator.message) == "NUL文字（制御文字）は使えません。"

@@ -292,10 +292,33 @@ def test_hostile_text_is_stored_as_text_and_shown_escaped(alice_client, client, 
 
 
 @pytest.mark.django_db
-def test_a_null_character_is_refused_with_a_clear_error(alice_client):
-    response = alice_client.post(reverse("listings:create"), _form(title="本棚\x00"))
-    assert response.status_code == 200 and response.context["form"].errors["title"]
+def test_control_characters_and_noncharacters_are_removed_and_the_feed_stays_valid(alice_client, client):
+    from xml.etree import ElementTree
+
+    pasted = "本棚\x07\x1b\x7f\x08\ufffe\x00"
+    response = alice_client.post(
+        reverse("listings:create"), _form(title=pasted, description="一行目\x0b二行目\x0c三行目\r\n四行目")
+    )
+    listing = Listing.objects.get()
+    assert response.status_code == 302
+    assert listing.title == "本棚"
+    assert listing.description == "一行目\n二行目\n三行目\n四行目"
+    ElementTree.fromstring(client.get(reverse("mirror:feed")).content)  # parses: no control characters left
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["title", "description"])
+def test_text_with_nothing_visible_is_refused_as_empty(alice_client, field):
+    response = alice_client.post(reverse("listings:create"), _form(**{field: "\u200b\u200b\u3000\ufeff"}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == ["このフィールドは必須です。"]
     assert not Listing.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_null_character_no_longer_gets_a_misleading_message(alice_client):
+    response = alice_client.post(reverse("listings:create"), _form(title="\x00"))
+    assert response.context["form"].errors["title"] == ["このフィールドは必須です。"]
 
 
 @pytest.mark.django_db
