@@ -35,6 +35,14 @@ def test_a_ward_resident_signs_up_and_gets_the_town_from_the_postal_code(client)
 
 
 @pytest.mark.django_db
+def test_sign_up_refuses_a_name_that_passes_for_the_ward(client):
+    response = client.post(reverse("account_signup"), {**SIGNUP, "display_name": "中央区役所"})
+    assert response.status_code == 200
+    assert "この名前は使えません" in response.content.decode()
+    assert not User.objects.filter(email="newcomer@example.com").exists()
+
+
+@pytest.mark.django_db
 def test_it_refuses_a_postal_code_outside_the_ward_in_japanese(client):
     response = client.post(reverse("account_signup"), {**SIGNUP, "postal_code": "160-0022"})
     assert response.status_code == 200
