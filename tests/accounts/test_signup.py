@@ -35,6 +35,13 @@ def test_a_ward_resident_signs_up_and_gets_the_town_from_the_postal_code(client)
 
 
 @pytest.mark.django_db
+def test_a_postal_code_typed_with_a_minus_sign_is_accepted(client):
+    response = client.post(reverse("account_signup"), {**SIGNUP, "postal_code": "104\u22120061"})
+    assert response.status_code == 302
+    assert User.objects.get(email="newcomer@example.com").postal_code == "1040061"
+
+
+@pytest.mark.django_db
 def test_sign_up_refuses_a_name_that_passes_for_the_ward(client):
     response = client.post(reverse("account_signup"), {**SIGNUP, "display_name": "中央区役所"})
     assert response.status_code == 200
