@@ -321,6 +321,8 @@ MUNICIPALITY_NAME_EN = env_str("MUNICIPALITY_NAME_EN", "Chuo City, Tokyo")
 # --- Listings ---------------------------------------------------------------------------------
 LISTING_PRICE_CAP = env_int("LISTING_PRICE_CAP", 10_000, minimum=0)
 LISTING_EXPIRY_DAYS = env_int("LISTING_EXPIRY_DAYS", 90, minimum=1)
+# A published listing can be renewed only this many days before it expires (expired ones always).
+LISTING_RENEW_WINDOW_DAYS = env_int("LISTING_RENEW_WINDOW_DAYS", 14, minimum=0)
 LISTING_PREMODERATION = env_bool("LISTING_PREMODERATION", False)
 LISTING_MAX_PHOTOS = env_int("LISTING_MAX_PHOTOS", 10, minimum=1)
 LISTING_CREATE_PER_DAY = env_int("LISTING_CREATE_PER_DAY", 30, minimum=1)

@@ -106,11 +106,18 @@ def _png() -> bytes:
 @pytest.mark.django_db
 @pytest.mark.parametrize("action,expected", [("withdraw", "withdrawn"), ("hand_over", "handed_over"), ("renew", "published")])
 def test_my_listings_actions_change_the_status(alice_client, alice, action, expected):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     listing = make_listing(alice)
+    Listing.objects.filter(pk=listing.pk).update(expires_at=timezone.now() + timedelta(days=2))  # renewable
     response = alice_client.post(reverse("listings:act", args=[listing.pk, action]))
     assert response.status_code == 302
     listing.refresh_from_db()
     assert listing.status == expected
+    if action == "renew":
+        assert listing.expires_at > timezone.now() + timedelta(days=80)
 
 
 @pytest.mark.django_db
