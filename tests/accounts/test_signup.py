@@ -125,3 +125,17 @@ def test_line_login_appears_when_its_keys_are_configured(tmp_path):
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True, cwd=settings.BASE_DIR
     ).stdout
     assert "/auth/line/login/" in page
+
+
+@pytest.mark.django_db
+def test_sign_up_and_login_pages_look_like_the_sites_forms(client):
+    page = client.get(reverse("account_signup")).content.decode()
+    assert page.count('<span class="required">（必須）</span>') >= 5  # email, passwords, name, postal code
+    assert 'class="button"' in page and 'class="stacked-form"' in page
+    response = client.post(reverse("account_signup"), {**SIGNUP, "postal_code": "160-0022", "password2": "different"})
+    page = response.content.decode()
+    assert '<div class="field field-error">' in page
+    assert '<div id="id_postal_code_error"><p class="error-text" role="alert">' in page and 'class="errorlist"' not in page
+    assert "以下のエラーを修正してください。" in page
+    login = client.get(reverse("account_login")).content.decode()
+    assert 'class="stacked-form"' in login and 'class="button"' in login and "errorlist" not in login
