@@ -66,6 +66,21 @@ def test_bad_input_gets_a_clear_error_and_nothing_is_saved(alice_client, field, 
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["1,000", "１，０００", "1000円", "¥1,000", " 1 000 "])
+def test_a_price_is_read_the_way_people_write_it(alice_client, typed):
+    response = alice_client.post(reverse("listings:create"), _form(price=typed))
+    assert response.status_code == 302
+    assert Listing.objects.get().price == 1000
+
+
+@pytest.mark.django_db
+def test_the_price_cap_message_writes_the_cap_with_a_comma(alice_client):
+    response = alice_client.post(reverse("listings:create"), _form(price="10,001"))
+    assert response.context["form"].errors["price"] == ["価格は10,000円以下にしてください。このサービスは営利目的ではありません。"]
+    assert not Listing.objects.exists()
+
+
+@pytest.mark.django_db
 def test_save_as_draft_keeps_the_listing_private(alice_client, bob_client):
     alice_client.post(reverse("listings:create"), {**_form(), "save_draft": "1"})
     listing = Listing.objects.get()
