@@ -339,7 +339,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's default logging gives the "django" logger its own console handler (in debug)
+        # on top of ours at the root, which printed every django.* line twice (the worker's task
+        # lines above all). Listing it here with no handlers leaves one path: up to the root.
+        "django": {"handlers": [], "level": env_str("LOG_LEVEL", "INFO"), "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # --- Tests ------------------------------------------------------------------------------------
