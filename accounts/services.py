@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import PostalCode, Town, User
 from accounts.selectors import is_staff_member
 from accounts.signals import account_data_requested, account_deleting
+from config.municipality import city_name
 
 # What people type between the digits: spaces, hyphens and dashes of every kind (U+2010-U+2015),
 # the minus sign U+2212 (Japanese IMEs give it for "-"), the long vowel mark ー, full-width
@@ -47,7 +48,7 @@ def town_for_postal_code(raw: str) -> Town:
                 "%(code)s is not a postal code in %(city)s. Only residents of %(city)s can take part."
             ),
             code="postal_code_outside",
-            params={"code": f"{code[:3]}-{code[3:]}", "city": settings.MUNICIPALITY_CITY},
+            params={"code": f"{code[:3]}-{code[3:]}", "city": city_name()},
         ) from None
 
 

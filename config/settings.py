@@ -316,7 +316,9 @@ if HTTPS:
 # --- Municipality -----------------------------------------------------------------------------
 MUNICIPALITY_PREFECTURE = env_str("MUNICIPALITY_PREFECTURE", "東京都")
 MUNICIPALITY_CITY = env_str("MUNICIPALITY_CITY", "中央区")
-MUNICIPALITY_NAME_EN = env_str("MUNICIPALITY_NAME_EN", "Chuo City, Tokyo")
+# English names, shown instead of the two above on English pages.
+MUNICIPALITY_NAME_EN = env_str("MUNICIPALITY_NAME_EN", "Chuo City")
+MUNICIPALITY_PREFECTURE_EN = env_str("MUNICIPALITY_PREFECTURE_EN", "Tokyo")
 
 # --- Listings ---------------------------------------------------------------------------------
 LISTING_PRICE_CAP = env_int("LISTING_PRICE_CAP", 10_000, minimum=0)
