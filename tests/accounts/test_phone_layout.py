@@ -13,7 +13,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # restores the towns after the flush
 def test_notification_checkboxes_keep_their_size_when_the_label_wraps(live_server):
     from playwright.sync_api import sync_playwright
 
