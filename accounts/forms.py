@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import User
+from config.text import TextField
 
 _POSTAL_HELP = _("Your home postal code, e.g. 104-0061. Only residents of the ward can take part; it is never shown to others.")
 
@@ -13,10 +14,11 @@ _POSTAL_HELP = _("Your home postal code, e.g. 104-0061. Only residents of the wa
 class ProfileForm(forms.Form):
     """Display name and home postal code; the postal code must lie in the municipality."""
 
-    display_name = forms.CharField(
+    display_name = TextField(
         label=_("Display name"),
         max_length=30,
         help_text=_("Shown to other residents. Do not use your full real name."),
+        error_messages={"required": _("Enter a display name.")},
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     postal_code = forms.CharField(
@@ -26,11 +28,12 @@ class ProfileForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
     )
 
+    def __init__(self, *args, user: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user  # None at sign-up
+
     def clean_display_name(self) -> str:
-        name = self.cleaned_data["display_name"].strip()
-        if not name:
-            raise ValidationError(_("Enter a display name."))
-        return name
+        return services.display_name_check(self.cleaned_data["display_name"], user=self.user)
 
     def clean_postal_code(self) -> str:
         raw = self.cleaned_data["postal_code"]

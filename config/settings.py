@@ -317,11 +317,15 @@ if HTTPS:
 # --- Municipality -----------------------------------------------------------------------------
 MUNICIPALITY_PREFECTURE = env_str("MUNICIPALITY_PREFECTURE", "東京都")
 MUNICIPALITY_CITY = env_str("MUNICIPALITY_CITY", "中央区")
-MUNICIPALITY_NAME_EN = env_str("MUNICIPALITY_NAME_EN", "Chuo City, Tokyo")
+# English names, shown instead of the two above on English pages.
+MUNICIPALITY_NAME_EN = env_str("MUNICIPALITY_NAME_EN", "Chuo City")
+MUNICIPALITY_PREFECTURE_EN = env_str("MUNICIPALITY_PREFECTURE_EN", "Tokyo")
 
 # --- Listings ---------------------------------------------------------------------------------
 LISTING_PRICE_CAP = env_int("LISTING_PRICE_CAP", 10_000, minimum=0)
 LISTING_EXPIRY_DAYS = env_int("LISTING_EXPIRY_DAYS", 90, minimum=1)
+# A published listing can be renewed only this many days before it expires (expired ones always).
+LISTING_RENEW_WINDOW_DAYS = env_int("LISTING_RENEW_WINDOW_DAYS", 14, minimum=0)
 LISTING_PREMODERATION = env_bool("LISTING_PREMODERATION", False)
 LISTING_MAX_PHOTOS = env_int("LISTING_MAX_PHOTOS", 10, minimum=1)
 LISTING_CREATE_PER_DAY = env_int("LISTING_CREATE_PER_DAY", 30, minimum=1)
@@ -338,7 +342,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's default logging gives the "django" logger its own console handler (in debug)
+        # on top of ours at the root, which printed every django.* line twice (the worker's task
+        # lines above all). Listing it here with no handlers leaves one path: up to the root.
+        "django": {"handlers": [], "level": env_str("LOG_LEVEL", "INFO"), "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # --- Tests ------------------------------------------------------------------------------------

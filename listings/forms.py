@@ -1,12 +1,15 @@
 """Listing forms: content, several photos (add, remove, reorder, cover)."""
 
+import re
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
+from config.text import TextField
 from listings.models import Category, Listing, ListingReport, Photo
 from listings.rules import rules_current
 from listings.services import ListingData, photos_process
@@ -30,10 +33,19 @@ class MultiplePhotoField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class YenField(forms.IntegerField):
+    """A whole number of yen as people write it: "1,000", "１，０００", "1000円", "¥1,000"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s,円¥]", "", unicodedata.normalize("NFKC", value))
+        return super().to_python(value)
+
+
 class ListingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Listing.Kind.choices, widget=forms.RadioSelect)
-    title = forms.CharField(label=_("Title"), max_length=60)
-    description = forms.CharField(
+    title = TextField(label=_("Title"), max_length=60)
+    description = TextField(
         label=_("Description"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -43,12 +55,13 @@ class ListingForm(forms.Form):
         label=_("Category"), queryset=Category.objects.filter(is_active=True), empty_label=_("Choose a category")
     )
     condition = forms.ChoiceField(label=_("Condition"), choices=Listing.Condition.choices)
-    price = forms.IntegerField(
+    price = YenField(
         label=_("Price (yen)"),
         min_value=0,
         initial=0,
         help_text=_("0 means free."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        # Text, not type=number: browsers empty a number field that holds "1,000".
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     town = forms.ModelChoiceField(
         label=_("Town for pickup"),
@@ -66,11 +79,7 @@ class ListingForm(forms.Form):
         self.existing_photos = list(existing_photos)
         rules = rules_current()  # read per form: staff may change the cap and the rules
         self.prohibited_items = [line.strip() for line in rules.prohibited_items.splitlines() if line.strip()]
-        cap = rules.price_cap
-        self.fields["price"].validators.append(
-            MaxValueValidator(cap, _("The price can be at most %(limit_value)s yen. This service is not for profit."))
-        )
-        self.fields["price"].widget.attrs["max"] = cap
+        self.price_cap = rules.price_cap
         self.fields["photos"].help_text = _(
             "Up to %(n)s photos, %(mb)s MB each: JPEG, PNG, WebP or HEIC. Location data is removed from every photo."
         ) % {"n": settings.LISTING_MAX_PHOTOS, "mb": settings.LISTING_PHOTO_MAX_BYTES // (1024 * 1024)}
@@ -97,6 +106,15 @@ class ListingForm(forms.Form):
             {"photo": p, "order": self[f"order_{p.pk}"], "remove": self[f"remove_{p.pk}"], "cover": radios.get(p.pk)}
             for p in self.existing_photos
         ]
+
+    def clean_price(self) -> int:
+        price = self.cleaned_data["price"]
+        if price > self.price_cap:
+            raise ValidationError(
+                _("The price can be at most %(cap)s yen. This service is not for profit.") % {"cap": f"{self.price_cap:,}"},
+                code="max_value",
+            )
+        return price
 
     def clean_photos(self):
         uploads = self.cleaned_data["photos"]
@@ -159,4 +177,4 @@ class ListingForm(forms.Form):
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=ListingReport.Reason.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Details (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = TextField(label=_("Details (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))

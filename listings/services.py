@@ -1,15 +1,20 @@
 """Every write about listings: create, edit, photos, status transitions, expiry."""
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town, User
@@ -236,16 +241,89 @@ def listing_submit(*, listing: Listing, actor: User) -> Listing:
 
 
 def listings_expire(*, now=None) -> int:
-    """Expire every published listing whose expiry time has passed; returns how many."""
+    """Expire every published listing whose expiry time has passed; returns how many.
+
+    Owners who want listing emails get one email per run naming all their expired listings, sent
+    by a task after commit (no SMTP call while a row is locked).
+    """
     now = now or timezone.now()
-    count = 0
-    for pk in Listing.objects.filter(status=S.PUBLISHED, expires_at__lte=now).values_list("pk", flat=True).iterator():
+    expired: dict[int, list[int]] = defaultdict(list)  # owner id → listing ids
+    rows = Listing.objects.filter(status=S.PUBLISHED, expires_at__lte=now).values_list("pk", "owner_id")
+    for pk, owner_id in rows.iterator():
         try:
             listing_transition(listing=Listing(pk=pk), action=Action.EXPIRE)
-            count += 1
         except ValidationError:
             continue  # changed state since the query (reserved, withdrawn): nothing to expire
-    return count
+        expired[owner_id].append(pk)
+    _schedule_expiry_emails(expired)
+    return sum(len(ids) for ids in expired.values())
+
+
+def _schedule_expiry_emails(expired: dict[int, list[int]]) -> None:
+    from listings.tasks import email_expired_listings
+
+    owners = User.objects.filter(pk__in=expired, notify_listings=True, is_active=True, deleted_at__isnull=True)
+    for owner_id in owners.values_list("pk", flat=True):
+        transaction.on_commit(
+            partial(email_expired_listings.enqueue, owner_id=owner_id, listing_ids=expired[owner_id])
+        )
+
+
+def listings_expired_email_send(*, owner_id: int, listing_ids: list[int]) -> bool:
+    """Email an owner who wants listing emails about those of `listing_ids` that are still expired,
+    in Japanese, with the link to renew them; returns whether an email went out."""
+    owner = User.objects.filter(pk=owner_id, notify_listings=True, is_active=True, deleted_at__isnull=True).first()
+    if owner is None:
+        return False
+    listings = list(Listing.objects.filter(pk__in=listing_ids, owner=owner, status=S.EXPIRED).order_by("pk"))
+    if not listings:
+        return False  # renewed or withdrawn since
+    context = {
+        "listings": listings,
+        "site_url": settings.SITE_URL,
+        "mine_url": settings.SITE_URL + reverse("listings:mine"),
+        "settings_url": settings.SITE_URL + reverse("accounts:profile"),
+    }
+    with translation.override("ja"):
+        subject = render_to_string("listings/email/expired_subject.txt", context).strip()
+        body = render_to_string("listings/email/expired_body.txt", context)
+    send_mail(subject, body, None, [owner.email])
+    return True
+
+
+def listing_renew_opens_at(listing: Listing) -> datetime | None:
+    """When the owner may renew a published listing: LISTING_RENEW_WINDOW_DAYS before it expires
+    (renewing a fresh listing would only push it to the top of "newest" again)."""
+    if listing.expires_at is None:
+        return None
+    return listing.expires_at - timedelta(days=settings.LISTING_RENEW_WINDOW_DAYS)
+
+
+def listing_can_renew(listing: Listing, *, now: datetime | None = None) -> bool:
+    """Expired listings can always be renewed; published ones only near their expiry."""
+    if listing.status == S.EXPIRED:
+        return True
+    if listing.status != S.PUBLISHED:
+        return False
+    opens_at = listing_renew_opens_at(listing)
+    return opens_at is None or (now or timezone.now()) >= opens_at
+
+
+def listing_renew(*, listing: Listing, actor: User) -> Listing:
+    """The owner renews a listing for a fresh period: an expired one, or a published one within
+    the renewal window before its expiry."""
+    if listing.owner_id != actor.pk:
+        raise PermissionDenied
+    if listing.status == S.PUBLISHED and not listing_can_renew(listing):
+        raise ValidationError(
+            _("This listing can be renewed from %(date)s, %(days)s days before it expires.")
+            % {
+                "date": timezone.localtime(listing_renew_opens_at(listing)).strftime("%Y-%m-%d"),
+                "days": settings.LISTING_RENEW_WINDOW_DAYS,
+            },
+            code="renew_too_early",
+        )
+    return listing_transition(listing=listing, action=Action.RENEW, actor=actor)
 
 
 def listings_withdraw_all(*, owner: User) -> int:

@@ -14,7 +14,7 @@ from accounts.decorators import resident_required
 from listings import selectors, services
 from listings.filters import ListingFilter
 from listings.forms import ListingForm, ReportForm
-from listings.lifecycle import Action, owner_choices
+from listings.lifecycle import EDITABLE_STATUSES, Action, owner_choices
 from listings.models import Listing
 
 PAGE_SIZE = 24
@@ -58,10 +58,17 @@ def browse(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     listing = selectors.listing_for_viewer(request.user, pk)
+    is_owner = listing.owner_id == request.user.pk
     return render(
         request,
         "listings/detail.html",
-        {"listing": listing, "photos": list(listing.photos.all()), "is_owner": listing.owner_id == request.user.pk},
+        {
+            "listing": listing,
+            "photos": list(listing.photos.all()),
+            "is_owner": is_owner,
+            "can_edit": is_owner and listing.status in EDITABLE_STATUSES,
+            "can_renew": is_owner and services.listing_can_renew(listing),
+        },
     )
 
 
@@ -87,6 +94,9 @@ def create(request: HttpRequest) -> HttpResponse:
 @resident_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     listing = selectors.listing_for_owner(request.user, pk)
+    if listing.status not in EDITABLE_STATUSES:  # say so before the poster types anything
+        messages.error(request, _("This listing is closed and can no longer be edited."))
+        return redirect(listing)
     photos = list(listing.photos.all())
     form = ListingForm(
         request.POST or None,
@@ -121,12 +131,13 @@ def mine(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.listings_of_owner(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for listing in page.object_list:
         listing.choices = owner_choices(listing.status)
+        if not services.listing_can_renew(listing):
+            listing.choices.discard("renew")  # a fresh listing: renewal opens near its expiry
     return render(request, "listings/mine.html", {"page": page})
 
 
 OWNER_ACTIONS = {
     "withdraw": (Action.WITHDRAW, gettext_lazy("The listing has been withdrawn.")),
-    "renew": (Action.RENEW, gettext_lazy("The listing has been renewed.")),
     "hand_over": (Action.HAND_OVER, gettext_lazy("The listing is marked as handed over. Thank you!")),
 }
 
@@ -139,6 +150,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "submit":
             listing = services.listing_submit(listing=listing, actor=request.user)
             messages.success(request, _status_message(listing))
+        elif action == "renew":
+            services.listing_renew(listing=listing, actor=request.user)
+            messages.success(request, _("The listing has been renewed."))
         elif action in OWNER_ACTIONS:
             lifecycle_action, done = OWNER_ACTIONS[action]
             services.listing_transition(listing=listing, action=lifecycle_action, actor=request.user)

@@ -42,3 +42,22 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_a_log_line_is_printed_once_in_debug_as_under_bin_dev(tmp_path):
+    """Django's own console handler on the "django" logger and ours at the root printed every
+    django.* line (the task worker's above all) twice."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {**os.environ, "DJANGO_DEBUG": "1", "MOTTAINAI_VAR_DIR": str(tmp_path)}
+    env.pop("MOTTAINAI_TESTING", None)
+    code = "import logging; logging.getLogger('django.tasks').info('one line')"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=settings.BASE_DIR, env=env,
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    assert (result.stdout + result.stderr).count("one line") == 1

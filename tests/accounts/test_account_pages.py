@@ -26,6 +26,51 @@ def test_moving_out_of_the_ward_is_refused_and_nothing_changes(alice_client, ali
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("name", ["\u200b\u200b\u200b", "\u3000\u200c\ufeff", "\x00"])
+def test_a_display_name_with_nothing_visible_is_refused(alice_client, alice, name):
+    response = alice_client.post(reverse("accounts:profile"), {"display_name": name, "postal_code": "104-0061"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["display_name"] == ["表示名を入力してください。"]
+    alice.refresh_from_db()
+    assert alice.display_name == "ありす"
+
+
+@pytest.mark.django_db
+def test_control_characters_are_removed_from_the_display_name(alice_client, alice):
+    alice_client.post(reverse("accounts:profile"), {"display_name": "あり\x07す\x1b\ufffe", "postal_code": "104-0061"})
+    alice.refresh_from_db()
+    assert alice.display_name == "ありす"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    ["退会したユーザー", "退会した ユーザー", "Deleted user", "中央区役所 環境推進課", "環境推進課", "区役所の中の人",
+     "中央区職員", "運営です", "ｓｔａｆｆ", "Staff 田中", "ADMIN", "admin\u200b", "管理者"],
+)
+def test_a_display_name_that_impersonates_the_ward_or_a_deleted_account_is_refused(alice_client, alice, name):
+    response = alice_client.post(reverse("accounts:profile"), {"display_name": name, "postal_code": "104-0061"})
+    assert response.status_code == 200
+    assert "この名前は使えません" in response.context["form"].errors["display_name"][0]
+    alice.refresh_from_db()
+    assert alice.display_name == "ありす"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["バドミントン好き", "badminton", "staffordshire bull terrier", "中央区のママ"])
+def test_ordinary_names_that_contain_a_reserved_word_by_chance_are_accepted(alice_client, alice, name):
+    assert alice_client.post(reverse("accounts:profile"), {"display_name": name, "postal_code": "104-0061"}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_staff_may_keep_the_office_name(staff_client, staff):
+    response = staff_client.post(reverse("accounts:profile"), {"display_name": "環境推進課 田中", "postal_code": "104-0061"})
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.display_name == "環境推進課 田中"
+
+
+@pytest.mark.django_db
 def test_notification_preferences_are_saved(alice_client, alice):
     alice_client.post(reverse("accounts:notifications"), {"notify_listings": "on"})
     alice.refresh_from_db()

@@ -7,7 +7,9 @@ from accounts.services import postal_code_normalise, town_for_postal_code, towns
 
 @pytest.mark.parametrize(
     "typed",
-    ["1040061", "104-0061", "〒104-0061", "１０４－００６１", "104 0061", " 104ー0061 "],
+    ["1040061", "104-0061", "〒104-0061", "１０４－００６１", "104 0061", " 104ー0061 ", "104\u22120061",
+     "104\u20100061", "104\u20110061", "104\u20120061", "104\u20130061", "104\u20140061", "104\u20150061",
+     "104\uff0d0061", "104\u30fc0061", "104\uff700061"],
 )
 def test_it_reads_postal_codes_the_way_people_type_them(typed):
     assert postal_code_normalise(typed) == "1040061"

@@ -35,6 +35,21 @@ def test_a_ward_resident_signs_up_and_gets_the_town_from_the_postal_code(client)
 
 
 @pytest.mark.django_db
+def test_a_postal_code_typed_with_a_minus_sign_is_accepted(client):
+    response = client.post(reverse("account_signup"), {**SIGNUP, "postal_code": "104\u22120061"})
+    assert response.status_code == 302
+    assert User.objects.get(email="newcomer@example.com").postal_code == "1040061"
+
+
+@pytest.mark.django_db
+def test_sign_up_refuses_a_name_that_passes_for_the_ward(client):
+    response = client.post(reverse("account_signup"), {**SIGNUP, "display_name": "中央区役所"})
+    assert response.status_code == 200
+    assert "この名前は使えません" in response.content.decode()
+    assert not User.objects.filter(email="newcomer@example.com").exists()
+
+
+@pytest.mark.django_db
 def test_it_refuses_a_postal_code_outside_the_ward_in_japanese(client):
     response = client.post(reverse("account_signup"), {**SIGNUP, "postal_code": "160-0022"})
     assert response.status_code == 200
@@ -46,7 +61,7 @@ def test_it_refuses_a_postal_code_outside_the_ward_in_japanese(client):
 def test_it_refuses_a_postal_code_outside_the_ward_in_english(client):
     client.cookies["django_language"] = "en"
     response = client.post(reverse("account_signup"), {**SIGNUP, "postal_code": "160-0022"})
-    assert "160-0022 is not a postal code in 中央区" in response.content.decode()
+    assert "160-0022 is not a postal code in Chuo City" in response.content.decode()
     assert not User.objects.exists()
 
 
@@ -110,3 +125,28 @@ def test_line_login_appears_when_its_keys_are_configured(tmp_path):
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True, cwd=settings.BASE_DIR
     ).stdout
     assert "/auth/line/login/" in page
+
+
+@pytest.mark.django_db
+def test_sign_up_and_login_pages_look_like_the_sites_forms(client):
+    page = client.get(reverse("account_signup")).content.decode()
+    assert page.count('<span class="required">（必須）</span>') >= 5  # email, passwords, name, postal code
+    assert 'class="button"' in page and 'class="stacked-form"' in page
+    response = client.post(reverse("account_signup"), {**SIGNUP, "postal_code": "160-0022", "password2": "different"})
+    page = response.content.decode()
+    assert '<div class="field field-error">' in page
+    assert '<div id="id_postal_code_error"><p class="error-text" role="alert">' in page and 'class="errorlist"' not in page
+    assert "以下のエラーを修正してください。" in page
+    login = client.get(reverse("account_login")).content.decode()
+    assert 'class="stacked-form"' in login and 'class="button"' in login and "errorlist" not in login
+
+
+@pytest.mark.django_db
+def test_sign_up_emails_name_the_host_of_site_url_after_it_changes(client, settings):
+    from django.core.management import call_command
+
+    settings.SITE_URL = "https://mottainai.example.jp"
+    call_command("migrate", verbosity=0)  # every deploy and bin/dev run it
+    client.post(reverse("account_signup"), SIGNUP)
+    body = mail.outbox[-1].body
+    assert "mottainai.example.jp" in body and "127.0.0.1:8000" not in body.replace(_confirmation_link(), "")

@@ -71,6 +71,25 @@ def test_an_invalid_form_keeps_what_was_typed_and_saves_nothing(bob_client):
     assert not Thread.objects.exists()
 
 
+def test_pasted_control_characters_are_removed_and_an_invisible_title_is_refused(bob_client):
+    response = bob_client.post(
+        reverse("community:thread_create"), {"topic": Topic.OTHER, "title": "\u200b\u200b", "body": "本文"}
+    )
+    assert response.status_code == 200 and response.context["form"].errors["title"] == ["このフィールドは必須です。"]
+    assert not Thread.objects.exists()
+    response = bob_client.post(
+        reverse("community:thread_create"), {"topic": Topic.OTHER, "title": "題名\x07\x1b", "body": "一行目\x0b二行目\ufffe"}
+    )
+    thread = Thread.objects.get()
+    assert response.status_code == 302 and thread.title == "題名"
+    assert thread.posts.get().body == "一行目\n二行目"
+
+
+def test_a_thread_without_a_facility_offers_a_japanese_empty_choice(bob_client):
+    page = bob_client.get(reverse("community:thread_create")).content.decode()
+    assert "特定の施設なし" in page and "Select an option" not in page
+
+
 def test_a_held_post_tells_the_author_and_stays_hidden_from_others(bob_client, client, staff):
     ng_word_add(actor=staff, word="NGワード")
     bob_client.cookies["django_language"] = "en"

@@ -67,6 +67,21 @@ def test_bad_input_gets_a_clear_error_and_nothing_is_saved(alice_client, field, 
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["1,000", "１，０００", "1000円", "¥1,000", " 1 000 "])
+def test_a_price_is_read_the_way_people_write_it(alice_client, typed):
+    response = alice_client.post(reverse("listings:create"), _form(price=typed))
+    assert response.status_code == 302
+    assert Listing.objects.get().price == 1000
+
+
+@pytest.mark.django_db
+def test_the_price_cap_message_writes_the_cap_with_a_comma(alice_client):
+    response = alice_client.post(reverse("listings:create"), _form(price="10,001"))
+    assert response.context["form"].errors["price"] == ["価格は10,000円以下にしてください。このサービスは営利目的ではありません。"]
+    assert not Listing.objects.exists()
+
+
+@pytest.mark.django_db
 def test_save_as_draft_keeps_the_listing_private(alice_client, bob_client):
     alice_client.post(reverse("listings:create"), {**_form(), "save_draft": "1"})
     listing = Listing.objects.get()
@@ -107,11 +122,18 @@ def _png() -> bytes:
 @pytest.mark.django_db
 @pytest.mark.parametrize("action,expected", [("withdraw", "withdrawn"), ("hand_over", "handed_over"), ("renew", "published")])
 def test_my_listings_actions_change_the_status(alice_client, alice, action, expected):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     listing = make_listing(alice)
+    Listing.objects.filter(pk=listing.pk).update(expires_at=timezone.now() + timedelta(days=2))  # renewable
     response = alice_client.post(reverse("listings:act", args=[listing.pk, action]))
     assert response.status_code == 302
     listing.refresh_from_db()
     assert listing.status == expected
+    if action == "renew":
+        assert listing.expires_at > timezone.now() + timedelta(days=80)
 
 
 @pytest.mark.django_db
@@ -349,10 +371,33 @@ def test_hostile_text_is_stored_as_text_and_shown_escaped(alice_client, client, 
 
 
 @pytest.mark.django_db
-def test_a_null_character_is_refused_with_a_clear_error(alice_client):
-    response = alice_client.post(reverse("listings:create"), _form(title="本棚\x00"))
-    assert response.status_code == 200 and response.context["form"].errors["title"]
+def test_control_characters_and_noncharacters_are_removed_and_the_feed_stays_valid(alice_client, client):
+    from xml.etree import ElementTree
+
+    pasted = "本棚\x07\x1b\x7f\x08\ufffe\x00"
+    response = alice_client.post(
+        reverse("listings:create"), _form(title=pasted, description="一行目\x0b二行目\x0c三行目\r\n四行目")
+    )
+    listing = Listing.objects.get()
+    assert response.status_code == 302
+    assert listing.title == "本棚"
+    assert listing.description == "一行目\n二行目\n三行目\n四行目"
+    ElementTree.fromstring(client.get(reverse("mirror:feed")).content)  # parses: no control characters left
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["title", "description"])
+def test_text_with_nothing_visible_is_refused_as_empty(alice_client, field):
+    response = alice_client.post(reverse("listings:create"), _form(**{field: "\u200b\u200b\u3000\ufeff"}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == ["このフィールドは必須です。"]
     assert not Listing.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_null_character_no_longer_gets_a_misleading_message(alice_client):
+    response = alice_client.post(reverse("listings:create"), _form(title="\x00"))
+    assert response.context["form"].errors["title"] == ["このフィールドは必須です。"]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,10 @@
+"""Background tasks (run by the django-tasks-db worker); thin wrappers around services."""
+
+from django.tasks import task
+
+
+@task()
+def email_expired_listings(*, owner_id: int, listing_ids: list[int]) -> bool:
+    from listings.services import listings_expired_email_send
+
+    return listings_expired_email_send(owner_id=owner_id, listing_ids=listing_ids)
