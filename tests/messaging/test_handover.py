@@ -345,11 +345,13 @@ def _en(client):
 
 
 @pytest.mark.django_db
-def test_an_open_lottery_shows_on_the_request_page_instead_of_the_poster_deciding(alice, bob_client, offer):
+def test_an_open_lottery_shows_on_the_request_and_listing_pages_instead_of_the_poster_deciding(alice, bob_client, client, offer):
     lottery_start(listing=offer, actor=alice, closes_at=timezone.now() + timedelta(days=1))
     page = _en(bob_client).get(reverse("messaging:start", args=[offer.pk])).content.decode()
     assert "A lottery (抽選) decides who gets this item" in page
     assert "The poster chooses" not in page
+    listing_page = _en(client).get(offer.get_absolute_url()).content.decode()  # visitors see it too
+    assert "A lottery (抽選) decides who gets this item" in listing_page
 
 
 @pytest.mark.django_db
