@@ -257,7 +257,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="messages per second in total")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds of load per measurement")
     parser.add_argument("--repeat", type=int, default=3, help="runs at --rate with the largest client count")
-    parser.add_argument("--search", default="200,250,300,350,400", help="rates tried at the largest client count")
+    parser.add_argument("--search", default="200,250,300,350,400,450,500,600", help="rates tried at the largest client count")
     parser.add_argument("--browser-rates", default="100,125,150,175,200",
                         help="rates tried at the largest client count with clients that also keep the unread-badge "
                              "socket open and mark each message read, like the site's conversation page")
