@@ -6,17 +6,41 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from listings.models import Listing
 from mirror import selectors
 from mirror.filters import valid_filters
 from mirror.serializers import absolute
+from mirror.text import printable
 
 FEED_SIZE = 50
 
 
+class _PrintableXMLGenerator(SimplerXMLGenerator):
+    """Writes every text and attribute through mirror.text.printable: Django refuses control
+    characters (a 500), and one pasted into one listing must not take the feed down."""
+
+    def characters(self, content):
+        super().characters(printable(content))
+
+    def startElement(self, name, attrs):
+        super().startElement(name, {key: printable(value) if isinstance(value, str) else value for key, value in attrs.items()})
+
+
+class PrintableAtom1Feed(Atom1Feed):
+    def write(self, outfile, encoding):
+        # Atom1Feed.write with the generator above.
+        handler = _PrintableXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+
 class ListingsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PrintableAtom1Feed
     description_template = "mirror/feed_item.html"
 
     def get_object(self, request: HttpRequest) -> dict:

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from accounts.models import Town
 from listings.lifecycle import Action
+from listings.models import Category, Listing
 from listings.services import listing_transition
 from tests.factories import make_listing
 
@@ -85,3 +86,39 @@ def test_the_embed_builder_makes_a_snippet_from_the_chosen_filters(staff_client)
     assert "&lt;iframe src=&quot;http://127.0.0.1:8000/embed/listings?kind=offer&amp;amp;free=1&amp;amp;limit=4" in page or \
         "/embed/listings?kind=offer&amp;free=1&amp;limit=4" in page
     assert 'id="embed-preview"' in page
+
+
+# What residents paste from Word or Excel: bell, vertical tab (a line break inside an Excel cell),
+# form feed, escape, delete, backspace and a noncharacter. Written straight to the database, as
+# older rows may hold them whatever the listing form accepts today.
+PASTED = "\x07\x0b\x0c\x1b\x7f\x08\ufffe"
+
+
+@pytest.mark.django_db
+def test_control_characters_in_a_listing_do_not_break_the_feed(client, alice):
+    shelf = make_listing(alice, title="本棚")
+    Listing.objects.filter(pk=shelf.pk).update(title=f"本{PASTED}棚", description=f"一行目\x0b二行目{PASTED}")
+    Category.objects.filter(slug="furniture").update(name_ja=f"家{PASTED}具")
+    Town.objects.filter(name="銀座").update(name=f"銀{PASTED}座")
+    response = client.get("/feeds/listings.atom")
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    entry = feed.entries[0]
+    assert entry.title.startswith("本\n\n棚（銀\n\n座")  # vertical tab and form feed become line breaks
+    assert {"家\n\n具", "銀\n\n座"} <= {t.term for t in entry.tags}
+    assert "一行目" in entry.summary and "二行目" in entry.summary
+    for char in "\x07\x1b\x7f\x08\ufffe":
+        assert char not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_control_characters_reach_the_api_as_valid_json_and_the_widget_still_renders(client, alice):
+    shelf = make_listing(alice, title="本棚")
+    Listing.objects.filter(pk=shelf.pk).update(title=f"本{PASTED}棚")
+    api = client.get("/api/v1/listings")
+    assert api.status_code == 200
+    assert api.json()["items"][0]["title"] == f"本{PASTED}棚"  # JSON escapes them; nothing is lost
+    widget = client.get("/embed/listings")
+    assert widget.status_code == 200
+    assert "本" in widget.content.decode() and "\x1b" not in widget.content.decode()
