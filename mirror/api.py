@@ -112,15 +112,14 @@ class ListingFilters(Schema):
 # --- Caching helpers ---------------------------------------------------------------------------
 
 
-def _versioned(request: HttpRequest, render) -> HttpResponse:
+def _versioned(request: HttpRequest, render, version: selectors.Version) -> HttpResponse:
     """Answer 304 when the client's copy is current; otherwise render, with validators attached.
 
-    Everything the API returns depends only on the request and the listings table, so the newest
-    `updated_at` of any listing versions every response.
+    A response depends only on the request and the tables in `version` (see
+    selectors.mirror_version), so that versions it.
     """
-    changed = selectors.last_change()
-    stamp = changed.isoformat() if changed else "empty"
-    etag = quote_etag(hashlib.sha256(f"{request.get_full_path()}|{stamp}".encode()).hexdigest()[:32])
+    changed = version.changed
+    etag = quote_etag(hashlib.sha256(f"{request.get_full_path()}|{version.tag}".encode()).hexdigest()[:32])
     if_none_match = request.headers.get("If-None-Match")
     if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
     fresh = False
@@ -170,7 +169,7 @@ def list_listings(request: HttpRequest, filters: Query[ListingFilters]):
             next_url = settings.SITE_URL + request.path + "?" + params.urlencode()
         return _json({"items": [serializers.listing_data(row) for row in rows], "next": next_url})
 
-    return _versioned(request, render)
+    return _versioned(request, render, selectors.mirror_version(listings=True, categories=True, towns=True))
 
 
 @api.get("/listings/{listing_id}", response={200: ListingOut, 304: None, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut}, tags=["listings"])
@@ -183,19 +182,19 @@ def get_listing(request: HttpRequest, listing_id: int = Path(..., ge=1, le=9_223
             return _json({"detail": "No public listing with this id."}, status=404)
         return _json(serializers.listing_data(listing))
 
-    return _versioned(request, render)
+    return _versioned(request, render, selectors.mirror_version(listings=True, categories=True, towns=True))
 
 
 @api.get("/categories", response={200: list[CategoryOut], 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["reference"])
 def list_categories(request: HttpRequest):
     """Active categories (slugs are what `category` filters take)."""
-    return _versioned(request, lambda: _json([serializers.category_data(c) for c in selectors.categories()]))
+    return _versioned(request, lambda: _json([serializers.category_data(c) for c in selectors.categories()]), selectors.mirror_version(categories=True))
 
 
 @api.get("/towns", response={200: list[TownOut], 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["reference"])
 def list_towns(request: HttpRequest):
     """The municipality's towns (ids are what `town` filters take)."""
-    return _versioned(request, lambda: _json([serializers.town_data(t) for t in selectors.towns()]))
+    return _versioned(request, lambda: _json([serializers.town_data(t) for t in selectors.towns()]), selectors.mirror_version(towns=True))
 
 
 @api.exception_handler(Throttled)

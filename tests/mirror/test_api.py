@@ -1,10 +1,11 @@
 """The public API at /api/v1: the contract the ward's website relies on."""
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from accounts.models import Town
 from listings.lifecycle import Action
@@ -171,3 +172,33 @@ def test_the_list_uses_a_constant_number_of_queries(client, alice, django_assert
         make_listing(alice, photos=2, title=f"b{i}")
     with django_assert_max_num_queries(6):
         client.get("/api/v1/listings?limit=50")
+
+
+@pytest.mark.django_db
+def test_a_category_change_makes_cached_categories_and_listings_stale(client, public, staff):
+    from moderation.services import category_save
+
+    categories, listings = client.get("/api/v1/categories"), client.get("/api/v1/listings")
+    assert _get(client, "/api/v1/categories", if_none_match=categories["ETag"]).status_code == 304
+    furniture = Category.objects.get(slug="furniture")
+    category_save(actor=staff, category=furniture, name_ja="家具・インテリア", name_en="Furniture", slug="furniture",
+                  position=furniture.position, is_active=True)
+    renamed = _get(client, "/api/v1/categories", if_none_match=categories["ETag"])
+    assert renamed.status_code == 200 and "家具・インテリア" in renamed.content.decode()
+    embedded = _get(client, "/api/v1/listings", if_none_match=listings["ETag"])
+    assert embedded.status_code == 200 and "家具・インテリア" in embedded.content.decode()
+
+    category_save(actor=staff, category=furniture, name_ja="家具・インテリア", name_en="Furniture", slug="furniture",
+                  position=furniture.position, is_active=False)
+    deactivated = _get(client, "/api/v1/categories", if_none_match=renamed["ETag"])
+    assert deactivated.status_code == 200 and "furniture" not in deactivated.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_town_change_makes_cached_towns_stale_also_for_if_modified_since(client, public):
+    first = client.get("/api/v1/towns")
+    Town.objects.filter(name="月島").update(name="月島一丁目", updated_at=timezone.now() + timedelta(seconds=5))
+    assert _get(client, "/api/v1/towns", if_none_match=first["ETag"]).status_code == 200
+    changed = _get(client, "/api/v1/towns", if_modified_since=first["Last-Modified"])
+    assert changed.status_code == 200 and "月島一丁目" in changed.content.decode()
+    assert _get(client, "/api/v1/listings?kind=wanted", if_modified_since=first["Last-Modified"]).status_code == 200
