@@ -7,8 +7,7 @@ rate limit with a clear 429.
 
 import hashlib
 from datetime import datetime
-from enum import Enum
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -86,27 +85,32 @@ class ErrorOut(Schema):
     detail: str
 
 
-class Sort(str, Enum):
-    newest = "newest"
-    price = "price"
-    price_desc = "price_desc"
-    expiring = "expiring"
-
-
-class Kind(str, Enum):
-    offer = "offer"
-    wanted = "wanted"
-
-
+# The browse page's form sends every field, empty when unused (`?q=&kind=&town=&free=on`): an
+# empty value means "no filter", so the schema allows "" next to each type.
 class ListingFilters(Schema):
     q: str = Field("", max_length=100, description="Keywords (all must match title or description)")
-    kind: Kind | None = None
-    category: str = Field("", max_length=40, description="Category slug (see /categories)")
-    town: int | None = Field(None, ge=1, le=2_147_483_647, description="Town id (see /towns)")
-    free: bool = Field(False, description="Only free items")
-    sort: Sort = Sort.newest
+    kind: Literal["offer", "wanted", ""] = Field("", description="offer or wanted; empty for both")
+    category: str = Field("", max_length=40, description="Category slug (see /categories); empty for all")
+    town: Annotated[int, Field(ge=1, le=2_147_483_647)] | Literal[""] | None = Field(
+        None, description="Town id (see /towns); empty for all"
+    )
+    free: bool | Literal[""] = Field(False, description="Only free items (true, 1 or on); empty or false for all")
+    sort: Literal["newest", "price", "price_desc", "expiring", ""] = Field("newest", description="Order; empty for newest")
     limit: int = Field(20, ge=1, le=100)
     cursor: str = Field("", max_length=200, description="Opaque cursor from `next`")
+
+
+# What a bad value of each parameter should have been (pydantic's own messages name its types).
+PARAMETER_HELP = {
+    "q": "at most 100 characters",
+    "kind": "must be offer or wanted (or empty for both)",
+    "category": "must be a category slug from /api/v1/categories (or empty for all)",
+    "town": "must be a town id from /api/v1/towns (or empty for all)",
+    "free": "must be true or false (or empty)",
+    "sort": "must be newest, price, price_desc or expiring",
+    "limit": "must be a whole number from 1 to 100",
+    "cursor": "must be the cursor from a `next` link",
+}
 
 
 # --- Caching helpers ---------------------------------------------------------------------------
@@ -128,6 +132,8 @@ def _versioned(request: HttpRequest, render, version: selectors.Version) -> Http
     elif if_modified_since is not None and changed is not None:
         fresh = int(changed.timestamp()) <= if_modified_since
     response = HttpResponse(status=304) if fresh else render()
+    if response.status_code not in (200, 304):
+        return response  # an error is not a version of anything
     response["ETag"] = etag
     if changed is not None:
         response["Last-Modified"] = http_date(changed.timestamp())
@@ -146,19 +152,23 @@ def _json(data, status: int = 200) -> JsonResponse:
 @api.get("/listings", response={200: ListingPage, 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["listings"])
 def list_listings(request: HttpRequest, filters: Query[ListingFilters]):
     """Published and reserved listings, filtered like the browse page, with cursor pagination."""
+    if filters.category and not selectors.category_is_active(filters.category):
+        return _json({"detail": f"Unknown category “{filters.category}”: use a slug from /api/v1/categories."}, status=400)
+    if filters.town and not selectors.town_exists(filters.town):
+        return _json({"detail": f"No town with id {filters.town}: use an id from /api/v1/towns."}, status=400)
 
     def render() -> HttpResponse:
         qs = selectors.filter_listings(
             selectors.listings_for_api(),
             q=filters.q,
-            kind=filters.kind.value if filters.kind else "",
+            kind=filters.kind,
             category=filters.category,
-            town=filters.town,
-            free=filters.free,
+            town=filters.town or None,
+            free=filters.free is True,
         )
         try:
             rows, next_cursor = page_after(
-                qs, sort=filters.sort.value, cursor=filters.cursor or None, limit=filters.limit
+                qs, sort=filters.sort or "newest", cursor=filters.cursor or None, limit=filters.limit
             )
         except BadCursor:
             return _json({"detail": "The cursor is not valid. Start again without it."}, status=400)
@@ -210,7 +220,10 @@ def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = "; ".join(
-        f"{'.'.join(str(p) for p in error.get('loc', [])[1:]) or 'request'}: {error.get('msg')}" for error in exc.errors
-    )
-    return _json({"detail": f"Invalid request: {problems}"}, status=400)
+    problems: dict[str, str] = {}
+    for error in exc.errors:
+        # loc is ("query", name) or ("query", "filters", name, <union member>): find the parameter.
+        loc = [str(part) for part in error.get("loc", [])[1:]]
+        name = next((part for part in loc if part in PARAMETER_HELP), ".".join(loc) or "request")
+        problems.setdefault(name, PARAMETER_HELP.get(name) or str(error.get("msg")))
+    return _json({"detail": "Invalid request: " + "; ".join(f"{name}: {text}" for name, text in problems.items())}, status=400)

@@ -2,8 +2,8 @@
 
 from django import forms
 
-from accounts.models import Town
-from listings.models import Category, Listing
+from listings.models import Listing
+from mirror import selectors
 
 
 class MirrorFilterForm(forms.Form):
@@ -16,13 +16,13 @@ class MirrorFilterForm(forms.Form):
 
     def clean_category(self) -> str:
         slug = self.cleaned_data["category"]
-        if slug and not Category.objects.filter(slug=slug, is_active=True).exists():
+        if slug and not selectors.category_is_active(slug):
             raise forms.ValidationError("Unknown category.")
         return slug
 
     def clean_town(self) -> int | None:
         town = self.cleaned_data["town"]
-        if town and not Town.objects.filter(pk=town).exists():
+        if town and not selectors.town_exists(town):
             raise forms.ValidationError("Unknown town.")
         return town
 

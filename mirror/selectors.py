@@ -65,6 +65,15 @@ def mirror_version(*, listings: bool = False, categories: bool = False, towns: b
     return Version(changed=max(present) if present else None, tag="|".join(parts))
 
 
+def category_is_active(slug: str) -> bool:
+    """Whether `slug` names a category the public may filter by (the active ones, as listed)."""
+    return Category.objects.filter(slug=slug, is_active=True).exists()
+
+
+def town_exists(town_id: int) -> bool:
+    return Town.objects.filter(pk=town_id).exists()
+
+
 def categories() -> list[Category]:
     return list(Category.objects.filter(is_active=True))
 

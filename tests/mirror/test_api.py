@@ -202,3 +202,32 @@ def test_a_town_change_makes_cached_towns_stale_also_for_if_modified_since(clien
     changed = _get(client, "/api/v1/towns", if_modified_since=first["Last-Modified"])
     assert changed.status_code == 200 and "月島一丁目" in changed.content.decode()
     assert _get(client, "/api/v1/listings?kind=wanted", if_modified_since=first["Last-Modified"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_browse_pages_own_query_string_works_and_empty_values_mean_no_filter(client, public):
+    browse = client.get("/api/v1/listings?q=&kind=&category=&town=&free=on&sort=newest")
+    assert browse.status_code == 200, browse.content
+    assert {i["title"] for i in browse.json()["items"]} == {"本棚", "ベビーカー探しています"}
+    everything = client.get("/api/v1/listings?q=&kind=&category=&town=&free=&sort=")
+    assert everything.status_code == 200, everything.content
+    assert len(everything.json()["items"]) == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query,sentence",
+    [
+        ("category=nope", "Unknown category “nope”"),
+        ("category=kitchen-old", "Unknown category “kitchen-old”"),
+        ("town=99999", "No town with id 99999"),
+        ("kind=sell", "kind: must be offer or wanted"),
+        ("town=abc", "town: must be a town id"),
+    ],
+)
+def test_unknown_categories_and_towns_get_a_400_that_says_what_is_wrong(client, public, query, sentence):
+    Category.objects.create(slug="kitchen-old", name_ja="旧台所", name_en="Old kitchen", is_active=False)
+    response = client.get(f"/api/v1/listings?{query}")
+    assert response.status_code == 400
+    assert sentence in response.json()["detail"]
+    assert "ETag" not in response
