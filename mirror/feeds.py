@@ -3,14 +3,14 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from listings.models import Listing
 from mirror import selectors
-from mirror.filters import valid_filters
+from mirror.filters import filter_query, valid_filters
 from mirror.serializers import absolute
 from mirror.text import printable
 
@@ -54,10 +54,19 @@ class ListingsFeed(Feed):
         return f"{settings.MUNICIPALITY_PREFECTURE}{settings.MUNICIPALITY_CITY}の区民同士で譲り合う品物の新着情報"
 
     def link(self, filters: dict) -> str:
-        return settings.SITE_URL + "/listings/"
+        """The browse page showing the same listings."""
+        query = filter_query(filters, free="on")
+        return settings.SITE_URL + reverse("listings:browse") + (f"?{query}" if query else "")
 
     def feed_url(self, filters: dict) -> str:
-        return None  # the request's own URL, with its filters
+        # SITE_URL, not the Sites framework's domain (written once by a migration), and the
+        # filters, so that each filtered feed names itself.
+        query = filter_query(filters)
+        return settings.SITE_URL + reverse("mirror:feed") + (f"?{query}" if query else "")
+
+    def feed_guid(self, filters: dict) -> str:
+        """Each filtered feed is a feed of its own (Atom's <id>)."""
+        return self.feed_url(filters)
 
     def author_name(self) -> str:
         return f"{settings.MUNICIPALITY_CITY} もったいない"

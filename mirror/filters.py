@@ -1,5 +1,7 @@
 """The filters the feed and the widget take from the query string (the API validates its own)."""
 
+from urllib.parse import urlencode
+
 from django import forms
 
 from listings.models import Listing
@@ -32,3 +34,13 @@ def valid_filters(data) -> dict:
     form = MirrorFilterForm(data)
     form.is_valid()
     return {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+
+
+FILTER_NAMES = ("q", "kind", "category", "town", "free")
+
+
+def filter_query(filters: dict, *, free: str = "1") -> str:
+    """Cleaned filters as a query string, in a fixed order and without empty ones: one URL per
+    filtered view. `free` is the value for "free only" (the browse page's checkbox sends "on")."""
+    pairs = [(name, free if name == "free" else filters.get(name)) for name in FILTER_NAMES if filters.get(name)]
+    return urlencode(pairs)

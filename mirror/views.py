@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.csp import CSP
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
@@ -14,7 +15,7 @@ from accounts.decorators import staff_required
 from accounts.models import Town
 from listings.models import Category
 from mirror import selectors
-from mirror.filters import MirrorFilterForm, valid_filters
+from mirror.filters import MirrorFilterForm, filter_query, valid_filters
 
 WIDGET_DEFAULT_LIMIT = 6
 
@@ -40,10 +41,7 @@ def embed(request: HttpRequest) -> HttpResponse:
         town=filters.get("town"),
         free=bool(filters.get("free")),
     ).order_by("-published_at", "-id")[:limit]
-    more = settings.SITE_URL + "/listings/?" + urlencode(
-        {k: v for k, v in {"q": filters.get("q"), "kind": filters.get("kind"), "category": filters.get("category"),
-                            "town": filters.get("town"), "free": "on" if filters.get("free") else ""}.items() if v}
-    )
+    more = settings.SITE_URL + reverse("listings:browse") + "?" + filter_query(filters, free="on")
     response = render(request, "mirror/embed.html", {"listings": list(listings), "more_url": more, "site_url": settings.SITE_URL})
     response["Cache-Control"] = f"public, max-age={settings.MIRROR_CACHE_SECONDS}"
     return response

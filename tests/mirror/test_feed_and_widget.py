@@ -122,3 +122,19 @@ def test_control_characters_reach_the_api_as_valid_json_and_the_widget_still_ren
     widget = client.get("/embed/listings")
     assert widget.status_code == 200
     assert "本" in widget.content.decode() and "\x1b" not in widget.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_feed_names_itself_with_site_url_and_its_filters(client, alice, settings):
+    settings.SITE_URL = "https://mottainai.example.jp:8107"
+    make_listing(alice, title="本棚")
+    town = Town.objects.get(name="月島").pk
+    filtered = feedparser.parse(client.get(f"/feeds/listings.atom?town={town}&kind=wanted&bogus=1&free=on").content).feed
+    plain = feedparser.parse(client.get("/feeds/listings.atom").content).feed
+    self_link = [link.href for link in filtered.links if link.rel == "self"][0]
+    assert self_link == f"https://mottainai.example.jp:8107/feeds/listings.atom?kind=wanted&town={town}&free=1"
+    assert filtered.id == self_link
+    assert [link.href for link in filtered.links if link.rel == "alternate"][0] == \
+        f"https://mottainai.example.jp:8107/listings/?kind=wanted&town={town}&free=on"
+    assert [link.href for link in plain.links if link.rel == "self"][0] == "https://mottainai.example.jp:8107/feeds/listings.atom"
+    assert plain.id != filtered.id
