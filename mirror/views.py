@@ -41,7 +41,8 @@ def embed(request: HttpRequest) -> HttpResponse:
         town=filters.get("town"),
         free=bool(filters.get("free")),
     ).order_by("-published_at", "-id")[:limit]
-    more = settings.SITE_URL + reverse("listings:browse") + "?" + filter_query(filters, free="on")
+    query = filter_query(filters, free="on")
+    more = settings.SITE_URL + reverse("listings:browse") + (f"?{query}" if query else "")
     response = render(request, "mirror/embed.html", {"listings": list(listings), "more_url": more, "site_url": settings.SITE_URL})
     response["Cache-Control"] = f"public, max-age={settings.MIRROR_CACHE_SECONDS}"
     return response
