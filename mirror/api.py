@@ -207,6 +207,12 @@ def list_towns(request: HttpRequest):
     return _versioned(request, lambda: _json([serializers.town_data(t) for t in selectors.towns()]), selectors.mirror_version(towns=True))
 
 
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Any other path under /api/v1: the API's JSON error, not the site's HTML page."""
+    hint = " API paths end without a slash." if request.path.endswith("/") and request.path != "/api/v1/" else ""
+    return _json({"detail": f"No API operation at {request.path}.{hint} The operations are listed at /api/v1/docs."}, status=404)
+
+
 @api.exception_handler(Throttled)
 def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     response = _json(

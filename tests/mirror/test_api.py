@@ -231,3 +231,12 @@ def test_unknown_categories_and_towns_get_a_400_that_says_what_is_wrong(client, 
     assert response.status_code == 400
     assert sentence in response.json()["detail"]
     assert "ETag" not in response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/nope", "/api/v1/listings/", "/api/v1/listings/1/", "/api/v1/", "/api/v1"])
+def test_unknown_api_paths_get_the_apis_json_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "/api/v1/docs" in response.json()["detail"]
