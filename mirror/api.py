@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import Throttled, ValidationError
 from ninja.throttling import AnonRateThrottle
@@ -120,20 +121,22 @@ def _versioned(request: HttpRequest, render, version: selectors.Version) -> Http
     """Answer 304 when the client's copy is current; otherwise render, with validators attached.
 
     A response depends only on the request and the tables in `version` (see
-    selectors.mirror_version), so that versions it.
+    selectors.mirror_version), so that versions it. Django's conditional-request logic applies
+    RFC 9110: If-None-Match compares weakly (a gzip front hands back W/"…") and wins over
+    If-Modified-Since.
     """
     changed = version.changed
     etag = quote_etag(hashlib.sha256(f"{request.get_full_path()}|{version.tag}".encode()).hexdigest()[:32])
-    if_none_match = request.headers.get("If-None-Match")
-    if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
-    fresh = False
-    if if_none_match is not None:
-        fresh = etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
-    elif if_modified_since is not None and changed is not None:
-        fresh = int(changed.timestamp()) <= if_modified_since
-    response = HttpResponse(status=304) if fresh else render()
-    if response.status_code not in (200, 304):
-        return response  # an error is not a version of anything
+    last_modified = int(changed.timestamp()) if changed is not None else None
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = render()
+        if response.status_code != 200:
+            return response  # an error is not a version of anything
+        if request.method == "HEAD":
+            # What GET would send, without the body (not every WSGI server drops it).
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
     response["ETag"] = etag
     if changed is not None:
         response["Last-Modified"] = http_date(changed.timestamp())
@@ -149,7 +152,18 @@ def _json(data, status: int = 200) -> JsonResponse:
 # --- Operations --------------------------------------------------------------------------------
 
 
-@api.get("/listings", response={200: ListingPage, 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["listings"])
+def get_and_head(path: str, **options):
+    """Register a GET operation and HEAD for it (the same headers, no body; see _versioned).
+    HEAD stays out of the schema: it would repeat GET's operation id, which must be unique."""
+
+    def decorator(view):
+        api.api_operation(["HEAD"], path, include_in_schema=False, **options)(view)
+        return api.get(path, **options)(view)
+
+    return decorator
+
+
+@get_and_head("/listings", response={200: ListingPage, 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["listings"])
 def list_listings(request: HttpRequest, filters: Query[ListingFilters]):
     """Published and reserved listings, filtered like the browse page, with cursor pagination."""
     if filters.category and not selectors.category_is_active(filters.category):
@@ -182,7 +196,7 @@ def list_listings(request: HttpRequest, filters: Query[ListingFilters]):
     return _versioned(request, render, selectors.mirror_version(listings=True, categories=True, towns=True))
 
 
-@api.get("/listings/{listing_id}", response={200: ListingOut, 304: None, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut}, tags=["listings"])
+@get_and_head("/listings/{listing_id}", response={200: ListingOut, 304: None, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut}, tags=["listings"])
 def get_listing(request: HttpRequest, listing_id: int = Path(..., ge=1, le=9_223_372_036_854_775_807)):
     """One published or reserved listing; 404 for anything else (closed listings leave the API)."""
 
@@ -195,13 +209,13 @@ def get_listing(request: HttpRequest, listing_id: int = Path(..., ge=1, le=9_223
     return _versioned(request, render, selectors.mirror_version(listings=True, categories=True, towns=True))
 
 
-@api.get("/categories", response={200: list[CategoryOut], 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["reference"])
+@get_and_head("/categories", response={200: list[CategoryOut], 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["reference"])
 def list_categories(request: HttpRequest):
     """Active categories (slugs are what `category` filters take)."""
     return _versioned(request, lambda: _json([serializers.category_data(c) for c in selectors.categories()]), selectors.mirror_version(categories=True))
 
 
-@api.get("/towns", response={200: list[TownOut], 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["reference"])
+@get_and_head("/towns", response={200: list[TownOut], 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["reference"])
 def list_towns(request: HttpRequest):
     """The municipality's towns (ids are what `town` filters take)."""
     return _versioned(request, lambda: _json([serializers.town_data(t) for t in selectors.towns()]), selectors.mirror_version(towns=True))

@@ -240,3 +240,39 @@ def test_unknown_api_paths_get_the_apis_json_404(client, path):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert "/api/v1/docs" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/listings", "/api/v1/listings/{id}", "/api/v1/categories", "/api/v1/towns"])
+def test_head_answers_like_get_without_a_body(client, public, path):
+    path = path.format(id=public[0].pk)
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == get["ETag"] and head["Content-Type"] == "application/json"
+    assert head["Content-Length"] == str(len(get.content))
+    assert _get(client, path, if_none_match=get["ETag"]).status_code == 304
+    assert client.head(path, HTTP_IF_NONE_MATCH=get["ETag"]).status_code == 304
+
+
+@pytest.mark.django_db
+def test_a_weak_validator_from_a_gzip_front_still_gets_304(client, public):
+    # nginx's gzip turns our ETag "x" into W/"x"; RFC 9110 compares If-None-Match weakly.
+    etag = client.get("/api/v1/listings")["ETag"]
+    assert _get(client, "/api/v1/listings", if_none_match=f"W/{etag}").status_code == 304
+    assert _get(client, "/api/v1/listings", if_none_match=f'"other", W/{etag}').status_code == 304
+    assert _get(client, "/api/v1/listings", if_none_match='W/"other"').status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_cors_preflight_lets_the_ward_site_send_conditional_headers(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://www.city.chuo.lg.jp"]
+    response = client.options(
+        "/api/v1/listings",
+        HTTP_ORIGIN="https://www.city.chuo.lg.jp",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match, if-modified-since",
+    )
+    assert response.status_code == 200
+    allowed = {h.strip().lower() for h in response["Access-Control-Allow-Headers"].split(",")}
+    assert {"if-none-match", "if-modified-since"} <= allowed
+    assert "HEAD" in response["Access-Control-Allow-Methods"]
