@@ -3,9 +3,14 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 
 from listings.models import Listing
 from mirror import selectors
+
+
+WIDGET_DEFAULT_LIMIT = 6
+WIDGET_MAX_LIMIT = 50
 
 
 class MirrorFilterForm(forms.Form):
@@ -14,7 +19,14 @@ class MirrorFilterForm(forms.Form):
     category = forms.SlugField(required=False, max_length=40)
     town = forms.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
     free = forms.BooleanField(required=False)
-    limit = forms.IntegerField(required=False, min_value=1, max_value=50)
+    limit = forms.IntegerField(required=False)
+    # The widget's language: the ward's page decides, not the visitor's browser (default LANGUAGE_CODE).
+    lang = forms.ChoiceField(required=False, choices=settings.LANGUAGES)
+
+    def clean_limit(self) -> int | None:
+        """A number out of range becomes the nearest allowed one (80 shows the most there are)."""
+        limit = self.cleaned_data["limit"]
+        return None if limit is None else min(max(limit, 1), WIDGET_MAX_LIMIT)
 
     def clean_category(self) -> str:
         slug = self.cleaned_data["category"]

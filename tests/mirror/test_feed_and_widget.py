@@ -138,3 +138,54 @@ def test_the_feed_names_itself_with_site_url_and_its_filters(client, alice, sett
         f"https://mottainai.example.jp:8107/listings/?kind=wanted&town={town}&free=on"
     assert [link.href for link in plain.links if link.rel == "self"][0] == "https://mottainai.example.jp:8107/feeds/listings.atom"
     assert plain.id != filtered.id
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query,heading",
+    [
+        ("kind=offer", "中央区にお住まいの方が譲る品物"),
+        ("kind=wanted", "中央区にお住まいの方が探している品物"),
+        ("", "中央区の不用品交換の新着"),
+        ("kind=wanted&lang=en", "Items residents of Chuo City, Tokyo are looking for"),
+        ("kind=offer&lang=en", "Items residents of Chuo City, Tokyo are giving away"),
+    ],
+)
+def test_the_widget_heading_follows_the_kind_and_the_lang_parameter(client, alice, query, heading):
+    make_listing(alice, title="本棚", kind="wanted")
+    page = client.get(f"/embed/listings?{query}").content.decode()
+    assert f'<h1 class="widget-title">{heading}</h1>' in page
+
+
+@pytest.mark.django_db
+def test_the_widget_is_japanese_whatever_the_visitors_browser_says_unless_lang_is_given(client, alice):
+    make_listing(alice, title="本棚", price=0)
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    japanese = client.get("/embed/listings", **english_browser)
+    assert '<html lang="ja">' in japanese.content.decode() and "無料" in japanese.content.decode()
+    assert japanese["Content-Language"] == "ja"
+    english = client.get("/embed/listings?lang=en", HTTP_ACCEPT_LANGUAGE="ja")
+    assert '<html lang="en">' in english.content.decode() and "Free" in english.content.decode()
+    assert english["Content-Language"] == "en"
+    assert '<html lang="ja">' in client.get("/embed/listings?lang=fr").content.decode()  # unknown: the default
+
+
+@pytest.mark.django_db
+def test_a_limit_above_the_cap_shows_the_cap_in_the_widget_and_the_snippet(client, staff_client, alice):
+    for i in range(52):
+        make_listing(alice, title=f"品{i}")
+    assert client.get("/embed/listings?limit=80").content.decode().count('class="widget-item"') == 50
+    page = staff_client.get(reverse("mirror:embed_builder"), {"limit": "80"}).content.decode()
+    assert "/embed/listings?limit=50" in page and "/embed/listings?limit=80" not in page
+    assert 'name="limit" id="id_limit" min="1" max="50" step="1" inputmode="numeric" value="50"' in page
+    assert '<p class="help" id="id_limit_helptext" role="status">ウィジェットに表示できるのは1〜50件です' in page
+
+
+@pytest.mark.django_db
+def test_the_embed_builder_has_keywords_language_and_a_copy_button_without_inline_script(staff_client):
+    page = staff_client.get(reverse("mirror:embed_builder"), {"q": "ベビー カー", "kind": "wanted", "lang": "en"}).content.decode()
+    assert 'name="q"' in page and 'value="ベビー カー"' in page
+    assert "/embed/listings?q=%E3%83%99%E3%83%93%E3%83%BC+%E3%82%AB%E3%83%BC&amp;amp;kind=wanted&amp;amp;limit=6&amp;amp;lang=en" in page
+    assert 'name="lang"' in page
+    assert 'id="copy-snippet"' in page
+    assert "<script>" not in page and "onclick" not in page  # CSP: scripts only from files
