@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from listings.models import Listing
@@ -15,6 +16,14 @@ from mirror.serializers import absolute
 from mirror.text import printable
 
 FEED_SIZE = 50
+
+
+def price_label(item: Listing) -> str:
+    """The price as the widget shows it; nothing for a wanted item that offers nothing ("free"
+    there would read as if the item were given away)."""
+    if item.is_free:
+        return "" if item.kind == Listing.Kind.WANTED else _("Free")
+    return _("%(price)s yen") % {"price": f"{item.price:,}"}
 
 
 class _PrintableXMLGenerator(SimplerXMLGenerator):
@@ -47,8 +56,7 @@ class ListingsFeed(Feed):
         return valid_filters(request.GET)
 
     def title(self, filters: dict) -> str:
-        with translation.override("ja"):
-            return f"もったいない {settings.MUNICIPALITY_CITY} 不用品交換 — 新着"
+        return f"もったいない {settings.MUNICIPALITY_CITY} 不用品交換 — 新着"
 
     def subtitle(self, filters: dict) -> str:
         return f"{settings.MUNICIPALITY_PREFECTURE}{settings.MUNICIPALITY_CITY}の区民同士で譲り合う品物の新着情報"
@@ -83,8 +91,14 @@ class ListingsFeed(Feed):
         return list(qs.order_by("-published_at", "-id")[:FEED_SIZE])
 
     def item_title(self, item: Listing) -> str:
-        price = "無料" if item.is_free else f"{item.price:,}円"
-        return f"{item.title}（{item.town.name}・{price}）"
+        """Title (kind if wanted, town, price, reservation), e.g. 本棚（銀座・無料・取り置き中）."""
+        facts = [item.get_kind_display()] if item.kind == Listing.Kind.WANTED else []
+        facts.append(item.town.name)
+        if price := price_label(item):
+            facts.append(price)
+        if item.status == Listing.Status.RESERVED:
+            facts.append(_("Reserved"))
+        return f"{item.title}（{'・'.join(facts)}）"
 
     def item_link(self, item: Listing) -> str:
         return settings.SITE_URL + item.get_absolute_url()
@@ -113,9 +127,13 @@ class ListingsFeed(Feed):
         item = kwargs["item"]
         photos = list(item.photos.all())
         context["thumbnail_url"] = absolute(photos[0].thumbnail.url) if photos else ""
+        context["price"] = price_label(item)
         return context
 
     def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
+        # In the site's default language (Japanese), like the ward's site that imports it,
+        # whatever the language of whoever fetches it.
+        with translation.override(settings.LANGUAGE_CODE):
+            response = super().__call__(request, *args, **kwargs)
         response["Cache-Control"] = f"public, max-age={settings.MIRROR_CACHE_SECONDS}"
         return response

@@ -189,3 +189,22 @@ def test_the_embed_builder_has_keywords_language_and_a_copy_button_without_inlin
     assert 'name="lang"' in page
     assert 'id="copy-snippet"' in page
     assert "<script>" not in page and "onclick" not in page  # CSP: scripts only from files
+
+
+@pytest.mark.django_db
+def test_the_feed_says_what_the_widget_says_about_kind_price_and_reservation(client, alice):
+    wanted = make_listing(alice, title="ベビーカー探しています", kind="wanted", price=0, town=Town.objects.get(name="月島"))
+    shelf = make_listing(alice, title="本棚", price=0)
+    listing_transition(listing=shelf, action=Action.RESERVE, actor=alice)
+    # An English browser changes nothing: the feed is Japanese, like the ward's site.
+    entries = {e.link.rsplit("/", 2)[-2]: e for e in
+               feedparser.parse(client.get("/feeds/listings.atom", HTTP_ACCEPT_LANGUAGE="en").content).entries}
+    wanted_entry, shelf_entry = entries[str(wanted.pk)], entries[str(shelf.pk)]
+    assert wanted_entry.title == "ベビーカー探しています（譲ってください・月島）"
+    assert "無料" not in wanted_entry.summary and "譲ってください" in wanted_entry.summary
+    assert shelf_entry.title == "本棚（銀座・無料・取り置き中）"
+    assert "取り置き中" in shelf_entry.summary and "譲ります" in shelf_entry.summary
+
+    widget = client.get("/embed/listings").content.decode()
+    assert "譲ってください · 月島</span>" in widget  # no "free" on something a resident is looking for
+    assert "譲ります · 銀座 · 無料 · 取り置き中</span>" in widget
