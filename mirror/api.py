@@ -10,8 +10,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from ninja import Field, NinjaAPI, Path, Query, Schema
@@ -103,7 +102,7 @@ class ListingFilters(Schema):
 
 # What a bad value of each parameter should have been (pydantic's own messages name its types).
 PARAMETER_HELP = {
-    "q": "at most 100 characters",
+    "q": "must be at most 100 characters",
     "kind": "must be offer or wanted (or empty for both)",
     "category": "must be a category slug from /api/v1/categories (or empty for all)",
     "town": "must be a town id from /api/v1/towns (or empty for all)",
@@ -212,13 +211,19 @@ def get_listing(request: HttpRequest, listing_id: int = Path(..., ge=1, le=9_223
 @get_and_head("/categories", response={200: list[CategoryOut], 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["reference"])
 def list_categories(request: HttpRequest):
     """Active categories (slugs are what `category` filters take)."""
-    return _versioned(request, lambda: _json([serializers.category_data(c) for c in selectors.categories()]), selectors.mirror_version(categories=True))
+    return _versioned(
+        request,
+        lambda: _json([serializers.category_data(c) for c in selectors.categories()]),
+        selectors.mirror_version(categories=True),
+    )
 
 
 @get_and_head("/towns", response={200: list[TownOut], 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["reference"])
 def list_towns(request: HttpRequest):
     """The municipality's towns (ids are what `town` filters take)."""
-    return _versioned(request, lambda: _json([serializers.town_data(t) for t in selectors.towns()]), selectors.mirror_version(towns=True))
+    return _versioned(
+        request, lambda: _json([serializers.town_data(t) for t in selectors.towns()]), selectors.mirror_version(towns=True)
+    )
 
 
 def not_found(request: HttpRequest) -> HttpResponse:

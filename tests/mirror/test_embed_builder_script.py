@@ -59,14 +59,14 @@ def test_typing_a_limit_above_the_cap_puts_the_cap_in_the_snippet_and_says_so(bu
 
 
 @pytest.mark.django_db
-def test_keywords_and_language_reach_the_snippet_and_the_preview(builder_page):
+def test_keywords_and_language_reach_the_snippet_and_the_preview(builder_page, settings):
     page = builder_page
     page.fill("#id_q", "本棚")
     page.select_option("#id_kind", "wanted")
     page.select_option("#id_lang", "en")
     snippet = page.input_value("#snippet")
     assert "/embed/listings?q=%E6%9C%AC%E6%A3%9A&amp;kind=wanted&amp;limit=6&amp;lang=en" in snippet
-    assert 'title="Latest on the Chuo City, Tokyo item exchange"' in snippet
+    assert f'title="Latest on the {settings.MUNICIPALITY_NAME_EN} item exchange"' in snippet
     assert page.get_attribute("#embed-preview", "src") == "/embed/listings?q=%E6%9C%AC%E6%A3%9A&kind=wanted&limit=6&lang=en"
     page.select_option("#id_lang", "ja")
     assert "lang=" not in page.input_value("#snippet") and 'title="中央区の不用品交換の新着"' in page.input_value("#snippet")
