@@ -13,6 +13,8 @@ class Town(models.Model):
 
     name = models.CharField(_("name"), max_length=80, unique=True)
     name_kana = models.CharField(_("reading"), max_length=160, blank=True)
+    # Versions the public API's answers that show towns (mirror.selectors.mirror_version).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["name_kana", "name"]

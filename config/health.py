@@ -60,3 +60,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
         else:
             results[name] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
     return JsonResponse({"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503)
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz before CommonMiddleware reads the Host header.
+
+    Container healthchecks and load balancers probe by internal address (127.0.0.1:8000,
+    10.0.3.7), which is not in ALLOWED_HOSTS; the answer names no host and no data, so it is safe
+    for any Host. Every other path still goes through the host check. Placed right after
+    SecurityMiddleware, which exempts this path from the HTTPS redirect (SECURE_REDIRECT_EXEMPT).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.path_info == "/healthz":
+            return healthz(request)
+        return self.get_response(request)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as corsheaders_default_headers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.health.HealthCheckMiddleware",  # /healthz for any Host: probes come by internal address
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -375,6 +377,8 @@ MIRROR_WARD_ORIGINS = env_list("MIRROR_WARD_ORIGINS", [])
 CORS_ALLOWED_ORIGINS = MIRROR_WARD_ORIGINS
 CORS_URLS_REGEX = r"^/(api/v1|feeds)/"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# The ward's scripts may revalidate their copy (304 Not Modified).
+CORS_ALLOW_HEADERS = [*corsheaders_default_headers, "if-none-match", "if-modified-since"]
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link"]
 MIRROR_API_RATE = env_str("MIRROR_API_RATE", "600/m")  # per client IP

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from config.health import healthz
 from listings import views as listing_views
-from mirror.api import api
+from mirror.api import api, not_found as api_not_found
 from moderation import report_views as moderation_report_views
 
 urlpatterns = [
@@ -17,7 +17,11 @@ urlpatterns = [
     path("messages/", include("messaging.urls")),
     path("alerts/", include("alerts.urls")),
     path("board/", include("community.urls")),
+    # Any path under /api/v1/ that is not an operation gets the API's JSON 404, also the root
+    # (django-ninja's own root view raises the site's HTML 404).
+    path("api/v1/", api_not_found, name="api_root_not_found"),
     path("api/v1/", api.urls),  # namespace "api" (the docs page reverses it)
+    re_path(r"^api/v1(?:/|$)", api_not_found, name="api_not_found"),
     path("", include("mirror.urls")),
     path("auth/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -23,6 +23,8 @@ class Category(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     # Staff-editable estimate of what one item weighs, for the waste kept out of the incinerator.
     average_weight_kg = models.DecimalField(_("average weight (kg)"), max_digits=6, decimal_places=1, default=3)
+    # Versions the public API's answers that show categories (mirror.selectors.mirror_version).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["position", "id"]

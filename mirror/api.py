@@ -7,13 +7,12 @@ rate limit with a clear 429.
 
 import hashlib
 from datetime import datetime
-from enum import Enum
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.urls import reverse
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import Throttled, ValidationError
 from ninja.throttling import AnonRateThrottle
@@ -86,49 +85,57 @@ class ErrorOut(Schema):
     detail: str
 
 
-class Sort(str, Enum):
-    newest = "newest"
-    price = "price"
-    price_desc = "price_desc"
-    expiring = "expiring"
-
-
-class Kind(str, Enum):
-    offer = "offer"
-    wanted = "wanted"
-
-
+# The browse page's form sends every field, empty when unused (`?q=&kind=&town=&free=on`): an
+# empty value means "no filter", so the schema allows "" next to each type.
 class ListingFilters(Schema):
     q: str = Field("", max_length=100, description="Keywords (all must match title or description)")
-    kind: Kind | None = None
-    category: str = Field("", max_length=40, description="Category slug (see /categories)")
-    town: int | None = Field(None, ge=1, le=2_147_483_647, description="Town id (see /towns)")
-    free: bool = Field(False, description="Only free items")
-    sort: Sort = Sort.newest
+    kind: Literal["offer", "wanted", ""] = Field("", description="offer or wanted; empty for both")
+    category: str = Field("", max_length=40, description="Category slug (see /categories); empty for all")
+    town: Annotated[int, Field(ge=1, le=2_147_483_647)] | Literal[""] | None = Field(
+        None, description="Town id (see /towns); empty for all"
+    )
+    free: bool | Literal[""] = Field(False, description="Only free items (true, 1 or on); empty or false for all")
+    sort: Literal["newest", "price", "price_desc", "expiring", ""] = Field("newest", description="Order; empty for newest")
     limit: int = Field(20, ge=1, le=100)
     cursor: str = Field("", max_length=200, description="Opaque cursor from `next`")
+
+
+# What a bad value of each parameter should have been (pydantic's own messages name its types).
+PARAMETER_HELP = {
+    "q": "must be at most 100 characters",
+    "kind": "must be offer or wanted (or empty for both)",
+    "category": "must be a category slug from /api/v1/categories (or empty for all)",
+    "town": "must be a town id from /api/v1/towns (or empty for all)",
+    "free": "must be true or false (or empty)",
+    "sort": "must be newest, price, price_desc or expiring",
+    "limit": "must be a whole number from 1 to 100",
+    "cursor": "must be the cursor from a `next` link",
+}
 
 
 # --- Caching helpers ---------------------------------------------------------------------------
 
 
-def _versioned(request: HttpRequest, render) -> HttpResponse:
+def _versioned(request: HttpRequest, render, version: selectors.Version) -> HttpResponse:
     """Answer 304 when the client's copy is current; otherwise render, with validators attached.
 
-    Everything the API returns depends only on the request and the listings table, so the newest
-    `updated_at` of any listing versions every response.
+    A response depends only on the request and the tables in `version` (see
+    selectors.mirror_version), so that versions it. Django's conditional-request logic applies
+    RFC 9110: If-None-Match compares weakly (a gzip front hands back W/"…") and wins over
+    If-Modified-Since.
     """
-    changed = selectors.last_change()
-    stamp = changed.isoformat() if changed else "empty"
-    etag = quote_etag(hashlib.sha256(f"{request.get_full_path()}|{stamp}".encode()).hexdigest()[:32])
-    if_none_match = request.headers.get("If-None-Match")
-    if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
-    fresh = False
-    if if_none_match is not None:
-        fresh = etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
-    elif if_modified_since is not None and changed is not None:
-        fresh = int(changed.timestamp()) <= if_modified_since
-    response = HttpResponse(status=304) if fresh else render()
+    changed = version.changed
+    etag = quote_etag(hashlib.sha256(f"{request.get_full_path()}|{version.tag}".encode()).hexdigest()[:32])
+    last_modified = int(changed.timestamp()) if changed is not None else None
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = render()
+        if response.status_code != 200:
+            return response  # an error is not a version of anything
+        if request.method == "HEAD":
+            # What GET would send, without the body (not every WSGI server drops it).
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
     response["ETag"] = etag
     if changed is not None:
         response["Last-Modified"] = http_date(changed.timestamp())
@@ -144,22 +151,37 @@ def _json(data, status: int = 200) -> JsonResponse:
 # --- Operations --------------------------------------------------------------------------------
 
 
-@api.get("/listings", response={200: ListingPage, 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["listings"])
+def get_and_head(path: str, **options):
+    """Register a GET operation and HEAD for it (the same headers, no body; see _versioned).
+    HEAD stays out of the schema: it would repeat GET's operation id, which must be unique."""
+
+    def decorator(view):
+        api.api_operation(["HEAD"], path, include_in_schema=False, **options)(view)
+        return api.get(path, **options)(view)
+
+    return decorator
+
+
+@get_and_head("/listings", response={200: ListingPage, 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["listings"])
 def list_listings(request: HttpRequest, filters: Query[ListingFilters]):
     """Published and reserved listings, filtered like the browse page, with cursor pagination."""
+    if filters.category and not selectors.category_is_active(filters.category):
+        return _json({"detail": f"Unknown category “{filters.category}”: use a slug from /api/v1/categories."}, status=400)
+    if filters.town and not selectors.town_exists(filters.town):
+        return _json({"detail": f"No town with id {filters.town}: use an id from /api/v1/towns."}, status=400)
 
     def render() -> HttpResponse:
         qs = selectors.filter_listings(
             selectors.listings_for_api(),
             q=filters.q,
-            kind=filters.kind.value if filters.kind else "",
+            kind=filters.kind,
             category=filters.category,
-            town=filters.town,
-            free=filters.free,
+            town=filters.town or None,
+            free=filters.free is True,
         )
         try:
             rows, next_cursor = page_after(
-                qs, sort=filters.sort.value, cursor=filters.cursor or None, limit=filters.limit
+                qs, sort=filters.sort or "newest", cursor=filters.cursor or None, limit=filters.limit
             )
         except BadCursor:
             return _json({"detail": "The cursor is not valid. Start again without it."}, status=400)
@@ -170,10 +192,10 @@ def list_listings(request: HttpRequest, filters: Query[ListingFilters]):
             next_url = settings.SITE_URL + request.path + "?" + params.urlencode()
         return _json({"items": [serializers.listing_data(row) for row in rows], "next": next_url})
 
-    return _versioned(request, render)
+    return _versioned(request, render, selectors.mirror_version(listings=True, categories=True, towns=True))
 
 
-@api.get("/listings/{listing_id}", response={200: ListingOut, 304: None, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut}, tags=["listings"])
+@get_and_head("/listings/{listing_id}", response={200: ListingOut, 304: None, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut}, tags=["listings"])
 def get_listing(request: HttpRequest, listing_id: int = Path(..., ge=1, le=9_223_372_036_854_775_807)):
     """One published or reserved listing; 404 for anything else (closed listings leave the API)."""
 
@@ -183,19 +205,31 @@ def get_listing(request: HttpRequest, listing_id: int = Path(..., ge=1, le=9_223
             return _json({"detail": "No public listing with this id."}, status=404)
         return _json(serializers.listing_data(listing))
 
-    return _versioned(request, render)
+    return _versioned(request, render, selectors.mirror_version(listings=True, categories=True, towns=True))
 
 
-@api.get("/categories", response={200: list[CategoryOut], 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["reference"])
+@get_and_head("/categories", response={200: list[CategoryOut], 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["reference"])
 def list_categories(request: HttpRequest):
     """Active categories (slugs are what `category` filters take)."""
-    return _versioned(request, lambda: _json([serializers.category_data(c) for c in selectors.categories()]))
+    return _versioned(
+        request,
+        lambda: _json([serializers.category_data(c) for c in selectors.categories()]),
+        selectors.mirror_version(categories=True),
+    )
 
 
-@api.get("/towns", response={200: list[TownOut], 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["reference"])
+@get_and_head("/towns", response={200: list[TownOut], 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["reference"])
 def list_towns(request: HttpRequest):
     """The municipality's towns (ids are what `town` filters take)."""
-    return _versioned(request, lambda: _json([serializers.town_data(t) for t in selectors.towns()]))
+    return _versioned(
+        request, lambda: _json([serializers.town_data(t) for t in selectors.towns()]), selectors.mirror_version(towns=True)
+    )
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Any other path under /api/v1: the API's JSON error, not the site's HTML page."""
+    hint = " API paths end without a slash." if request.path.endswith("/") and request.path != "/api/v1/" else ""
+    return _json({"detail": f"No API operation at {request.path}.{hint} The operations are listed at /api/v1/docs."}, status=404)
 
 
 @api.exception_handler(Throttled)
@@ -211,7 +245,10 @@ def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = "; ".join(
-        f"{'.'.join(str(p) for p in error.get('loc', [])[1:]) or 'request'}: {error.get('msg')}" for error in exc.errors
-    )
-    return _json({"detail": f"Invalid request: {problems}"}, status=400)
+    problems: dict[str, str] = {}
+    for error in exc.errors:
+        # loc is ("query", name) or ("query", "filters", name, <union member>): find the parameter.
+        loc = [str(part) for part in error.get("loc", [])[1:]]
+        name = next((part for part in loc if part in PARAMETER_HELP), ".".join(loc) or "request")
+        problems.setdefault(name, PARAMETER_HELP.get(name) or str(error.get("msg")))
+    return _json({"detail": "Invalid request: " + "; ".join(f"{name}: {text}" for name, text in problems.items())}, status=400)

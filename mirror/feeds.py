@@ -3,37 +3,78 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.translation import gettext as _
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from listings.models import Listing
 from mirror import selectors
-from mirror.filters import valid_filters
+from mirror.filters import filter_query, valid_filters
 from mirror.serializers import absolute
+from mirror.text import printable
 
 FEED_SIZE = 50
 
 
+def price_label(item: Listing) -> str:
+    """The price as the widget shows it; nothing for a wanted item that offers nothing ("free"
+    there would read as if the item were given away)."""
+    if item.is_free:
+        return "" if item.kind == Listing.Kind.WANTED else _("Free")
+    return _("%(price)s yen") % {"price": f"{item.price:,}"}
+
+
+class _PrintableXMLGenerator(SimplerXMLGenerator):
+    """Writes every text and attribute through mirror.text.printable: Django refuses control
+    characters (a 500), and one pasted into one listing must not take the feed down."""
+
+    def characters(self, content):
+        super().characters(printable(content))
+
+    def startElement(self, name, attrs):
+        super().startElement(name, {key: printable(value) if isinstance(value, str) else value for key, value in attrs.items()})
+
+
+class PrintableAtom1Feed(Atom1Feed):
+    def write(self, outfile, encoding):
+        # Atom1Feed.write with the generator above.
+        handler = _PrintableXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+
 class ListingsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PrintableAtom1Feed
     description_template = "mirror/feed_item.html"
 
     def get_object(self, request: HttpRequest) -> dict:
         return valid_filters(request.GET)
 
     def title(self, filters: dict) -> str:
-        with translation.override("ja"):
-            return f"もったいない {settings.MUNICIPALITY_CITY} 不用品交換 — 新着"
+        return f"もったいない {settings.MUNICIPALITY_CITY} 不用品交換 — 新着"
 
     def subtitle(self, filters: dict) -> str:
         return f"{settings.MUNICIPALITY_PREFECTURE}{settings.MUNICIPALITY_CITY}の区民同士で譲り合う品物の新着情報"
 
     def link(self, filters: dict) -> str:
-        return settings.SITE_URL + "/listings/"
+        """The browse page showing the same listings."""
+        query = filter_query(filters, free="on")
+        return settings.SITE_URL + reverse("listings:browse") + (f"?{query}" if query else "")
 
     def feed_url(self, filters: dict) -> str:
-        return None  # the request's own URL, with its filters
+        # SITE_URL, not the Sites framework's domain (written once by a migration), and the
+        # filters, so that each filtered feed names itself.
+        query = filter_query(filters)
+        return settings.SITE_URL + reverse("mirror:feed") + (f"?{query}" if query else "")
+
+    def feed_guid(self, filters: dict) -> str:
+        """Each filtered feed is a feed of its own (Atom's <id>)."""
+        return self.feed_url(filters)
 
     def author_name(self) -> str:
         return f"{settings.MUNICIPALITY_CITY} もったいない"
@@ -50,8 +91,14 @@ class ListingsFeed(Feed):
         return list(qs.order_by("-published_at", "-id")[:FEED_SIZE])
 
     def item_title(self, item: Listing) -> str:
-        price = "無料" if item.is_free else f"{item.price:,}円"
-        return f"{item.title}（{item.town.name}・{price}）"
+        """Title (kind if wanted, town, price, reservation), e.g. 本棚（銀座・無料・取り置き中）."""
+        facts = [item.get_kind_display()] if item.kind == Listing.Kind.WANTED else []
+        facts.append(item.town.name)
+        if price := price_label(item):
+            facts.append(price)
+        if item.status == Listing.Status.RESERVED:
+            facts.append(_("Reserved"))
+        return f"{item.title}（{'・'.join(facts)}）"
 
     def item_link(self, item: Listing) -> str:
         return settings.SITE_URL + item.get_absolute_url()
@@ -80,9 +127,13 @@ class ListingsFeed(Feed):
         item = kwargs["item"]
         photos = list(item.photos.all())
         context["thumbnail_url"] = absolute(photos[0].thumbnail.url) if photos else ""
+        context["price"] = price_label(item)
         return context
 
     def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
+        # In the site's default language (Japanese), like the ward's site that imports it,
+        # whatever the language of whoever fetches it.
+        with translation.override(settings.LANGUAGE_CODE):
+            response = super().__call__(request, *args, **kwargs)
         response["Cache-Control"] = f"public, max-age={settings.MIRROR_CACHE_SECONDS}"
         return response

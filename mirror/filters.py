@@ -1,9 +1,16 @@
 """The filters the feed and the widget take from the query string (the API validates its own)."""
 
-from django import forms
+from urllib.parse import urlencode
 
-from accounts.models import Town
-from listings.models import Category, Listing
+from django import forms
+from django.conf import settings
+
+from listings.models import Listing
+from mirror import selectors
+
+
+WIDGET_DEFAULT_LIMIT = 6
+WIDGET_MAX_LIMIT = 50
 
 
 class MirrorFilterForm(forms.Form):
@@ -12,17 +19,24 @@ class MirrorFilterForm(forms.Form):
     category = forms.SlugField(required=False, max_length=40)
     town = forms.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
     free = forms.BooleanField(required=False)
-    limit = forms.IntegerField(required=False, min_value=1, max_value=50)
+    limit = forms.IntegerField(required=False)
+    # The widget's language: the ward's page decides, not the visitor's browser (default LANGUAGE_CODE).
+    lang = forms.ChoiceField(required=False, choices=settings.LANGUAGES)
+
+    def clean_limit(self) -> int | None:
+        """A number out of range becomes the nearest allowed one (80 shows the most there are)."""
+        limit = self.cleaned_data["limit"]
+        return None if limit is None else min(max(limit, 1), WIDGET_MAX_LIMIT)
 
     def clean_category(self) -> str:
         slug = self.cleaned_data["category"]
-        if slug and not Category.objects.filter(slug=slug, is_active=True).exists():
+        if slug and not selectors.category_is_active(slug):
             raise forms.ValidationError("Unknown category.")
         return slug
 
     def clean_town(self) -> int | None:
         town = self.cleaned_data["town"]
-        if town and not Town.objects.filter(pk=town).exists():
+        if town and not selectors.town_exists(town):
             raise forms.ValidationError("Unknown town.")
         return town
 
@@ -32,3 +46,13 @@ def valid_filters(data) -> dict:
     form = MirrorFilterForm(data)
     form.is_valid()
     return {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+
+
+FILTER_NAMES = ("q", "kind", "category", "town", "free")
+
+
+def filter_query(filters: dict, *, free: str = "1") -> str:
+    """Cleaned filters as a query string, in a fixed order and without empty ones: one URL per
+    filtered view. `free` is the value for "free only" (the browse page's checkbox sends "on")."""
+    pairs = [(name, free if name == "free" else filters.get(name)) for name in FILTER_NAMES if filters.get(name)]
+    return urlencode(pairs)

@@ -1,10 +1,11 @@
 """The public API at /api/v1: the contract the ward's website relies on."""
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from accounts.models import Town
 from listings.lifecycle import Action
@@ -171,3 +172,107 @@ def test_the_list_uses_a_constant_number_of_queries(client, alice, django_assert
         make_listing(alice, photos=2, title=f"b{i}")
     with django_assert_max_num_queries(6):
         client.get("/api/v1/listings?limit=50")
+
+
+@pytest.mark.django_db
+def test_a_category_change_makes_cached_categories_and_listings_stale(client, public, staff):
+    from moderation.services import category_save
+
+    categories, listings = client.get("/api/v1/categories"), client.get("/api/v1/listings")
+    assert _get(client, "/api/v1/categories", if_none_match=categories["ETag"]).status_code == 304
+    furniture = Category.objects.get(slug="furniture")
+    category_save(actor=staff, category=furniture, name_ja="家具・インテリア", name_en="Furniture", slug="furniture",
+                  position=furniture.position, is_active=True)
+    renamed = _get(client, "/api/v1/categories", if_none_match=categories["ETag"])
+    assert renamed.status_code == 200 and "家具・インテリア" in renamed.content.decode()
+    embedded = _get(client, "/api/v1/listings", if_none_match=listings["ETag"])
+    assert embedded.status_code == 200 and "家具・インテリア" in embedded.content.decode()
+
+    category_save(actor=staff, category=furniture, name_ja="家具・インテリア", name_en="Furniture", slug="furniture",
+                  position=furniture.position, is_active=False)
+    deactivated = _get(client, "/api/v1/categories", if_none_match=renamed["ETag"])
+    assert deactivated.status_code == 200 and "furniture" not in deactivated.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_town_change_makes_cached_towns_stale_also_for_if_modified_since(client, public):
+    first = client.get("/api/v1/towns")
+    Town.objects.filter(name="月島").update(name="月島一丁目", updated_at=timezone.now() + timedelta(seconds=5))
+    assert _get(client, "/api/v1/towns", if_none_match=first["ETag"]).status_code == 200
+    changed = _get(client, "/api/v1/towns", if_modified_since=first["Last-Modified"])
+    assert changed.status_code == 200 and "月島一丁目" in changed.content.decode()
+    assert _get(client, "/api/v1/listings?kind=wanted", if_modified_since=first["Last-Modified"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_browse_pages_own_query_string_works_and_empty_values_mean_no_filter(client, public):
+    browse = client.get("/api/v1/listings?q=&kind=&category=&town=&free=on&sort=newest")
+    assert browse.status_code == 200, browse.content
+    assert {i["title"] for i in browse.json()["items"]} == {"本棚", "ベビーカー探しています"}
+    everything = client.get("/api/v1/listings?q=&kind=&category=&town=&free=&sort=")
+    assert everything.status_code == 200, everything.content
+    assert len(everything.json()["items"]) == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query,sentence",
+    [
+        ("category=nope", "Unknown category “nope”"),
+        ("category=kitchen-old", "Unknown category “kitchen-old”"),
+        ("town=99999", "No town with id 99999"),
+        ("kind=sell", "kind: must be offer or wanted"),
+        ("town=abc", "town: must be a town id"),
+    ],
+)
+def test_unknown_categories_and_towns_get_a_400_that_says_what_is_wrong(client, public, query, sentence):
+    Category.objects.create(slug="kitchen-old", name_ja="旧台所", name_en="Old kitchen", is_active=False)
+    response = client.get(f"/api/v1/listings?{query}")
+    assert response.status_code == 400
+    assert sentence in response.json()["detail"]
+    assert "ETag" not in response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/nope", "/api/v1/listings/", "/api/v1/listings/1/", "/api/v1/", "/api/v1"])
+def test_unknown_api_paths_get_the_apis_json_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "/api/v1/docs" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/listings", "/api/v1/listings/{id}", "/api/v1/categories", "/api/v1/towns"])
+def test_head_answers_like_get_without_a_body(client, public, path):
+    path = path.format(id=public[0].pk)
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == get["ETag"] and head["Content-Type"] == "application/json"
+    assert head["Content-Length"] == str(len(get.content))
+    assert _get(client, path, if_none_match=get["ETag"]).status_code == 304
+    assert client.head(path, HTTP_IF_NONE_MATCH=get["ETag"]).status_code == 304
+
+
+@pytest.mark.django_db
+def test_a_weak_validator_from_a_gzip_front_still_gets_304(client, public):
+    # nginx's gzip turns our ETag "x" into W/"x"; RFC 9110 compares If-None-Match weakly.
+    etag = client.get("/api/v1/listings")["ETag"]
+    assert _get(client, "/api/v1/listings", if_none_match=f"W/{etag}").status_code == 304
+    assert _get(client, "/api/v1/listings", if_none_match=f'"other", W/{etag}').status_code == 304
+    assert _get(client, "/api/v1/listings", if_none_match='W/"other"').status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_cors_preflight_lets_the_ward_site_send_conditional_headers(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://www.city.chuo.lg.jp"]
+    response = client.options(
+        "/api/v1/listings",
+        HTTP_ORIGIN="https://www.city.chuo.lg.jp",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match, if-modified-since",
+    )
+    assert response.status_code == 200
+    allowed = {h.strip().lower() for h in response["Access-Control-Allow-Headers"].split(",")}
+    assert {"if-none-match", "if-modified-since"} <= allowed
+    assert "HEAD" in response["Access-Control-Allow-Methods"]
