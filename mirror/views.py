@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import staff_required
 from accounts.models import Town
+from config.municipality import city_name
 from listings.models import Category, Listing
 from mirror import selectors
 from mirror.filters import WIDGET_DEFAULT_LIMIT, WIDGET_MAX_LIMIT, MirrorFilterForm, filter_query, valid_filters
@@ -25,10 +26,6 @@ WIDGET_CSP = {
     **settings.SECURE_CSP,
     "frame-ancestors": [CSP.SELF, *settings.MIRROR_WARD_ORIGINS],
 }
-
-
-def _city(lang: str) -> str:
-    return settings.MUNICIPALITY_NAME_EN if lang == "en" else settings.MUNICIPALITY_CITY
 
 
 def _heading(kind: str, city: str) -> str:
@@ -72,7 +69,7 @@ def embed(request: HttpRequest) -> HttpResponse:
             "mirror/embed.html",
             {
                 "listings": list(listings),
-                "heading": _heading(filters.get("kind") or "", _city(lang)),
+                "heading": _heading(filters.get("kind") or "", city_name()),
                 "more_url": more,
                 "site_url": settings.SITE_URL,
             },
@@ -92,7 +89,7 @@ def embed_builder(request: HttpRequest) -> HttpResponse:
     titles = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            titles[code] = _("Latest on the %(city)s item exchange") % {"city": _city(code)}
+            titles[code] = _("Latest on the %(city)s item exchange") % {"city": city_name()}
     lang = filters.get("lang") or settings.LANGUAGE_CODE
     snippet = format_html(
         '<iframe src="{}" title="{}" width="100%" height="640" loading="lazy" style="border:0"></iframe>', src, titles[lang]
