@@ -38,6 +38,8 @@ COLUMNS = {
     "longitude": ["経度"],
     "website": ["URL", "ホームページ", "ウェブサイト", "ホームページURL"],
 }
+# ID columns that are often just row numbers, renumbered in each edition of a file.
+ROW_NUMBER_COLUMNS = frozenset({"NO", "No.", "NO.", "番号", "通し番号"})
 # Kind keywords, most specific first; looked up in 種別, then in the name. After-school care
 # (学童クラブ, 学童保育所, 放課後…) comes before 保育所 and 小学校: it is neither a nursery nor a
 # school, though its name often is a school's (…小学校内学童クラブ).
@@ -174,13 +176,19 @@ def _facility_fields(values: dict[str, str], towns: list[Town]) -> tuple[dict, s
     }, warning
 
 
+# A publication date or version at the end of a file name, Western or Japanese era (令和/平成, R/H).
+_EDITION = r"(?:令和|平成|R|H|v|ver)?\d+(?:年度?|[._\-])?(?:\d+(?:月|[._\-])?)?(?:\d+日?)?(?:時点|現在|版)?"
+
+
 def dataset_name(filename: str) -> str:
     """The dataset a file belongs to, from its name when staff do not give one: the name without
     its extension and the dates or version numbers that change from one publication to the next
     (kouen_20250401.csv and kouen.csv are one dataset)."""
     stem = unicodedata.normalize("NFKC", (filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).rsplit(".", 1)[0]
-    stem = re.sub(r"[\d_\-\s.()（）]+$", "", re.sub(r"^[\d_\-\s.]+", "", stem))
-    return stem.strip()[:60]
+    stem = re.sub(r"\([^)]*\d[^)]*\)", "", stem)  # (令和7年4月1日), (2025.4.1)
+    stem = re.sub(r"^[\d_\-\s.]+", "", stem)  # a leading municipality code: 131024_...
+    stem = re.sub(rf"(?:[_\-\s.]*{_EDITION})+$", "", stem)  # _20250401, _R070401, 令和7年4月1日時点
+    return stem.strip(" _-.")[:60]
 
 
 def _id_key(municipality: str, dataset: str, source_id: str) -> str:
@@ -193,11 +201,14 @@ def _name_key(name: str, address: str) -> str:
     return f"name:{normalise(name)}|{normalise(address)}"[:250]
 
 
-def _match(fields: dict, values: dict, dataset: str, touched: set[int]) -> tuple[Facility | None, str]:
-    """The facility a row updates (or None to create one) and the row's key.
+def _match(
+    fields: dict, values: dict, dataset: str, touched: set[int], *, row_numbers: bool
+) -> tuple[Facility | None, str, str]:
+    """The facility a row updates (or None to create one), the row's key and a warning.
 
-    With an ID column: the municipality code, the dataset and the ID; a facility imported
-    before IDs were scoped (key `id:<ID>`) is taken over when its name is the row's. Without
+    With an ID column: the municipality code, the dataset and the ID, as long as the name is
+    still the row's; else the facility of that name and kind in the dataset (or imported before
+    IDs were scoped, key `id:<ID>`). Without
     one: the name and address; else, when the address changed, the one facility of that name
     and kind imported without an ID and not yet matched by this file.
     """
@@ -205,11 +216,22 @@ def _match(fields: dict, values: dict, dataset: str, touched: set[int]) -> tuple
     if source_id:
         key = _id_key(unicodedata.normalize("NFKC", values.get("municipality", "")).strip(), dataset, source_id)
         facility = Facility.objects.filter(source_key=key).first()
+        warning = ""
+        if facility is not None and row_numbers and normalise(facility.name) != normalise(fields["name"]):
+            # Row numbers (NO, 番号) shift between editions: a number that now names another
+            # facility must not rename this one and move its threads. It gives up the key and may
+            # be matched by its own name further down the file. (An ID column proper is stable:
+            # a new name under the same ID is a renamed facility.)
+            Facility.objects.filter(pk=facility.pk).update(source_key=f"renumbered:{facility.pk}")
+            warning = _("ID %(id)s belonged to “%(old)s” and now names “%(new)s”: matched by name instead.") % {
+                "id": source_id, "old": facility.name, "new": fields["name"],
+            }
+            facility = None
         if facility is None:
-            legacy = Facility.objects.filter(source_key=f"id:{source_id}"[:250]).first()
-            if legacy is not None and normalise(legacy.name) == normalise(fields["name"]):
-                facility = legacy
-        return facility, key
+            wanted = normalise(fields["name"])
+            candidates = Facility.objects.filter(Q(dataset=dataset) | Q(source_key=f"id:{source_id}"[:250])).exclude(pk__in=touched)
+            facility = next((f for f in candidates.filter(kind=fields["kind"]) if normalise(f.name) == wanted), None)
+        return facility, key, warning
     key = _name_key(fields["name"], fields["address"])
     facility = Facility.objects.filter(source_key=key).first()
     if facility is None:
@@ -219,7 +241,7 @@ def _match(fields: dict, values: dict, dataset: str, touched: set[int]) -> tuple
         )
         if len(same_name) == 1:
             facility = same_name[0]
-    return facility, key
+    return facility, key, ""
 
 
 def facilities_import(*, actor: User, data: bytes, filename: str = "", dataset: str = "") -> ImportResult:
@@ -239,11 +261,12 @@ def facilities_import(*, actor: User, data: bytes, filename: str = "", dataset: 
     except (StopIteration, csv.Error):
         raise ValidationError(_("The file is empty.")) from None
     names = [_header(column) for column in header]
-    positions = {}
+    positions, row_numbers = {}, False
     for key, aliases in COLUMNS.items():
         for alias in aliases:
             if _header(alias) in names:
                 positions[key] = names.index(_header(alias))
+                row_numbers = row_numbers or alias in ROW_NUMBER_COLUMNS
                 break
     if "name" not in positions:
         raise ValidationError(_("The first line must name the columns, including 名称 (the facility name)."))
@@ -270,7 +293,9 @@ def facilities_import(*, actor: User, data: bytes, filename: str = "", dataset: 
                 continue
             if warning:
                 result.warnings.append((reader.line_num, warning))
-            facility, key = _match(fields, values, dataset, touched)
+            facility, key, renumbered = _match(fields, values, dataset, touched, row_numbers=row_numbers)
+            if renumbered:
+                result.warnings.append((reader.line_num, renumbered))
             if facility is None:
                 facility = Facility.objects.create(source_key=key, dataset=dataset, **fields)
                 result.created += 1

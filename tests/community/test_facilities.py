@@ -180,3 +180,37 @@ def test_a_facility_imported_before_ids_were_scoped_is_updated_not_duplicated(st
     result = facilities_import(actor=staff, data=csv_bytes("131024,A1,架空保育園,,認可保育所,東京都中央区銀座1-1-1,,,,"), filename="hoiku.csv")
     assert (result.created, result.updated) == (0, 1)
     assert Facility.objects.get().source_key == "id:131024|hoiku|A1"
+
+
+def test_a_renumbered_edition_does_not_rename_facilities_or_move_their_threads(staff, alice):
+    from community.models import Topic
+    from community.services import thread_create
+
+    first = "NO,名称,種別,住所\n1,架空A公園,公園,東京都中央区佃1-1-1\n2,架空B公園,公園,東京都中央区佃2-1-1\n".encode()
+    facilities_import(actor=staff, data=first, filename="kouen.csv")
+    park_b = Facility.objects.get(name="架空B公園")
+    thread = thread_create(author=alice, topic=Topic.FACILITIES, title="B公園の遊具", body="新しくなりました", facility=park_b)
+    # The next edition inserts a park at 2: B is now 3, and 2 names the new park.
+    second = (
+        "NO,名称,種別,住所\n1,架空A公園,公園,東京都中央区佃1-1-1\n2,架空新公園,公園,東京都中央区新川1-1-1\n"
+        "3,架空B公園,公園,東京都中央区佃2-1-1\n"
+    ).encode()
+    result = facilities_import(actor=staff, data=second, filename="kouen_20260401.csv")
+    park_b.refresh_from_db()
+    thread.refresh_from_db()
+    assert park_b.name == "架空B公園" and thread.facility_id == park_b.pk
+    assert sorted(Facility.objects.values_list("name", flat=True)) == ["架空A公園", "架空B公園", "架空新公園"]
+    assert (result.created, result.updated) == (1, 2)
+    assert any("架空B公園" in warning for _line, warning in result.warnings)
+
+
+@pytest.mark.parametrize("filename,dataset", [
+    ("保育園一覧(令和7年4月1日).csv", "保育園一覧"),
+    ("131024_public_facility_R070401.csv", "public_facility"),
+    ("保育園一覧_令和7年4月1日時点.csv", "保育園一覧"),
+    ("library-2025-04-01.csv", "library"),
+])
+def test_the_dataset_name_leaves_out_the_edition_date(filename, dataset):
+    from community.facilities import dataset_name
+
+    assert dataset_name(filename) == dataset
