@@ -53,3 +53,30 @@ def saved_search_for_token(token: str) -> SavedSearch | None:
     except signing.BadSignature:
         return None
     return SavedSearch.objects.select_related("category", "town").filter(pk=pk).first()
+
+
+DIGEST_UNSUBSCRIBE_SALT = "alerts.unsubscribe-digest"
+CHANNELS = ("email", "line")
+
+
+def digest_owner_for_token(token: str) -> tuple[User, str] | None:
+    """The resident and channel a signed "stop my digest" link names; None for a bad token or a
+    resident who is gone."""
+    try:
+        user_pk, channel = signing.loads(token, salt=DIGEST_UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if channel not in CHANNELS:
+        return None
+    user = User.objects.filter(pk=user_pk).first()
+    return (user, channel) if user is not None else None
+
+
+def digest_searches(*, user: User, channel: str) -> QuerySet[SavedSearch]:
+    """The saved searches whose alerts go into the resident's digest on `channel` (badge-only
+    searches send nothing; instant ones put what waits past the hour into the digest)."""
+    return (
+        SavedSearch.objects.filter(user=user, channel=channel, is_active=True)
+        .exclude(frequency=SavedSearch.Frequency.BADGE)
+        .select_related("category", "town")
+    )

@@ -13,10 +13,15 @@ from django.utils.translation import gettext as _, override
 
 from accounts.models import User
 from alerts.models import Alert, SavedSearch
-from alerts.selectors import UNSUBSCRIBE_SALT, saved_search_for_token
+from alerts.selectors import (
+    DIGEST_UNSUBSCRIBE_SALT,
+    UNSUBSCRIBE_SALT,
+    digest_owner_for_token,
+    digest_searches,
+    saved_search_for_token,
+)
 from listings import search
 from listings.models import PUBLIC_STATUSES, Listing, NotInterested
-
 
 
 # --- Saved searches ----------------------------------------------------------------------------
@@ -83,6 +88,23 @@ def saved_search_seen(*, saved: SavedSearch) -> None:
 
 def unsubscribe_token(saved: SavedSearch) -> str:
     return signing.dumps(saved.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def digest_unsubscribe_token(*, user: User, channel: str) -> str:
+    """A signed link that stops every saved search feeding the resident's digest on `channel`."""
+    return signing.dumps([user.pk, channel], salt=DIGEST_UNSUBSCRIBE_SALT)
+
+
+def digest_unsubscribe(*, token: str) -> tuple[User, list[SavedSearch]] | None:
+    """Stop every saved search that feeds the digest a signed link names (no login needed):
+    the resident and the searches stopped; None for a bad or unknown token."""
+    found = digest_owner_for_token(token)
+    if found is None:
+        return None
+    user, channel = found
+    stopped = list(digest_searches(user=user, channel=channel))
+    SavedSearch.objects.filter(pk__in=[saved.pk for saved in stopped]).update(is_active=False)
+    return user, stopped
 
 
 def unsubscribe(*, token: str) -> SavedSearch | None:
@@ -183,41 +205,69 @@ def instant_send(*, saved_search_id: int, now=None) -> bool:
 
 
 def digests_send(*, now=None) -> int:
-    """Send every resident one digest of their pending daily and instant alerts; returns how many."""
+    """Send every resident one digest per channel of their pending daily and instant alerts,
+    grouped by saved search; returns how many digests were sent.
+
+    The reads are two queries whatever the number of residents and searches (the pending alerts
+    with what the digest shows, and the "not interested" marks of their residents); each digest
+    then costs one update.
+    """
     now = now or timezone.now()
-    pending = (
+    pending = list(
         Alert.objects.filter(sent_at__isnull=True, saved_search__is_active=True)
         .exclude(saved_search__frequency=SavedSearch.Frequency.BADGE)
-        .select_related("saved_search", "saved_search__user", "listing", "listing__town")
-        .order_by("saved_search_id", "created_at")
+        .select_related(
+            "saved_search", "saved_search__user", "saved_search__category", "saved_search__town",
+            "listing", "listing__town",
+        )
+        .order_by("saved_search__user_id", "saved_search__created_at", "saved_search_id", "created_at")
     )
-    by_search: dict[int, list[Alert]] = {}
+    hidden = set(
+        NotInterested.objects.filter(user_id__in={a.saved_search.user_id for a in pending}).values_list("user_id", "listing_id")
+    )
+    # One digest per resident and channel: a resident with five daily searches gets one email,
+    # and one LINE message if some of their searches alert on LINE.
+    digests: dict[tuple[int, str], dict[int, list[Alert]]] = {}
     for alert in pending:
-        by_search.setdefault(alert.saved_search_id, []).append(alert)
+        saved = alert.saved_search
+        digests.setdefault((saved.user_id, saved.channel), {}).setdefault(saved.pk, []).append(alert)
     sent = 0
-    for alerts in by_search.values():
-        saved = alerts[0].saved_search
-        hidden = set(NotInterested.objects.filter(user_id=saved.user_id).values_list("listing_id", flat=True))
-        listings = [a.listing for a in alerts if a.listing.status in PUBLIC_STATUSES and a.listing_id not in hidden]
-        with transaction.atomic():  # a failed send leaves the alerts pending for the next digest
-            Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(sent_at=now)
+    for (user_id, channel), by_search in digests.items():
+        sections = []
+        for alerts in by_search.values():
+            listings = [
+                a.listing for a in alerts
+                if a.listing.status in PUBLIC_STATUSES and (user_id, a.listing_id) not in hidden
+            ]
             if listings:
-                _notify(saved, listings)
+                sections.append((alerts[0].saved_search, listings))
+        with transaction.atomic():  # a failed send leaves the alerts pending for the next digest
+            Alert.objects.filter(pk__in=[a.pk for alerts in by_search.values() for a in alerts]).update(sent_at=now)
+            if sections:
+                _notify_digest(user=sections[0][0].user, channel=channel, sections=sections)
                 sent += 1
     return sent
 
 
+def _results_url(saved: SavedSearch) -> str:
+    return settings.SITE_URL + reverse("alerts:results", args=[saved.pk])
+
+
+def _unsubscribe_url(saved: SavedSearch) -> str:
+    return settings.SITE_URL + reverse("alerts:unsubscribe", args=[unsubscribe_token(saved)])
+
+
 def _notify(saved: SavedSearch, listings: list[Listing]) -> None:
+    """The instant notice of one saved search."""
     from alerts.notify import Notice, notify
     from django.template.loader import render_to_string
 
-    site = settings.SITE_URL
     context = {
         "saved": saved,
         "listings": listings,
-        "site": site,
-        "url": site + reverse("alerts:results", args=[saved.pk]),
-        "unsubscribe_url": site + reverse("alerts:unsubscribe", args=[unsubscribe_token(saved)]),
+        "site": settings.SITE_URL,
+        "url": _results_url(saved),
+        "unsubscribe_url": _unsubscribe_url(saved),
     }
     # notify() adds its own words (the unsubscribe line): it must run in the same language.
     with override("ja"):
@@ -227,6 +277,37 @@ def _notify(saved: SavedSearch, listings: list[Listing]) -> None:
             user=saved.user,
             notice=Notice(subject=subject, body=body, url=context["url"], unsubscribe_url=context["unsubscribe_url"]),
             channel=saved.channel,
+        )
+
+
+def _notify_digest(*, user: User, channel: str, sections: list[tuple[SavedSearch, list[Listing]]]) -> None:
+    """One digest: a section per saved search, headed by its name, with its own stop link."""
+    from alerts.notify import Notice, notify
+    from django.template.loader import render_to_string
+
+    site = settings.SITE_URL
+    context = {
+        "sections": [
+            {"saved": saved, "listings": listings, "url": _results_url(saved), "unsubscribe_url": _unsubscribe_url(saved)}
+            for saved, listings in sections
+        ],
+        "total": sum(len(listings) for _saved, listings in sections),
+        "site": site,
+    }
+    # The message's own stop link (the List-Unsubscribe header, one click in the mail client)
+    # stops every search that feeds this digest, not one of them: the resident asked to stop
+    # *this email*, and stopping only the first search would leave the email coming with the
+    # others, so the client's "unsubscribe" would seem broken. It is a signed link rather than
+    # the settings page because RFC 8058 one-click is a POST from the mail client, without login.
+    # Each section keeps its own link to stop just that search.
+    unsubscribe_url = site + reverse("alerts:unsubscribe_digest", args=[digest_unsubscribe_token(user=user, channel=channel)])
+    with override("ja"):
+        subject = render_to_string("alerts/email/digest_subject.txt", context).strip()
+        body = render_to_string("alerts/email/digest_body.txt", context)
+        notify(
+            user=user,
+            notice=Notice(subject=subject, body=body, url=site + reverse("alerts:list"), unsubscribe_url=unsubscribe_url),
+            channel=channel,
         )
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/settings/", views.update, name="update"),
     path("<int:pk>/delete/", views.delete, name="delete"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("unsubscribe-digest/<str:token>/", views.unsubscribe_digest, name="unsubscribe_digest"),
 ]

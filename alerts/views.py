@@ -93,3 +93,17 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if saved is None:
         return render(request, "alerts/unsubscribe.html", {"invalid": True}, status=400)
     return render(request, "alerts/unsubscribe.html", {"saved": saved, "done": request.method == "POST"})
+
+
+@csrf_exempt  # RFC 8058 one-click unsubscribe is a POST from the mail client, with no session
+def unsubscribe_digest(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop every saved search of a digest from its stop link, without logging in: GET asks
+    (naming the searches), POST stops. A link scanner's GET changes nothing."""
+    if request.method == "POST":
+        found = services.digest_unsubscribe(token=token)
+    else:
+        owner = selectors.digest_owner_for_token(token)
+        found = (owner[0], list(selectors.digest_searches(user=owner[0], channel=owner[1]))) if owner else None
+    if found is None:
+        return render(request, "alerts/unsubscribe_digest.html", {"invalid": True}, status=400)
+    return render(request, "alerts/unsubscribe_digest.html", {"searches": found[1], "done": request.method == "POST"})

@@ -3,6 +3,7 @@
 import base64
 import binascii
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -152,10 +153,13 @@ def _decode(cursor: str, field: str):
         raise BadCursor from exc
 
 
-def page_query(qs: QuerySet[Listing], *, sort: str, cursor: str | None) -> QuerySet[Listing]:
+def page_query(qs: QuerySet[Listing], *, sort: str, cursor: str | None, backward: bool = False) -> QuerySet[Listing]:
     """The listings after `cursor` in `sort` order (a cursor holds the sort value and id of the last
-    row of the page before)."""
+    row of the page before). With `backward`, the listings before `cursor`, nearest first: the same
+    query in the opposite order, so it reads the same keyset index from the other end."""
     field, descending = SORTS.get(sort, SORTS["newest"])
+    if backward:
+        descending = not descending
     qs = qs.order_by(*((f"-{field}", "-id") if descending else (field, "id")))
     if cursor:
         value, pk = _decode(cursor, field)
@@ -167,12 +171,44 @@ def page_query(qs: QuerySet[Listing], *, sort: str, cursor: str | None) -> Query
     return qs
 
 
+def _cursor_of(listing: Listing, sort: str) -> str:
+    field, _descending = SORTS.get(sort, SORTS["newest"])
+    return _encode(getattr(listing, field), listing.pk)
+
+
 def page_after(qs: QuerySet[Listing], *, sort: str, cursor: str | None, limit: int) -> tuple[list[Listing], str | None]:
     """Keyset pagination: the page after `cursor` in `sort` order, and the cursor of the next page.
     Every page costs the same."""
     rows = list(page_query(qs, sort=sort, cursor=cursor)[: limit + 1])
     if len(rows) > limit:
-        field, _descending = SORTS.get(sort, SORTS["newest"])
-        last = rows[limit - 1]
-        return rows[:limit], _encode(getattr(last, field), last.pk)
+        return rows[:limit], _cursor_of(rows[limit - 1], sort)
     return rows, None
+
+
+@dataclass
+class Page:
+    rows: list[Listing]
+    next_cursor: str | None  # for ?cursor=: the key of the last row
+    previous_cursor: str | None  # for ?before=: the key of the first row; None on the first page
+    is_first: bool
+
+
+def page_around(qs: QuerySet[Listing], *, sort: str, cursor: str | None, before: str | None, limit: int) -> Page:
+    """The browse page: after `cursor` (next), or ending just before `before` (previous).
+
+    Going back reads the keyset index in the other direction from `before`, so a previous page
+    deep in the list costs what the first page costs. When nothing lies before the rows found,
+    they belong to the first page: it is read forward instead, so "previous" from page 2 shows
+    exactly page 1 (with the same number of items even if some went away meanwhile).
+    Raises BadCursor for a mangled cursor.
+    """
+    if before and not cursor:
+        rows = list(page_query(qs, sort=sort, cursor=before, backward=True)[: limit + 1])
+        if len(rows) > limit:
+            rows = rows[:limit][::-1]
+            return Page(rows, _cursor_of(rows[-1], sort), _cursor_of(rows[0], sort), is_first=False)
+        cursor = None
+    rows, next_cursor = page_after(qs, sort=sort, cursor=cursor, limit=limit)
+    if cursor is None:
+        return Page(rows, next_cursor, None, is_first=True)
+    return Page(rows, next_cursor, _cursor_of(rows[0], sort) if rows else None, is_first=False)

@@ -33,24 +33,25 @@ def browse(request: HttpRequest) -> HttpResponse:
     filterset = ListingFilter(request.GET or None, queryset=selectors.listings_public_for(request.user))
     sort = filterset.chosen_sort
     cursor = request.GET.get("cursor") or None
+    before = request.GET.get("before") or None
     try:
-        rows, next_cursor = selectors.page_after(filterset.qs, sort=sort, cursor=cursor, limit=PAGE_SIZE)
+        page = selectors.page_around(filterset.qs, sort=sort, cursor=cursor, before=before, limit=PAGE_SIZE)
     except selectors.BadCursor:  # a mangled link: start again from the first page
-        cursor = None
-        rows, next_cursor = selectors.page_after(filterset.qs, sort=sort, cursor=None, limit=PAGE_SIZE)
+        page = selectors.page_around(filterset.qs, sort=sort, cursor=None, before=None, limit=PAGE_SIZE)
     query = request.GET.copy()
-    query.pop("cursor", None)
-    query.pop("page", None)
+    for name in ("cursor", "before", "page"):
+        query.pop(name, None)
     return render(
         request,
         "listings/browse.html",
         {
             "filter": filterset,
-            "listings": rows,
+            "listings": page.rows,
             "total": selectors.count_up_to(filterset.qs),
             "count_limit": selectors.COUNT_LIMIT,
-            "next_cursor": next_cursor,
-            "is_first_page": cursor is None,
+            "next_cursor": page.next_cursor,
+            "previous_cursor": page.previous_cursor,
+            "is_first_page": page.is_first,
             "query": query.urlencode(),
         },
     )

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -239,6 +241,107 @@ def test_every_sort_pages_through_ties_in_order_and_once(client, alice, sort):
             break
         params = {"sort": sort, "cursor": response.context["next_cursor"]}
     assert seen == expected
+
+
+def _ordered_titles(sort: str) -> list[str]:
+    return [l.title for l in Listing.objects.order_by(*{
+        "newest": ("-published_at", "-id"), "price": ("price", "id"), "price_desc": ("-price", "-id"), "expiring": ("expires_at", "id"),
+    }[sort])]
+
+
+def _tied_listings(alice, n=60):
+    """n listings, many sharing a price, a publication time and an expiry: keys tie, ids decide."""
+    for i in range(n):
+        make_listing(alice, title=f"品物{i}", price=[0, 0, 300][i % 3])
+    same = Listing.objects.order_by("pk").first()
+    Listing.objects.filter(pk__lt=same.pk + n // 2).update(published_at=same.published_at, expires_at=same.expires_at)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["newest", "price", "price_desc", "expiring"])
+def test_previous_after_next_shows_the_same_items_at_both_ends_with_every_sort(client, alice, sort):
+    _tied_listings(alice)  # three pages of 24, 24 and 12
+    expected = _ordered_titles(sort)
+    url = reverse("listings:browse")
+    first = client.get(url, {"sort": sort})
+    assert first.context["previous_cursor"] is None and first.context["is_first_page"]
+    second = client.get(url, {"sort": sort, "cursor": first.context["next_cursor"]})
+    last = client.get(url, {"sort": sort, "cursor": second.context["next_cursor"]})
+    assert _titles(last) == expected[48:] and last.context["next_cursor"] is None
+
+    back_to_second = client.get(url, {"sort": sort, "before": last.context["previous_cursor"]})
+    back_to_first = client.get(url, {"sort": sort, "before": back_to_second.context["previous_cursor"]})
+
+    assert _titles(back_to_second) == _titles(second) == expected[24:48]
+    assert back_to_second.context["next_cursor"] == second.context["next_cursor"]  # next works again from there
+    assert _titles(back_to_first) == _titles(first) == expected[:24]
+    assert back_to_first.context["is_first_page"] and back_to_first.context["previous_cursor"] is None
+    assert back_to_first.context["next_cursor"] == first.context["next_cursor"]
+
+
+@pytest.mark.django_db
+def test_the_previous_link_shows_from_the_second_page_on_and_keeps_the_filters(client, alice):
+    for i in range(30):
+        make_listing(alice, title=f"品物{i}")
+    url = reverse("listings:browse")
+    first = client.get(url, {"sort": "price", "kind": "offer"})
+    assert 'rel="prev"' not in first.content.decode()
+
+    second = client.get(url, {"sort": "price", "kind": "offer", "cursor": first.context["next_cursor"]})
+
+    html = second.content.decode()
+    link = re.search(r'<a rel="prev" href="\?([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert "sort=price" in link and "kind=offer" in link and "before=" in link and "cursor=" not in link
+    assert _titles(client.get(url + "?" + link)) == _titles(first)
+
+
+@pytest.mark.django_db
+def test_a_previous_page_deep_in_the_list_costs_what_the_first_page_costs(client, alice):
+    _tied_listings(alice, n=80)
+    url = reverse("listings:browse")
+    cursor, pages = None, []
+    while True:
+        page = client.get(url, {"cursor": cursor} if cursor else {})
+        pages.append(page)
+        if not (cursor := page.context["next_cursor"]):
+            break
+    first = _queries(client, url)
+
+    deep_previous = _queries(client, url + "?before=" + pages[-1].context["previous_cursor"])
+
+    assert deep_previous == first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort,index", [
+    ("newest", "listing_public_newest"), ("price", "listing_public_price"), ("price_desc", "listing_public_price"),
+    ("expiring", "listing_public_expiring"),
+])
+def test_going_back_walks_the_same_partial_index_without_sorting(alice, sort, index):
+    from listings.selectors import listings_public, page_after, page_query
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plans")
+    for i in range(30):
+        make_listing(alice, title=f"品物{i}", price=i % 2 * 100)
+    with connection.cursor() as db:
+        db.execute("ANALYZE")
+    _rows, cursor = page_after(listings_public(), sort=sort, cursor=None, limit=10)
+    sql, params = page_query(
+        listings_public().select_related(None).prefetch_related(None), sort=sort, cursor=cursor, backward=True
+    ).query.sql_with_params()
+    with connection.cursor() as db:
+        db.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " | ".join(str(row[-1]) for row in db.fetchall())
+    assert index in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [{"before": "garbage!"}, {"before": "9999"}, {"before": "x", "cursor": "y"}])
+def test_a_mangled_previous_cursor_starts_again_from_the_first_page(client, alice, query):
+    make_listing(alice, title="本棚")
+    response = client.get(reverse("listings:browse"), query)
+    assert response.status_code == 200 and _titles(response) == ["本棚"]
 
 
 @pytest.mark.django_db
