@@ -1,12 +1,13 @@
 """Staff pages for postcard residents: register, receipt, inbox, relay."""
 
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,7 +64,12 @@ def _registration(pk: int) -> AssistedRegistration:
 
 @staff_required
 def assisted_receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "moderation/assisted_receipt.html", {"registration": _registration(pk), "today": timezone.localdate()})
+    """The printed receipt goes to the resident, so it is in Japanese whatever the staff member reads."""
+    context = {"registration": _registration(pk), "today": timezone.localdate(), "office_phone": settings.ENVIRONMENT_OFFICE_PHONE}
+    with translation.override("ja"):
+        response = render(request, "moderation/assisted_receipt.html", context)
+    response.headers["Content-Language"] = "ja"
+    return response
 
 
 @staff_required

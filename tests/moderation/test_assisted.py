@@ -158,3 +158,16 @@ def test_staff_withdraw_a_postcard_listing_and_its_reservation_ends(staff_client
     detail = staff_client.get(reverse("moderation:assisted_detail", args=[registration.pk])).content.decode()
     assert reverse("moderation:assisted_withdraw", args=[registration.pk]) not in detail
     assert reverse("moderation:assisted_edit", args=[registration.pk]) not in detail
+
+
+def test_the_receipt_is_in_japanese_for_english_speaking_staff_and_gives_the_office_phone(staff_client, settings):
+    settings.ENVIRONMENT_OFFICE_PHONE = "03-3546-5405"
+    staff_client.post(reverse("moderation:assisted_new"), _form())
+    registration = AssistedRegistration.objects.get()
+    staff_client.cookies["django_language"] = "en"
+    assert "Correct the listing" in staff_client.get(reverse("moderation:assisted_detail", args=[registration.pk])).content.decode()
+    response = staff_client.get(reverse("moderation:assisted_receipt", args=[registration.pk]))
+    receipt = response.content.decode()
+    assert "品物を登録しました" in receipt and "We have registered your item" not in receipt
+    assert "中央区" in receipt and "Chuo City" not in receipt
+    assert "03-3546-5405" in receipt and response["Content-Language"] == "ja"
