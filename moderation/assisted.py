@@ -208,6 +208,16 @@ def registrations() -> list[AssistedRegistration]:
     return rows
 
 
+def unread_requests_count() -> int:
+    """Requests (conversations) on assisted listings with a message the desk has not read yet,
+    counted as the inbox counts unread messages. One query."""
+    return (
+        Message.objects.filter(conversation__listing__assisted__isnull=False, id__gt=F("conversation__poster_read_upto"))
+        .exclude(sender_id=F("conversation__listing__owner_id"))
+        .values("conversation_id").distinct().count()
+    )
+
+
 def desk_mark_read(registration: AssistedRegistration) -> None:
     """Staff opened the requests: every message so far counts as read by the desk (one query)."""
     newest = Message.objects.filter(conversation=OuterRef("pk")).order_by("-id").values("id")[:1]

@@ -20,7 +20,7 @@ from community import selectors as board
 from community.models import RevealRequest
 from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current
-from moderation import reports, selectors, services
+from moderation import assisted, reports, selectors, services
 from moderation.audit import audit_details, audit_json, audit_record
 from moderation.forms import (
     CategoryForm,
@@ -47,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "pending_reveals": board.reveal_requests(status=RevealRequest.Status.PENDING).count(),
             "pending_listings": selectors.pending_listings_count(),
             "open_reports": reports.open_reports_count(),
+            "unread_assisted": assisted.unread_requests_count(),
         },
     )
 

@@ -171,3 +171,18 @@ def test_the_receipt_is_in_japanese_for_english_speaking_staff_and_gives_the_off
     assert "品物を登録しました" in receipt and "We have registered your item" not in receipt
     assert "中央区" in receipt and "Chuo City" not in receipt
     assert "03-3546-5405" in receipt and response["Content-Language"] == "ja"
+
+
+def test_the_staff_overview_counts_postcard_requests_with_unread_messages(staff_client, bob, alice):
+    staff_client.post(reverse("moderation:assisted_new"), _form())
+    registration = AssistedRegistration.objects.get()
+    first = conversation_start(listing=registration.listing, requester=bob, body="ください")
+    message_send_as_desk = reverse("moderation:assisted_message", args=[registration.pk, first.pk])
+    conversation_start(listing=registration.listing, requester=alice, body="私もほしいです")
+    home = staff_client.get(reverse("moderation:home")).content.decode()
+    inbox_link = f'<a href="{reverse("moderation:assisted_inbox")}"><span class="stat-number">2</span>'
+    assert inbox_link in home
+    staff_client.get(reverse("moderation:assisted_detail", args=[registration.pk]))  # staff read them
+    staff_client.post(message_send_as_desk, {"body": "確認します。"})  # the desk's own message is not unread
+    home = staff_client.get(reverse("moderation:home")).content.decode()
+    assert f'<a href="{reverse("moderation:assisted_inbox")}"><span class="stat-number">0</span>' in home
