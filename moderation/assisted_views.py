@@ -140,7 +140,10 @@ def assisted_act(request: HttpRequest, pk: int, action: str, conversation_pk: in
         elif action == "withdraw":
             assisted.assisted_withdraw(actor=request.user, registration=registration, reason=text_clean(request.POST.get("reason", ""))[:1000])
         else:
-            assisted.assisted_note(actor=request.user, registration=registration, text=request.POST.get("text", ""))
+            form = NoteForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Write the note first."))
+            assisted.assisted_note(actor=request.user, registration=registration, text=form.cleaned_data["text"])
     except ValidationError as exc:
         flash_errors(request, exc)
     else:

@@ -39,5 +39,6 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("categories/", views.categories, name="categories"),
     path("reasons/", views.reason_templates, name="reason_templates"),
+    path("reasons/<int:pk>/edit/", views.reason_template_edit, name="reason_template_edit"),
     path("reasons/<int:pk>/delete/", views.reason_template_delete, name="reason_template_delete"),
 ]
