@@ -143,7 +143,7 @@ def assisted_note(*, actor: User, registration: AssistedRegistration, text: str)
 def _content(listing: Listing) -> dict:
     """What staff may correct, as the audit log shows it."""
     return {
-        "title": listing.title, "description": listing.description, "category": str(listing.category),
+        "kind": listing.get_kind_display(), "title": listing.title, "description": listing.description, "category": str(listing.category),
         "condition": listing.get_condition_display(), "price": listing.price, "town": str(listing.town),
         "photos": listing.photo_count,
     }
