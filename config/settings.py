@@ -322,6 +322,8 @@ MUNICIPALITY_CITY = env_str("MUNICIPALITY_CITY", "中央区")
 # English names, shown instead of the two above on English pages.
 MUNICIPALITY_NAME_EN = env_str("MUNICIPALITY_NAME_EN", "Chuo City")
 MUNICIPALITY_PREFECTURE_EN = env_str("MUNICIPALITY_PREFECTURE_EN", "Tokyo")
+# The environment office's phone number, printed on the receipt a postcard resident keeps.
+ENVIRONMENT_OFFICE_PHONE = env_str("ENVIRONMENT_OFFICE_PHONE", "")
 
 # --- Listings ---------------------------------------------------------------------------------
 LISTING_PRICE_CAP = env_int("LISTING_PRICE_CAP", 10_000, minimum=0)

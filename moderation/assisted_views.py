@@ -1,16 +1,20 @@
 """Staff pages for postcard residents: register, receipt, inbox, relay."""
 
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
+from config.text import text_clean
+from listings.forms import ListingForm
+from listings.lifecycle import EDITABLE_STATUSES, Action, can_transition
 from listings.models import Listing
 from messaging.models import Conversation, Message, Reservation
 from moderation import assisted
@@ -60,7 +64,37 @@ def _registration(pk: int) -> AssistedRegistration:
 
 @staff_required
 def assisted_receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "moderation/assisted_receipt.html", {"registration": _registration(pk), "today": timezone.localdate()})
+    """The printed receipt goes to the resident, so it is in Japanese whatever the staff member reads."""
+    context = {"registration": _registration(pk), "today": timezone.localdate(), "office_phone": settings.ENVIRONMENT_OFFICE_PHONE}
+    with translation.override("ja"):
+        response = render(request, "moderation/assisted_receipt.html", context)
+    response.headers["Content-Language"] = "ja"
+    return response
+
+
+@staff_required
+def assisted_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a postcard resident's listing (title, text, category, condition, price, town, photos)."""
+    registration = _registration(pk)
+    listing = registration.listing
+    if listing.status not in EDITABLE_STATUSES:  # say so before staff type anything
+        messages.error(request, _("This listing is closed and can no longer be edited."))
+        return redirect("moderation:assisted_detail", pk=pk)
+    form = ListingForm(
+        request.POST or None, request.FILES or None, initial=ListingForm.initial_for(listing), existing_photos=list(listing.photos.all()),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assisted.assisted_update(
+                actor=request.user, registration=registration, data=form.listing_data(), new_photos=form.cleaned_data["photos"],
+                remove_photo_ids=form.removed_photo_ids(), order=form.photo_order(), cover_id=form.cleaned_data.get("cover"),
+            )
+        except ValidationError as exc:
+            _add_form_errors(form, exc)
+        else:
+            messages.success(request, _("The listing is corrected."))
+            return redirect("moderation:assisted_detail", pk=pk)
+    return render(request, "moderation/assisted_edit.html", {"form": form, "registration": registration, "listing": listing})
 
 
 @staff_required
@@ -79,6 +113,8 @@ def assisted_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "registration": registration, "listing": listing, "conversations": conversations,
             "reservation": Reservation.objects.filter(listing=listing, status=Reservation.Status.ACTIVE).first(),
+            "can_edit": listing.status in EDITABLE_STATUSES,
+            "can_withdraw": can_transition(listing.status, Action.WITHDRAW),
             "message_form": MessageForm(), "note_form": NoteForm(), "notes": list(registration.notes.select_related("created_by")),
         },
     )
@@ -101,8 +137,13 @@ def assisted_act(request: HttpRequest, pk: int, action: str, conversation_pk: in
             assisted.assisted_release(actor=request.user, registration=registration)
         elif action == "hand_over":
             assisted.assisted_hand_over(actor=request.user, registration=registration)
+        elif action == "withdraw":
+            assisted.assisted_withdraw(actor=request.user, registration=registration, reason=text_clean(request.POST.get("reason", ""))[:1000])
         else:
-            assisted.assisted_note(actor=request.user, registration=registration, text=request.POST.get("text", ""))
+            form = NoteForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Write the note first."))
+            assisted.assisted_note(actor=request.user, registration=registration, text=form.cleaned_data["text"])
     except ValidationError as exc:
         flash_errors(request, exc)
     else:

@@ -54,6 +54,11 @@ KEY_LABELS = {
     "events": _("events"),
     "table": _("table"),
     "months": _("months"),
+    "category": _("category"),
+    "condition": _("condition"),
+    "price": _("price"),
+    "town": _("town"),
+    "photos": _("photos"),
 }
 
 

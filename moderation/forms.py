@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_GROUP, User
+from config.text import TextField
 from listings.forms import ListingForm
 from listings.models import Category, Listing, ListingRules
 from moderation.models import AuditRecord, ReasonTemplate
@@ -30,7 +31,7 @@ class RejectForm(forms.Form):
     template = forms.ModelChoiceField(
         label=_("Reason template"), queryset=ReasonTemplate.objects.all(), required=False, empty_label=_("(write your own)")
     )
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason the resident reads"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Left empty, the template's text is used."),
     )
@@ -50,6 +51,7 @@ class ListingRulesForm(forms.ModelForm):
         model = ListingRules
         fields = ["price_cap", "expiry_days", "review_all", "review_new_accounts_days", "review_categories", "review_ng_words", "prohibited_items"]
         widgets = {"review_categories": forms.CheckboxSelectMultiple, "prohibited_items": forms.Textarea(attrs={"rows": 5})}
+        field_classes = {"prohibited_items": TextField}
         help_texts = {
             "prohibited_items": _(
                 "Shown on the listing form, one rule per line. A listing whose title or description names one of these "
@@ -58,15 +60,13 @@ class ListingRulesForm(forms.ModelForm):
         }
 
 
-class ReasonTemplateForm(forms.ModelForm):
-    class Meta:
-        model = ReasonTemplate
-        fields = ["title", "text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+class ReasonTemplateForm(forms.Form):
+    title = TextField(label=_("Name"), max_length=60)
+    text = TextField(label=_("Reason the resident reads"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason (the account reads it for warnings and suspensions; always written to the audit log)"),
         max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -82,20 +82,20 @@ class PrintFilterForm(forms.Form):
 class AssistedForm(ListingForm):
     """A listing form with the postcard resident's details (kept for staff only)."""
 
-    resident_name = forms.CharField(label=_("Resident's name"), max_length=60)
+    resident_name = TextField(label=_("Resident's name"), max_length=60)
     phone = forms.CharField(label=_("Phone"), max_length=20)
     postal_code = forms.CharField(label=_("Resident's postal code"), max_length=10)
-    staff_note = forms.CharField(label=_("Note for staff (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    staff_note = TextField(label=_("Note for staff (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     field_order = ["resident_name", "phone", "postal_code", "staff_note"]
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Message to the requester"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = TextField(label=_("Message to the requester"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Note (a call with the resident, what was agreed)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    text = TextField(label=_("Note (a call with the resident, what was agreed)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ImpactSettingsForm(forms.Form):
@@ -124,6 +124,7 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
         fields = ["name_ja", "name_en", "slug", "position", "is_active"]
+        field_classes = {"name_ja": TextField, "name_en": TextField}
         help_texts = {"slug": _("Letters, digits and hyphens; used in addresses and the API. It cannot change later.")}
 
     def __init__(self, *args, **kwargs):

@@ -1,6 +1,7 @@
 """Staff writes: listing review, rules, reports, warnings and suspensions. Each one writes an
 audit record in its own transaction."""
 
+import unicodedata
 from decimal import Decimal
 
 from django.conf import settings
@@ -128,6 +129,21 @@ def reason_template_add(*, actor: User, title: str, text: str) -> ReasonTemplate
     with transaction.atomic():
         template.save()
         audit_record(actor=actor, action=AuditRecord.Action.REASON_TEMPLATE_ADD, target=template, after={"title": template.title, "text": template.text})
+    return template
+
+
+def reason_template_update(*, actor: User, template: ReasonTemplate, title: str, text: str) -> ReasonTemplate:
+    """Change a template's name or text (audited with both versions); rejections already sent keep
+    the text they were sent with."""
+    _check_staff(actor)
+    before = {"title": template.title, "text": template.text}
+    template.title, template.text = (title or "").strip(), (text or "").strip()
+    template.full_clean()
+    after = {"title": template.title, "text": template.text}
+    with transaction.atomic():
+        template.save(update_fields=["title", "text"])
+        if before != after:
+            audit_record(actor=actor, action=AuditRecord.Action.REASON_TEMPLATE_EDIT, target=template, before=before, after=after)
     return template
 
 
@@ -288,6 +304,25 @@ def impact_settings_update(*, actor: User, co2_per_tonne: Decimal, weights: dict
             audit_record(actor=actor, action=AuditRecord.Action.IMPACT_SETTINGS, target=settings_row, before=before, after=after)
 
 
+def _name_key(name: str) -> str:
+    """How two category names are compared: width (ｶｸﾞ = カグ), case (Furniture = FURNITURE) and
+    spaces do not count."""
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def _check_category_names_unique(category: Category) -> None:
+    """Residents pick a category by its name, so no two may read the same in either language."""
+    errors = {}
+    others = Category.objects.exclude(pk=category.pk).only("name_ja", "name_en")
+    for field in ("name_ja", "name_en"):
+        key = _name_key(getattr(category, field))
+        clash = next((other for other in others if _name_key(getattr(other, field)) == key), None)
+        if clash is not None:
+            errors[field] = _("There is already a category named “%(name)s”.") % {"name": getattr(clash, field)}
+    if errors:
+        raise ValidationError(errors)
+
+
 def category_save(*, actor: User, category: Category | None, name_ja: str, name_en: str, slug: str, position: int, is_active: bool) -> Category:
     """Add or change a category (audited). Categories are never deleted: listings keep theirs;
     a category no longer in use is made inactive and disappears from the listing form."""
@@ -299,6 +334,7 @@ def category_save(*, actor: User, category: Category | None, name_ja: str, name_
     if creating:
         category.slug = slug
     category.full_clean()
+    _check_category_names_unique(category)
     with transaction.atomic():
         category.save()
         after = {"name_ja": category.name_ja, "name_en": category.name_en, "position": category.position, "is_active": category.is_active}

@@ -28,6 +28,8 @@ urlpatterns = [
     path("assisted/<int:pk>/receipt/", assisted_views.assisted_receipt, name="assisted_receipt"),
     path("assisted/<int:pk>/release/", assisted_views.assisted_act, {"action": "release"}, name="assisted_release"),
     path("assisted/<int:pk>/hand-over/", assisted_views.assisted_act, {"action": "hand_over"}, name="assisted_hand_over"),
+    path("assisted/<int:pk>/edit/", assisted_views.assisted_edit, name="assisted_edit"),
+    path("assisted/<int:pk>/withdraw/", assisted_views.assisted_act, {"action": "withdraw"}, name="assisted_withdraw"),
     path("assisted/<int:pk>/note/", assisted_views.assisted_act, {"action": "note"}, name="assisted_note"),
     path("assisted/<int:pk>/requests/<int:conversation_pk>/message/", assisted_views.assisted_act, {"action": "message"}, name="assisted_message"),
     path("assisted/<int:pk>/requests/<int:conversation_pk>/reserve/", assisted_views.assisted_act, {"action": "reserve"}, name="assisted_reserve"),
@@ -37,5 +39,6 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("categories/", views.categories, name="categories"),
     path("reasons/", views.reason_templates, name="reason_templates"),
+    path("reasons/<int:pk>/edit/", views.reason_template_edit, name="reason_template_edit"),
     path("reasons/<int:pk>/delete/", views.reason_template_delete, name="reason_template_delete"),
 ]

@@ -20,7 +20,7 @@ from community import selectors as board
 from community.models import RevealRequest
 from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current
-from moderation import reports, selectors, services
+from moderation import assisted, reports, selectors, services
 from moderation.audit import audit_details, audit_json, audit_record
 from moderation.forms import (
     CategoryForm,
@@ -47,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "pending_reveals": board.reveal_requests(status=RevealRequest.Status.PENDING).count(),
             "pending_listings": selectors.pending_listings_count(),
             "open_reports": reports.open_reports_count(),
+            "unread_assisted": assisted.unread_requests_count(),
         },
     )
 
@@ -111,6 +112,15 @@ def listing_queue(request: HttpRequest) -> HttpResponse:
         "moderation/listing_queue.html",
         {"listings": selectors.pending_listings(), "total": selectors.pending_listings_count(), "now": timezone.now()},
     )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """A service's errors on the form: beside their field when it names one shown on the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -184,6 +194,25 @@ def reason_templates(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+def reason_template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(ReasonTemplate, pk=pk)
+    form = ReasonTemplateForm(request.POST or None, initial={"title": template.title, "text": template.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reason_template_update(actor=request.user, template=template, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The template is saved."))
+            return redirect("moderation:reason_templates")
+    return render(
+        request, "moderation/reason_templates.html",
+        {"form": form, "editing": template, "templates": list(ReasonTemplate.objects.all())},
+    )
+
+
+@staff_required
 @require_POST
 def reason_template_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.reason_template_remove(actor=request.user, template=get_object_or_404(ReasonTemplate, pk=pk))
@@ -232,8 +261,7 @@ def categories(request: HttpRequest) -> HttpResponse:
                 is_active=form.cleaned_data["is_active"],
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            _add_errors(form, exc)
         else:
             messages.success(request, _("The category is saved."))
             return redirect("moderation:categories")

@@ -93,3 +93,96 @@ def test_a_phone_number_typed_with_japanese_dashes_is_accepted(staff_client):
     assert AssistedRegistration.objects.get().phone == "03-1234-5678"
     staff_client.post(reverse("moderation:assisted_new"), _form(phone="03−1234−5679", title="二つ目"))
     assert AssistedRegistration.objects.filter(phone="03-1234-5679").exists()
+
+
+def _edit_form(registration, **changes):
+    data = _form(**changes)
+    for key in ("resident_name", "phone", "postal_code", "staff_note"):
+        data.pop(key)
+    return data
+
+
+def test_staff_correct_a_postcard_listing_and_the_change_is_audited(staff_client, client, staff):
+    staff_client.post(reverse("moderation:assisted_new"), _form())
+    registration = AssistedRegistration.objects.get()
+    detail = staff_client.get(reverse("moderation:assisted_detail", args=[registration.pk])).content.decode()
+    assert reverse("moderation:assisted_edit", args=[registration.pk]) in detail
+    page = staff_client.get(reverse("moderation:assisted_edit", args=[registration.pk])).content.decode()
+    assert "桐のたんす" in page  # the form starts from the listing as it is
+    response = staff_client.post(
+        reverse("moderation:assisted_edit", args=[registration.pk]), _edit_form(registration, title="桐の整理たんす", price="500"),
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("moderation:assisted_detail", args=[registration.pk])
+    listing = Listing.objects.get()
+    assert listing.title == "桐の整理たんす" and listing.price == 500 and listing.status == Listing.Status.PUBLISHED
+    assert "桐の整理たんす" in client.get(listing.get_absolute_url()).content.decode()
+    record = AuditRecord.objects.get(action=AuditRecord.Action.ASSISTED_EDIT)
+    assert record.actor == staff and record.before == {"title": "桐のたんす", "price": 0}
+    assert record.after == {"title": "桐の整理たんす", "price": 500}
+
+
+def test_a_correction_that_a_review_rule_catches_stays_published(staff_client):
+    from listings.models import ListingRules
+    from listings.rules import rules_forget
+
+    staff_client.post(reverse("moderation:assisted_new"), _form())
+    registration = AssistedRegistration.objects.get()
+    ListingRules.objects.filter(pk=1).update(review_all=True)
+    rules_forget()
+    staff_client.post(reverse("moderation:assisted_edit", args=[registration.pk]), _edit_form(registration, title="桐のたんす（小）"))
+    assert Listing.objects.get().status == Listing.Status.PUBLISHED  # staff wrote it; no queue for themselves
+
+
+def test_a_bad_correction_shows_the_error_and_changes_nothing(staff_client):
+    staff_client.post(reverse("moderation:assisted_new"), _form())
+    registration = AssistedRegistration.objects.get()
+    response = staff_client.post(reverse("moderation:assisted_edit", args=[registration.pk]), _edit_form(registration, title="\u200b"))
+    assert response.status_code == 200 and Listing.objects.get().title == "桐のたんす"
+    assert not AuditRecord.objects.filter(action=AuditRecord.Action.ASSISTED_EDIT).exists()
+
+
+def test_staff_withdraw_a_postcard_listing_and_its_reservation_ends(staff_client, client, bob, staff):
+    staff_client.post(reverse("moderation:assisted_new"), _form())
+    registration = AssistedRegistration.objects.get()
+    conversation = conversation_start(listing=registration.listing, requester=bob, body="ください")
+    staff_client.post(reverse("moderation:assisted_reserve", args=[registration.pk, conversation.pk]))
+    detail = staff_client.get(reverse("moderation:assisted_detail", args=[registration.pk])).content.decode()
+    assert reverse("moderation:assisted_withdraw", args=[registration.pk]) in detail
+    staff_client.post(reverse("moderation:assisted_withdraw", args=[registration.pk]), {"reason": "電話で取り下げの依頼"})
+    listing = Listing.objects.get()
+    assert listing.status == Listing.Status.WITHDRAWN
+    assert not Reservation.objects.filter(status=Reservation.Status.ACTIVE).exists()
+    assert client.get(listing.get_absolute_url()).status_code == 404
+    record = AuditRecord.objects.get(action=AuditRecord.Action.ASSISTED_WITHDRAW)
+    assert record.actor == staff and record.reason == "電話で取り下げの依頼" and record.after == {"status": "withdrawn"}
+    detail = staff_client.get(reverse("moderation:assisted_detail", args=[registration.pk])).content.decode()
+    assert reverse("moderation:assisted_withdraw", args=[registration.pk]) not in detail
+    assert reverse("moderation:assisted_edit", args=[registration.pk]) not in detail
+
+
+def test_the_receipt_is_in_japanese_for_english_speaking_staff_and_gives_the_office_phone(staff_client, settings):
+    settings.ENVIRONMENT_OFFICE_PHONE = "03-3546-5405"
+    staff_client.post(reverse("moderation:assisted_new"), _form())
+    registration = AssistedRegistration.objects.get()
+    staff_client.cookies["django_language"] = "en"
+    assert "Correct the listing" in staff_client.get(reverse("moderation:assisted_detail", args=[registration.pk])).content.decode()
+    response = staff_client.get(reverse("moderation:assisted_receipt", args=[registration.pk]))
+    receipt = response.content.decode()
+    assert "品物を登録しました" in receipt and "We have registered your item" not in receipt
+    assert "中央区" in receipt and "Chuo City" not in receipt
+    assert "03-3546-5405" in receipt and response["Content-Language"] == "ja"
+
+
+def test_the_staff_overview_counts_postcard_requests_with_unread_messages(staff_client, bob, alice):
+    staff_client.post(reverse("moderation:assisted_new"), _form())
+    registration = AssistedRegistration.objects.get()
+    first = conversation_start(listing=registration.listing, requester=bob, body="ください")
+    message_send_as_desk = reverse("moderation:assisted_message", args=[registration.pk, first.pk])
+    conversation_start(listing=registration.listing, requester=alice, body="私もほしいです")
+    home = staff_client.get(reverse("moderation:home")).content.decode()
+    inbox_link = f'<a href="{reverse("moderation:assisted_inbox")}"><span class="stat-number">2</span>'
+    assert inbox_link in home
+    staff_client.get(reverse("moderation:assisted_detail", args=[registration.pk]))  # staff read them
+    staff_client.post(message_send_as_desk, {"body": "確認します。"})  # the desk's own message is not unread
+    home = staff_client.get(reverse("moderation:home")).content.decode()
+    assert f'<a href="{reverse("moderation:assisted_inbox")}"><span class="stat-number">0</span>' in home

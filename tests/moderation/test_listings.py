@@ -250,3 +250,51 @@ def test_the_queue_names_ng_words_as_staff_wrote_them(alice, staff, staff_client
     make_listing(alice, description="えあがんです")
     html = staff_client.get(reverse("moderation:listing_queue")).content.decode()
     assert "エアガン" in html and "えあがん" not in html.replace("えあがんです", "")
+
+
+def test_staff_change_a_reason_template_and_the_change_is_audited(staff_client, staff, waiting):
+    template = ReasonTemplate.objects.create(title="重複出品", text="同じ品物がすでに出品されています。")
+    page = staff_client.get(reverse("moderation:reason_templates")).content.decode()
+    assert reverse("moderation:reason_template_edit", args=[template.pk]) in page
+    assert "同じ品物がすでに出品されています。" in staff_client.get(reverse("moderation:reason_template_edit", args=[template.pk])).content.decode()
+    response = staff_client.post(
+        reverse("moderation:reason_template_edit", args=[template.pk]), {"title": "重複出品", "text": "同じ品物が出品済みです。"}
+    )
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert template.text == "同じ品物が出品済みです。"
+    record = AuditRecord.objects.get(action=AuditRecord.Action.REASON_TEMPLATE_EDIT)
+    assert record.actor == staff and record.before["text"] == "同じ品物がすでに出品されています。"
+    assert record.after["text"] == "同じ品物が出品済みです。"
+    # a text of only invisible characters is refused, and nothing changes
+    response = staff_client.post(reverse("moderation:reason_template_edit", args=[template.pk]), {"title": "重複出品", "text": "\u200b\u3000"})
+    assert response.status_code == 200 and ReasonTemplate.objects.get(pk=template.pk).text == "同じ品物が出品済みです。"
+
+
+def test_a_category_name_already_used_is_refused_whatever_its_width_or_case(staff_client):
+    url = reverse("moderation:categories")
+    furniture = Category.objects.get(slug="furniture")
+    staff_client.cookies["django_language"] = "en"
+    response = staff_client.post(url, {"name_ja": f" {furniture.name_ja} ", "name_en": "Other furniture", "slug": "furniture2", "position": 96, "is_active": "on"})
+    assert response.status_code == 200 and not Category.objects.filter(slug="furniture2").exists()
+    assert f"There is already a category named “{furniture.name_ja}”." in response.content.decode()
+    response = staff_client.post(url, {"name_ja": "ｶｸﾞ類", "name_en": furniture.name_en.upper(), "slug": "furniture3", "position": 96})
+    assert response.status_code == 200 and not Category.objects.filter(slug="furniture3").exists()
+    Category.objects.create(slug="kagu", name_ja="カグ類", name_en="Kagu", position=97)
+    response = staff_client.post(url, {"name_ja": "ｶｸﾞ類", "name_en": "Kagu 2", "slug": "furniture4", "position": 96})
+    assert response.status_code == 200 and not Category.objects.filter(slug="furniture4").exists()
+    # keeping its own name while changing something else is fine
+    response = staff_client.post(f"{url}?edit={furniture.pk}", {"name_ja": furniture.name_ja, "name_en": furniture.name_en, "position": 5, "is_active": "on"})
+    assert response.status_code == 302
+
+
+def test_staff_free_text_loses_control_characters_and_invisible_text_is_refused(staff_client, staff, alice):
+    from moderation.models import AccountWarning
+
+    url = reverse("moderation:account_warn", args=[alice.pk])
+    staff_client.post(url, {"reason": "\u200b \u3000"})
+    assert not AccountWarning.objects.exists()
+    staff_client.post(url, {"reason": "規約\x07違反の\x00出品です。"})
+    assert AccountWarning.objects.get().text == "規約違反の出品です。"
+    response = staff_client.post(reverse("moderation:categories"), {"name_ja": "\u200b", "name_en": "\u2060", "slug": "blank", "position": 1})
+    assert response.status_code == 200 and not Category.objects.filter(slug="blank").exists()
