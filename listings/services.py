@@ -213,7 +213,10 @@ def listing_transition(*, listing: Listing, action: Action, actor: User | None =
             )
         now = timezone.now()
         new_status = target_status(action)
-        if new_status == S.PUBLISHED and action not in (Action.RELEASE, Action.UNHIDE):
+        # An edit sent back to review and approved while its period runs keeps its dates: approval
+        # is not a free renewal and does not make it the newest listing again.
+        keeps_dates = action == Action.APPROVE and locked.published_at and locked.expires_at and locked.expires_at > timezone.now()
+        if new_status == S.PUBLISHED and action not in (Action.RELEASE, Action.UNHIDE) and not keeps_dates:
             # Publishing, approval and renewal start a fresh period; a renewed listing is new again.
             locked.published_at = now
             locked.first_published_at = locked.first_published_at or now

@@ -22,3 +22,10 @@ def draw_lottery(*, listing_id: int) -> bool:
     from messaging.services.handover import lottery_draw
 
     return lottery_draw(listing_id=listing_id) is not None
+
+
+@task()
+def email_chosen(*, reservation_id: int) -> bool:
+    from messaging.services.handover import chosen_email_send
+
+    return chosen_email_send(reservation_id=reservation_id)

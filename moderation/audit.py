@@ -30,6 +30,7 @@ KEY_LABELS = {
     "suspended": _("suspended"),
     "listings_hidden": _("listings hidden"),
     "listings_shown": _("listings shown again"),
+    "dataset": _("dataset"),
     "created": _("created"),
     "updated": _("updated"),
     "errors": _("errors"),
@@ -126,4 +127,8 @@ def audit_details(values, target_type: str = "") -> list[tuple[str, str]]:
 
 def audit_json(values) -> str:
     """A record's before or after for the CSV export: JSON (empty when there is none)."""
-    return "" if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True)
+    if values is None:
+        return ""
+    if isinstance(values, dict):  # older reveal records named the account: never in an export
+        values = {key: value for key, value in values.items() if key not in HIDDEN_KEYS}
+    return json.dumps(values, ensure_ascii=False, sort_keys=True)

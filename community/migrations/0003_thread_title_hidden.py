@@ -11,6 +11,11 @@ def keep_threads_with_hidden_opening_posts(apps, schema_editor):
     for thread_id in Post.objects.filter(number=1, status="hidden").values_list("thread_id", flat=True):
         replies = Post.objects.filter(thread_id=thread_id, status="published").exclude(number=1).exists()
         Thread.objects.filter(pk=thread_id).update(title_hidden=True, is_listed=replies)
+        facility_id = Thread.objects.filter(pk=thread_id).values_list("facility_id", flat=True).first()
+        if facility_id:
+            Facility = apps.get_model("community", "Facility")
+            count = Thread.objects.filter(facility_id=facility_id, is_listed=True).count()
+            Facility.objects.filter(pk=facility_id).update(thread_count=count)
 
 
 class Migration(migrations.Migration):

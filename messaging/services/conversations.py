@@ -7,6 +7,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -342,7 +343,7 @@ def unread_email_send(*, conversation_id: int, user_id: int, now=None) -> bool:
             "sender_name": other.public_name,
             "listing_title": conversation.listing.title,
             "url": settings.SITE_URL + conversation.get_absolute_url(),
-            "settings_url": settings.SITE_URL + "/account/",
+            "settings_url": settings.SITE_URL + reverse("accounts:profile"),
         }
         with translation.override("ja"):
             subject = render_to_string("messaging/email/unread_subject.txt", context).strip()

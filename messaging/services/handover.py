@@ -100,24 +100,41 @@ def _reserve(conversation: Conversation, actor: User, *, acted_here: bool, event
 
 
 def _email_chosen(reservation: Reservation, requester: User) -> None:
-    """Tell the chosen requester by email on commit: they may be offline when it happens."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
+    """Tell the chosen requester by email (a task after commit: they may be offline, and a mail
+    server that fails must not undo or fail the reservation)."""
     if not requester.notify_messages:
         return
+    from messaging.tasks import email_chosen
+
+    transaction.on_commit(lambda: email_chosen.enqueue(reservation_id=reservation.pk))
+
+
+def chosen_email_send(*, reservation_id: int) -> bool:
+    """Send the "it is kept for you" email, unless the reservation has ended meanwhile."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    reservation = (
+        Reservation.objects.select_related("listing", "requester", "conversation")
+        .filter(pk=reservation_id, status=Reservation.Status.ACTIVE)
+        .first()
+    )
+    if reservation is None or not reservation.requester.notify_messages or reservation.requester.deleted_at:
+        return False
     listing = reservation.listing
     context = {
         "listing_title": listing.title,
         "wanted": listing.kind == Listing.Kind.WANTED,
         "url": settings.SITE_URL + reservation.conversation.get_absolute_url(),
-        "settings_url": settings.SITE_URL + "/account/",
+        "settings_url": settings.SITE_URL + reverse("accounts:profile"),
     }
     with translation.override("ja"):
         subject = render_to_string("messaging/email/chosen_subject.txt", context).strip()
         body = render_to_string("messaging/email/chosen_body.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [requester.email]))
+    send_mail(subject, body, None, [reservation.requester.email])
+    return True
 
 
 def _end_active_reservation(listing: Listing, status: str) -> Reservation:

@@ -234,6 +234,8 @@ def test_a_reserved_listing_edited_into_review_is_reserved_again_on_approval(ali
     listing = make_listing(alice, title="本棚")
     conversation = conversation_start(listing=listing, requester=bob, body="ください")
     reservation_create(conversation=conversation, actor=alice)
+    listing.refresh_from_db()
+    published_at, expires_at = listing.published_at, listing.expires_at
     _rules(staff, review_all=True)
     edited = listing_update(listing=listing, actor=alice, data=listing_data(title="本棚と椅子"))
     assert edited.status == Listing.Status.PENDING
@@ -242,6 +244,7 @@ def test_a_reserved_listing_edited_into_review_is_reserved_again_on_approval(ali
     listing.refresh_from_db()
     assert listing.status == Listing.Status.RESERVED
     assert listing.reservations.get().status == "active"
+    assert (listing.published_at, listing.expires_at) == (published_at, expires_at)  # approval is no free renewal
 
 
 def test_the_queue_names_ng_words_as_staff_wrote_them(alice, staff, staff_client):
