@@ -13,12 +13,14 @@ from websockets.exceptions import WebSocketException
 from websockets.sync.client import connect
 
 from tests.stack.conftest import csrf, sign_up
+from tests.factories import jpeg_bytes
 
 
-def _counts(stack) -> tuple[int, int]:
+def _counts(stack) -> tuple[int, int, int]:
     with psycopg.connect(stack.env["DATABASE_URL"].split("?")[0]) as conn:
         return (conn.execute("SELECT count(*) FROM listings_listing").fetchone()[0],
-                conn.execute("SELECT count(*) FROM messaging_message").fetchone()[0])
+                conn.execute("SELECT count(*) FROM messaging_message").fetchone()[0],
+                conn.execute("SELECT count(*) FROM listings_photo").fetchone()[0])
 
 
 def _recovers(stack, started: float, seconds: float = 30) -> float:
@@ -43,7 +45,7 @@ def _conversation(stack, prefix: str):
     town = re.search(r'<option value="(\d+)" selected', page[page.index('name="town"'):]).group(1)
     response = giver.post(form_url, data={"csrfmiddlewaretoken": csrf(giver, form_url), "kind": "offer", "title": "障害試験の机",
                                           "description": "試験用", "category": category, "condition": "good", "price": "0", "town": town},
-                          headers={"Referer": form_url}, timeout=10)
+                          files={"photos": ("desk.jpg", jpeg_bytes(), "image/jpeg")}, headers={"Referer": form_url}, timeout=30)
     listing_id = int(re.search(r"/listings/(\d+)/", response.url).group(1))
     start_url = f"{stack.url}/messages/request/{listing_id}/"
     response = asker.post(start_url, data={"csrfmiddlewaretoken": csrf(asker, start_url), "body": "ください"}, headers={"Referer": start_url}, timeout=10)
@@ -92,7 +94,10 @@ def test_the_service_recovers_from_faults_under_load_and_loses_nothing(stack):
         stop.set()
         worker.join()
     after = _counts(stack)
-    assert after[0] == before[0] and after[1] >= before[1]  # nothing lost
+    assert after[0] == before[0] and after[2] == before[2] > 0 and after[1] >= before[1]  # nothing lost
+    page = requests.get(f"{stack.url}/listings/?q=障害試験", timeout=10).text  # the photo is still served
+    photo = re.search(r'<img[^>]+src="([^"]+\.jpg)"', page)
+    assert photo and requests.get(photo.group(1), timeout=10).status_code == 200
     assert sent_ok, "no message got through during the test"
     # every message the server confirmed is stored
     with psycopg.connect(stack.env["DATABASE_URL"].split("?")[0]) as conn:
