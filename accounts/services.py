@@ -19,11 +19,10 @@ from accounts.models import PostalCode, Town, User
 from accounts.selectors import is_staff_member
 from accounts.signals import account_data_requested, account_deleting
 from config.municipality import city_name
+from config.text import DASHES
 
-# What people type between the digits: spaces, hyphens and dashes of every kind (U+2010-U+2015),
-# the minus sign U+2212 (Japanese IMEs give it for "-"), the long vowel mark ー, full-width
-# hyphen-minus, and the 〒 mark.
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\uff0d〒]")
+# What people type between the digits: spaces, hyphens, dashes of every kind and the 〒 mark.
+_SEPARATORS = re.compile(rf"[\s\-{DASHES}〒]")
 
 
 def postal_code_normalise(raw: str) -> str:

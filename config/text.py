@@ -9,6 +9,11 @@ import unicodedata
 
 from django import forms
 
+# Dashes people type between digits (postal codes, phone numbers), for a regex character class:
+# hyphens and dashes U+2010-U+2015, the minus sign U+2212 (Japanese IMEs give it for "-"), the long
+# vowel mark ー in both widths and the full-width hyphen-minus. NFKC leaves most of them alone.
+DASHES = "\u2010-\u2015\u2212\u30fc\uff0d\uff70"
+
 # Line breaks from Windows, old Macs, Word (vertical tab for Shift+Enter), form feeds and the
 # Unicode line/paragraph separators all become "\n".
 _NEWLINES = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Town, User
 from accounts.selectors import is_staff_member
 from accounts.services import postal_code_normalise, town_for_postal_code
+from config.text import DASHES
 from listings.lifecycle import Action
 from listings.photos import ProcessedPhoto
 from listings.models import Listing
@@ -54,8 +55,7 @@ def _check_staff(actor: User) -> None:
 
 def _clean_phone(phone: str) -> str:
     phone = unicodedata.normalize("NFKC", phone or "").strip()
-    # Dashes as typed on Japanese keyboards (ー, ‐, −, ―…): NFKC leaves them as they are.
-    phone = re.sub(r"[\u2010-\u2015\u2212\u30fc\uff70]", "-", phone)
+    phone = re.sub(f"[{DASHES}]", "-", phone)  # dashes as typed on Japanese keyboards (ー, ‐, −, ―…)
     if not re.fullmatch(r"[0-9][0-9\-() ]{8,18}", phone):
         raise ValidationError({"phone": _("Enter a phone number, for example 03-1234-5678.")})
     return phone
