@@ -7,10 +7,32 @@
 - visitor: the anonymous `client`.
 """
 
+import os
+from datetime import datetime
+
 import pytest
+import time_machine
 from django.test import Client
 
 from tests.factories import login_staff, make_user
+
+
+# The suite's clock. No test may depend on the real date: every test starts at this instant (ISO
+# 8601 with an offset) and time flows on from it. `.ci/run` runs the suite again at a month's first
+# day just after midnight, at the last minute of a year and on 29 February.
+TEST_CLOCK = datetime.fromisoformat(os.environ.get("TEST_CLOCK", "2030-06-12T10:00:00+09:00"))
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The fixed, settable clock (time-machine): `clock.move_to(when)` or `clock.shift(delta)`.
+
+    Tests marked `real_clock` drive servers in other processes, which keep the machine's clock."""
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    with time_machine.travel(TEST_CLOCK, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

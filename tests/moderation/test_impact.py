@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
@@ -27,7 +27,14 @@ def _handed_over(owner, *, days_ago: float, took_days: float, category="furnitur
     return listing
 
 
-def test_this_months_figures(alice, bob):
+def _mid_month(clock) -> None:
+    """Ten days into the clock's month (JST), so that rows a few days old stay in this month."""
+    today = timezone.localdate()
+    clock.move_to(timezone.make_aware(datetime(today.year, today.month, 10, 12)))
+
+
+def test_this_months_figures(alice, bob, clock):
+    _mid_month(clock)
     _handed_over(alice, days_ago=0, took_days=2)  # furniture: 15 kg
     _handed_over(alice, days_ago=0, took_days=4, category="books")  # 2 kg
     open_listing = make_listing(alice)
@@ -37,6 +44,21 @@ def test_this_months_figures(alice, bob):
     assert row.median_days == 3.0
     assert row.weight_kg == Decimal("17.0") and row.co2_kg == Decimal("8.7")  # 17 kg × 0.51
     assert row.requests == 1 and row.requests_per_listing == round(1 / 3, 2)
+
+
+def test_months_are_counted_in_japan_time_at_the_turn_of_a_month(alice, clock):
+    """At 00:30 JST on the 1st (still the previous day in UTC), a handover at 23:50 JST the evening
+    before counts in the previous month and one at 00:10 in the new month."""
+    today = timezone.localdate()
+    first = timezone.make_aware(datetime(today.year, today.month, 1)) + timedelta(days=40)
+    first = first.replace(day=1)
+    clock.move_to(first + timedelta(minutes=30))
+    for minutes in (-10, 10):
+        listing = _handed_over(alice, days_ago=0, took_days=1)
+        Listing.objects.filter(pk=listing.pk).update(status_changed_at=first + timedelta(minutes=minutes))
+    previous, this = impact.monthly(months=2)
+    assert (previous.month.day, this.month) == (1, timezone.localdate())
+    assert (previous.handed_over, this.handed_over) == (1, 1)
 
 
 def test_older_handovers_land_in_their_month_and_outside_the_period_they_do_not_count(alice):

@@ -18,6 +18,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from deploy.stack import Stack  # noqa: E402
 
 
+def pytest_collection_modifyitems(items):
+    """The stack runs in other processes with the machine's clock (TOTP codes, cookie expiry), so
+    these tests keep it too."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.real_clock)
+
+
 @pytest.fixture(scope="session")
 def stack():
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
