@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ninja",
     "channels",
     "django_tasks_db",
+    "core",
     "accounts",
     "listings",
     "community",
