@@ -140,6 +140,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channel layer, tasks --------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and TESTING and env_str("PYTEST_XDIST_WORKER"):  # "gw0", "gw1"... under pytest -n
+    # Each parallel test process gets a Redis database of its own: the suite clears the cache per test.
+    REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/" + str(1 + int(env_str("PYTEST_XDIST_WORKER")[2:]))
 if REDIS_URL:
     CACHES = {
         "default": {
