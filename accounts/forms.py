@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import User
-from config.text import TextField
+from core.forms import TextField
 
 _POSTAL_HELP = _("Your home postal code, e.g. 104-0061. Only residents of the ward can take part; it is never shown to others.")
 

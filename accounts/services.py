@@ -19,7 +19,7 @@ from accounts.models import PostalCode, Town, User
 from accounts.selectors import is_staff_member
 from accounts.signals import account_data_requested, account_deleting
 from config.municipality import city_name
-from config.text import DASHES
+from core.text import DASHES, text_normalise
 
 # What people type between the digits: spaces, hyphens, dashes of every kind and the 〒 mark.
 _SEPARATORS = re.compile(rf"[\s\-{DASHES}〒]")
@@ -27,7 +27,7 @@ _SEPARATORS = re.compile(rf"[\s\-{DASHES}〒]")
 
 def postal_code_normalise(raw: str) -> str:
     """Return seven ASCII digits from what a person typed (全角, 〒, hyphens, spaces), or raise."""
-    text = unicodedata.normalize("NFKC", raw or "")
+    text = text_normalise(raw)
     digits = _SEPARATORS.sub("", text)
     if not re.fullmatch(r"[0-9]{7}", digits):
         raise ValidationError(
@@ -123,7 +123,7 @@ _RESERVED_NAME_WORDS = frozenset({"staff", "staffs", "admin", "admins", "adminis
 
 
 def _name_letters(name: str) -> str:
-    folded = unicodedata.normalize("NFKC", name).casefold()
+    folded = text_normalise(name, case=True)
     return "".join(char for char in folded if unicodedata.category(char)[0] in "LN")
 
 
@@ -133,7 +133,7 @@ def display_name_check(name: str, *, user: User | None = None) -> str:
     if user is not None and is_staff_member(user):
         return name
     letters = _name_letters(name)
-    words = set(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", name).casefold()))
+    words = set(re.findall(r"[a-z0-9]+", text_normalise(name, case=True)))
     deleted_labels = set()
     for language, _label in settings.LANGUAGES:
         with translation.override(language):

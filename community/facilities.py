@@ -8,7 +8,6 @@ UTF-8 (with or without BOM) or Shift_JIS (cp932, as many municipal portals publi
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -21,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Town, User
 from community.models import Facility, FacilityKind
-from listings.search import normalise, terms
+from core.text import text_fold, text_normalise
+from listings.search import terms
 from moderation.audit import audit_record
 from moderation.models import AuditRecord
 
@@ -73,7 +73,7 @@ class ImportResult:
 
 
 def _header(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name or "").lstrip("\ufeff").split()).casefold()
+    return "".join(text_normalise(name, case=True).lstrip("\ufeff").split())
 
 
 def _decode(data: bytes) -> str:
@@ -92,7 +92,7 @@ def _decode(data: bytes) -> str:
 
 def kind_for(kind_text: str, name: str) -> str:
     """The directory kind for a dataset's 種別 text, or guessed from the name."""
-    for text in (unicodedata.normalize("NFKC", kind_text or ""), unicodedata.normalize("NFKC", name or "")):
+    for text in (text_normalise(kind_text), text_normalise(name)):
         for keyword, kind in KIND_KEYWORDS:
             if keyword in text:
                 return kind
@@ -103,7 +103,7 @@ def town_for_address(address: str, towns: list[Town]) -> Town | None:
     """The town name that comes first in the address, the longest of those starting there
     (日本橋人形町 before 日本橋), or None. Pass the address proper, without 方書: a building
     name (京橋ビル) must not decide the town."""
-    address = unicodedata.normalize("NFKC", address or "")
+    address = text_normalise(address)
     best, best_at = None, len(address)
     for town in towns:
         at = address.find(town.name) if town.name else -1
@@ -115,7 +115,7 @@ def town_for_address(address: str, towns: list[Town]) -> Town | None:
 
 
 def _coordinate(value: str, label: str, limit: int) -> Decimal | None:
-    value = unicodedata.normalize("NFKC", value or "").strip()
+    value = text_normalise(value).strip()
     if not value:
         return None
     try:
@@ -134,7 +134,7 @@ def _row_values(row: list[str], positions: dict[str, int]) -> dict[str, str]:
 def _website(value: str) -> tuple[str, str]:
     """The row's web address and a warning: one without a scheme (www.example.jp) gets https://,
     one that is still not a web address is left out. Neither costs the row."""
-    value = unicodedata.normalize("NFKC", value or "").strip()
+    value = text_normalise(value).strip()
     if not value:
         return "", ""
     try:
@@ -153,16 +153,16 @@ def _website(value: str) -> tuple[str, str]:
 
 def _facility_fields(values: dict[str, str], towns: list[Town]) -> tuple[dict, str]:
     """The facility's fields from one row, and a warning (or ""); raises for a row to skip."""
-    name = unicodedata.normalize("NFKC", values.get("name", "")).strip()
+    name = text_normalise(values.get("name", "")).strip()
     if not name:
         raise ValidationError(_("The name (名称) is empty."))
     if len(name) > 120:
         raise ValidationError(_("The name is longer than 120 characters."))
-    address_proper = unicodedata.normalize("NFKC", values.get("address", "")).strip()
+    address_proper = text_normalise(values.get("address", "")).strip()
     address = " ".join(part for part in (values.get("address", ""), values.get("address_extra", "")) if part)
-    address = unicodedata.normalize("NFKC", address).strip()[:200]
+    address = text_normalise(address).strip()[:200]
     website, warning = _website(values.get("website", ""))
-    kana = unicodedata.normalize("NFKC", values.get("name_kana", "")).strip()[:200]
+    kana = text_normalise(values.get("name_kana", "")).strip()[:200]
     return {
         "name": name,
         "name_kana": kana,
@@ -172,7 +172,7 @@ def _facility_fields(values: dict[str, str], towns: list[Town]) -> tuple[dict, s
         "website": website[:300],
         "latitude": _coordinate(values.get("latitude", ""), _("Latitude (緯度)"), 90),
         "longitude": _coordinate(values.get("longitude", ""), _("Longitude (経度)"), 180),
-        "search_text": normalise(" ".join([name, kana, address])),
+        "search_text": text_fold(" ".join([name, kana, address])),
     }, warning
 
 
@@ -184,7 +184,7 @@ def dataset_name(filename: str) -> str:
     """The dataset a file belongs to, from its name when staff do not give one: the name without
     its extension and the dates or version numbers that change from one publication to the next
     (kouen_20250401.csv and kouen.csv are one dataset)."""
-    stem = unicodedata.normalize("NFKC", (filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).rsplit(".", 1)[0]
+    stem = text_normalise((filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).rsplit(".", 1)[0]
     stem = re.sub(r"\([^)]*\d[^)]*\)", "", stem)  # (令和7年4月1日), (2025.4.1)
     stem = re.sub(r"^[\d_\-\s.]+", "", stem)  # a leading municipality code: 131024_...
     stem = re.sub(rf"(?:[_\-\s.]*{_EDITION})+$", "", stem)  # _20250401, _R070401, 令和7年4月1日時点
@@ -194,11 +194,11 @@ def dataset_name(filename: str) -> str:
 def _id_key(municipality: str, dataset: str, source_id: str) -> str:
     # IDs are unique within one dataset of one municipality (自治体標準オープンデータセット), so the
     # key carries both: a parks file and a libraries file may both number their rows 1, 2, 3.
-    return f"id:{municipality}|{normalise(dataset)}|{source_id}"[:250]
+    return f"id:{municipality}|{text_fold(dataset)}|{source_id}"[:250]
 
 
 def _name_key(name: str, address: str) -> str:
-    return f"name:{normalise(name)}|{normalise(address)}"[:250]
+    return f"name:{text_fold(name)}|{text_fold(address)}"[:250]
 
 
 def _match(
@@ -212,12 +212,12 @@ def _match(
     one: the name and address; else, when the address changed, the one facility of that name
     and kind imported without an ID and not yet matched by this file.
     """
-    source_id = unicodedata.normalize("NFKC", values.get("source_id", "")).strip()
+    source_id = text_normalise(values.get("source_id", "")).strip()
     if source_id:
-        key = _id_key(unicodedata.normalize("NFKC", values.get("municipality", "")).strip(), dataset, source_id)
+        key = _id_key(text_normalise(values.get("municipality", "")).strip(), dataset, source_id)
         facility = Facility.objects.filter(source_key=key).first()
         warning = ""
-        if facility is not None and row_numbers and normalise(facility.name) != normalise(fields["name"]):
+        if facility is not None and row_numbers and text_fold(facility.name) != text_fold(fields["name"]):
             # Row numbers (NO, 番号) shift between editions: a number that now names another
             # facility must not rename this one and move its threads. It gives up the key and may
             # be matched by its own name further down the file. (An ID column proper is stable:
@@ -228,9 +228,9 @@ def _match(
             }
             facility = None
         if facility is None:
-            wanted = normalise(fields["name"])
+            wanted = text_fold(fields["name"])
             candidates = Facility.objects.filter(Q(dataset=dataset) | Q(source_key=f"id:{source_id}"[:250])).exclude(pk__in=touched)
-            facility = next((f for f in candidates.filter(kind=fields["kind"]) if normalise(f.name) == wanted), None)
+            facility = next((f for f in candidates.filter(kind=fields["kind"]) if text_fold(f.name) == wanted), None)
         return facility, key, warning
     key = _name_key(fields["name"], fields["address"])
     facility = Facility.objects.filter(source_key=key).first()
@@ -270,7 +270,7 @@ def facilities_import(*, actor: User, data: bytes, filename: str = "", dataset: 
                 break
     if "name" not in positions:
         raise ValidationError(_("The first line must name the columns, including 名称 (the facility name)."))
-    dataset = unicodedata.normalize("NFKC", dataset or "").strip()[:60] or dataset_name(filename)
+    dataset = text_normalise(dataset).strip()[:60] or dataset_name(filename)
     towns = list(Town.objects.all())
     result = ImportResult(dataset=dataset)
     touched: set[int] = set()

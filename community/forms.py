@@ -3,8 +3,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
-from config.text import TextField
 from community.models import Facility, FacilityKind, PostReport, Thread, Topic
+from core.forms import TextField
 
 RULES_HELP = _(
     "Do not write the names of teachers, staff, children or other residents, and no personal attacks. "

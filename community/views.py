@@ -19,6 +19,7 @@ from community import selectors, services
 from community.facilities import facilities_search
 from community.forms import EditForm, FacilityFilterForm, OfficialAnswerForm, ReplyForm, ReportForm, ThreadFilterForm, ThreadForm
 from community.models import Facility, Post, Topic
+from core.forms import add_errors
 
 THREADS_PER_PAGE = 20
 FACILITIES_PER_PAGE = 30
@@ -29,11 +30,6 @@ def _page_number(request: HttpRequest) -> int:
         return max(1, int(request.GET.get("page", "1")))
     except ValueError:
         return 1
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
 
 
 def board(request: HttpRequest) -> HttpResponse:
@@ -74,7 +70,7 @@ def thread_create(request: HttpRequest) -> HttpResponse:
         try:
             thread = services.thread_create(author=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             opening = thread.posts.get(number=1)
             if opening.status == Post.Status.HELD:
@@ -94,7 +90,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             post = services.post_reply(thread=thread, author=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             if post.status == Post.Status.HELD:
                 messages.warning(request, _("Your reply contains words that staff check first. It will appear once staff have reviewed it."))
@@ -128,7 +124,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.post_edit(post=post, author=request.user, body=form.cleaned_data["body"], title=form.cleaned_data.get("title"))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             if post.status == Post.Status.HELD:
                 messages.warning(request, _("Your post contains words that staff check first. It will appear once staff have reviewed it."))
@@ -169,7 +165,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.post_report(post=post, reporter=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Thank you. Staff will look at the post."))
             return redirect(post)

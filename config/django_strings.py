@@ -9,6 +9,6 @@ from django.utils.translation import gettext_noop
 
 # Django 6.1's empty choice of every select (forms.ModelChoiceField, blank model choices).
 gettext_noop("- Select an option -")
-# Django's Japanese says "enter some characters" for this, which misleads (config.text removes
-# NUL from our text fields; forms elsewhere still meet it).
+# Django's Japanese says "enter some characters" for this, which misleads (core.forms.TextField
+# removes NUL from our text fields; forms elsewhere still meet it).
 gettext_noop("Null characters are not allowed.")

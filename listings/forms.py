@@ -1,7 +1,6 @@
 """Listing forms: content, several photos (add, remove, reorder, cover)."""
 
 import re
-import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -9,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
-from config.text import TextField
+from core.forms import TextField
+from core.text import text_normalise
 from listings.models import Category, Listing, ListingReport, Photo
 from listings.rules import rules_current
 from listings.services import ListingData, photos_process
@@ -38,7 +38,7 @@ class YenField(forms.IntegerField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = re.sub(r"[\s,円¥]", "", unicodedata.normalize("NFKC", value))
+            value = re.sub(r"[\s,円¥]", "", text_normalise(value))
         return super().to_python(value)
 
 

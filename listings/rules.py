@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.matching import WordMatcher, word_key
 from listings.models import Listing, ListingRules
-from listings.search import normalise
 from listings.signals import listing_review_requested
 
 _CACHE_KEY = "listings:rules"
@@ -44,16 +44,14 @@ def rules_forget() -> None:
 def prohibited_items_in(rules: ListingRules, *texts: str) -> list[str]:
     """The prohibited items (as staff wrote them) named in the texts, compared like NG words:
     after normalising width, case and katakana/hiragana, and ignoring spaces."""
-    text = normalise(" ".join(texts))
-    compact = "".join(text.split())
-    found = []
+    entries = []
     for line in rules.prohibited_items.splitlines():
         for item in _ITEM_SEPARATORS.split(line):
             item = item.strip()
-            key = "".join(normalise(item).split())
-            if key and not key.isdigit() and (key in text or key in compact) and item not in found:
-                found.append(item)
-    return found
+            key = word_key(item)
+            if not key.isdigit():  # a bare number (the 1 of "1：武器") would match any price or date
+                entries.append((key, item))
+    return WordMatcher(entries).found_in(*texts)
 
 
 def review_reasons(listing: Listing) -> list[str]:

@@ -1,8 +1,8 @@
 """Japanese-aware keyword search with the same results on SQLite and PostgreSQL.
 
-Design (docs/SEARCH.md): text is normalised (NFKC, lower case, katakana folded to hiragana, the
-long vowel mark kept) and cut into the unigrams and bigrams of each run of letters and digits.
-Each gram is spelled as plain ASCII letters, so that neither FTS5's unicode61 tokenizer nor
+Design (docs/SEARCH.md): text is normalised by core.text.text_fold (NFKC, lower case, katakana
+folded to hiragana, the long vowel mark kept) and cut into the unigrams and bigrams of each run of
+letters and digits. Each gram is spelled as plain ASCII letters, so that neither FTS5's unicode61 tokenizer nor
 PostgreSQL's text-search parser (whose idea of a letter depends on the database's LC_CTYPE) can
 split or change it. The grams are indexed by FTS5 on SQLite and by a GIN index on
 to_tsvector('simple', ...) on PostgreSQL. A query looks up the AND of its terms' grams in the
@@ -11,21 +11,16 @@ the rare rows whose grams match in another order.
 """
 
 import re
-import unicodedata
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from core.text import text_fold
+
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
-_KATAKANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}  # ァ..ヶ → ぁ..ゖ
 _RUN = re.compile(r"\w+")  # letters (kana and kanji included, and ー), digits, underscore
-
-
-def normalise(text: str) -> str:
-    """NFKC (ｲｽ → イス, ＡＢＣ → ABC), lower case, katakana as hiragana; ー stays."""
-    return unicodedata.normalize("NFKC", text or "").lower().translate(_KATAKANA)
 
 
 def _spell(gram: str) -> str:
@@ -44,7 +39,7 @@ def _spell(gram: str) -> str:
 def grams(text: str) -> set[str]:
     """Spelled unigrams and bigrams of every run of letters and digits in the normalised text."""
     found: set[str] = set()
-    for run in _RUN.findall(normalise(text).replace("_", " ")):
+    for run in _RUN.findall(text_fold(text).replace("_", " ")):
         found.update(run)
         found.update(run[i : i + 2] for i in range(len(run) - 1))
     return {_spell(gram) for gram in found}
@@ -52,14 +47,14 @@ def grams(text: str) -> set[str]:
 
 def document(*parts: str) -> tuple[str, str]:
     """(normalised text, space-separated grams) to store for a listing's title and description."""
-    text = normalise(" ".join(parts))
+    text = text_fold(" ".join(parts))
     return text, " ".join(sorted(grams(text)))
 
 
 def terms(query: str) -> list[str]:
     """The normalised terms of a query (whitespace-separated; punctuation is ignored)."""
     found = []
-    for word in normalise(query).split():
+    for word in text_fold(query).split():
         for run in _RUN.findall(word.replace("_", " ")):
             if run and run not in found:
                 found.append(run[:MAX_TERM_LENGTH])

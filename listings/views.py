@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import resident_required
+from core.forms import add_errors
 from listings import selectors, services
 from listings.filters import ListingFilter
 from listings.forms import ListingForm, ReportForm
@@ -85,7 +86,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 publish="save_draft" not in request.POST,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _status_message(listing))
             return redirect(listing)
@@ -117,7 +118,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 cover_id=form.cleaned_data.get("cover"),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             if listing.status == Listing.Status.PENDING:
                 messages.success(request, _("Your changes have been saved. Staff will check them before the listing is shown again."))
@@ -181,14 +182,6 @@ def _status_message(listing: Listing) -> str:
     if listing.status == Listing.Status.PENDING:
         return _("Thank you. Staff will check your listing before it is published.")
     return _("Your draft has been saved.")
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required

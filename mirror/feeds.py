@@ -9,11 +9,11 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from core.text import controls_clean
 from listings.models import Listing
 from mirror import selectors
 from mirror.filters import filter_query, valid_filters
 from mirror.serializers import absolute
-from mirror.text import printable
 
 FEED_SIZE = 50
 
@@ -27,14 +27,14 @@ def price_label(item: Listing) -> str:
 
 
 class _PrintableXMLGenerator(SimplerXMLGenerator):
-    """Writes every text and attribute through mirror.text.printable: Django refuses control
+    """Writes every text and attribute through core.text.controls_clean: Django refuses control
     characters (a 500), and one pasted into one listing must not take the feed down."""
 
     def characters(self, content):
-        super().characters(printable(content))
+        super().characters(controls_clean(content))
 
     def startElement(self, name, attrs):
-        super().startElement(name, {key: printable(value) if isinstance(value, str) else value for key, value in attrs.items()})
+        super().startElement(name, {key: controls_clean(value) if isinstance(value, str) else value for key, value in attrs.items()})
 
 
 class PrintableAtom1Feed(Atom1Feed):

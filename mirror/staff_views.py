@@ -13,19 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
+from core.forms import add_errors
 from mirror import webhooks
 from mirror.forms import EndpointForm
 from mirror.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 DELIVERIES_PER_PAGE = 25
-
-
-def _apply_form_errors(form: EndpointForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @staff_required
@@ -43,7 +36,7 @@ def endpoint_create(request: HttpRequest) -> HttpResponse:
         try:
             endpoint = webhooks.webhook_endpoint_create(**form.cleaned_data, actor=request.user)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Endpoint added. Give the ward its signing secret below."))
             return redirect("mirror_staff:endpoint_edit", pk=endpoint.pk)
@@ -58,7 +51,7 @@ def endpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             webhooks.webhook_endpoint_update(endpoint=endpoint, **form.cleaned_data, actor=request.user)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Endpoint saved."))
             return redirect("mirror_staff:endpoint_list")

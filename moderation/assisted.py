@@ -3,7 +3,6 @@ requests on it for them through the postcard desk account, and record what they 
 Every step is audited; the resident's details stay staff-only."""
 
 import re
-import unicodedata
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Town, User
 from accounts.selectors import is_staff_member
 from accounts.services import postal_code_normalise, town_for_postal_code
-from config.text import DASHES
+from core.text import DASHES, text_normalise
 from listings.lifecycle import Action
 from listings.photos import ProcessedPhoto
 from listings.models import Listing
@@ -54,7 +53,7 @@ def _check_staff(actor: User) -> None:
 
 
 def _clean_phone(phone: str) -> str:
-    phone = unicodedata.normalize("NFKC", phone or "").strip()
+    phone = text_normalise(phone).strip()
     phone = re.sub(f"[{DASHES}]", "-", phone)  # dashes as typed on Japanese keyboards (ー, ‐, −, ―…)
     if not re.fullmatch(r"[0-9][0-9\-() ]{8,18}", phone):
         raise ValidationError({"phone": _("Enter a phone number, for example 03-1234-5678.")})

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
-from config.text import text_clean
+from core.forms import add_errors
+from core.text import text_clean
 from listings.forms import ListingForm
 from listings.lifecycle import EDITABLE_STATUSES, Action, can_transition
 from listings.models import Listing
@@ -25,14 +26,6 @@ from moderation.forms import (
 )
 from moderation.models import AssistedRegistration
 from moderation.views import flash_errors
-
-
-def _add_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @staff_required
@@ -51,7 +44,7 @@ def assisted_new(request: HttpRequest) -> HttpResponse:
                 data=form.listing_data(), photos=form.cleaned_data["photos"],
             )
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Registered as No. %(number)s. Print the receipt for the resident.") % {"number": registration.listing.number})
             return redirect("moderation:assisted_receipt", pk=registration.pk)
@@ -90,7 +83,7 @@ def assisted_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 remove_photo_ids=form.removed_photo_ids(), order=form.photo_order(), cover_id=form.cleaned_data.get("cover"),
             )
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The listing is corrected."))
             return redirect("moderation:assisted_detail", pk=pk)

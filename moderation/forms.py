@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_GROUP, User
-from config.text import TextField
+from core.forms import TextField
 from listings.forms import ListingForm
 from listings.models import Category, Listing, ListingRules
 from moderation.models import AuditRecord, ReasonTemplate

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from listings.search import normalise
+from core.matching import WordMatcher, word_key
 from moderation.audit import audit_record
 from moderation.models import AuditRecord, NGWord
 
@@ -31,15 +31,13 @@ def _forget() -> None:
 def ng_words_in(*texts: str) -> list[str]:
     """The NG words found in the texts, compared after normalising (width, case, katakana/hiragana),
     each as staff wrote it (エアガン, not the normalised えあがん), for the reasons staff read."""
-    text = normalise(" ".join(texts))
-    compact = "".join(text.split())  # "ば か" still matches "ばか"
-    return [word for normalised, word in _words() if normalised in text or normalised in compact]
+    return WordMatcher(_words()).found_in(*texts)
 
 
 def ng_word_add(*, actor: User, word: str) -> NGWord:
     """Add a word to the list (audited). Refuses empty words and duplicates after normalising."""
     word = (word or "").strip()
-    normalised = "".join(normalise(word).split())
+    normalised = word_key(word)
     if not normalised:
         raise ValidationError(_("Enter a word or phrase."), code="empty")
     try:

@@ -1,7 +1,6 @@
 """Staff writes: listing review, rules, reports, warnings and suspensions. Each one writes an
 audit record in its own transaction."""
 
-import unicodedata
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from accounts.models import User
 from accounts.selectors import is_staff_member
 from accounts.services import user_suspend, user_unsuspend
 from community.staff import post_hide
+from core.text import text_normalise
 from listings.lifecycle import Action
 from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current, rules_forget
@@ -307,7 +307,7 @@ def impact_settings_update(*, actor: User, co2_per_tonne: Decimal, weights: dict
 def _name_key(name: str) -> str:
     """How two category names are compared: width (ｶｸﾞ = カグ), case (Furniture = FURNITURE) and
     spaces do not count."""
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+    return "".join(text_normalise(name, case=True).split())
 
 
 def _check_category_names_unique(category: Category) -> None:

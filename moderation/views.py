@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import staff_required
 from community import selectors as board
 from community.models import RevealRequest
+from core.forms import add_errors
 from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current
 from moderation import assisted, reports, selectors, services
@@ -112,15 +113,6 @@ def listing_queue(request: HttpRequest) -> HttpResponse:
         "moderation/listing_queue.html",
         {"listings": selectors.pending_listings(), "total": selectors.pending_listings_count(), "now": timezone.now()},
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's errors on the form: beside their field when it names one shown on the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -261,7 +253,7 @@ def categories(request: HttpRequest) -> HttpResponse:
                 is_active=form.cleaned_data["is_active"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The category is saved."))
             return redirect("moderation:categories")

@@ -1,11 +1,11 @@
 from django import template
 
-from mirror.text import printable as _printable
+from core.text import controls_clean
 
 register = template.Library()
 
 
 @register.filter
 def printable(value) -> str:
-    """Drop control characters (mirror.text.printable): the widget is framed by the ward's pages."""
-    return _printable(str(value))
+    """Drop control characters (core.text.controls_clean): the widget is framed by the ward's pages."""
+    return controls_clean(str(value))

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from listings.lifecycle import Action
 from listings.models import Listing
-from listings.search import grams, normalise, search, terms
+from listings.search import grams, search, terms
 from listings.services import listing_transition, listing_update
 from tests.factories import listing_data, make_listing
 
@@ -80,10 +80,11 @@ def test_search_finds_what_a_japanese_speaker_expects(catalogue, query, expected
     assert found == (expected if expected is not None else {title for title, _d in CATALOGUE})
 
 
-def test_normalisation_folds_width_case_and_kana_and_keeps_the_long_vowel():
-    assert normalise("ｲｽ") == normalise("イス") == "いす"
-    assert normalise("ＡＢＣ") == "abc"
-    assert normalise("ベビーカー") == "べびーかー"
+def test_terms_and_grams_are_made_of_the_folded_text():
+    # The folding itself (width, case, kana, the long vowel kept): tests/core/test_text.py.
+    assert terms("ｲｽ") == terms("イス") == ["いす"]
+    assert terms("ＡＢＣ") == ["abc"]
+    assert terms("ベビーカー") == ["べびーかー"]
     assert terms("IKEA　棚、") == ["ikea", "棚"]
     assert len(grams("本棚")) == 3  # 本, 棚, 本棚
 

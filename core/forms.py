@@ -1,0 +1,24 @@
+"""Form pieces every app's forms and views share."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.text import text_clean
+
+
+class TextField(forms.CharField):
+    """A CharField whose value goes through text_clean before validation (length, required)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return text_clean(value) if value else value
+
+
+def add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's errors on the form: beside their field when it names one shown on the form,
+    else above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
