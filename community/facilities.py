@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Town, User
 from community.models import Facility, FacilityKind
+from core.audit import audit_record
+from core.models import AuditRecord
 from listings.search import normalise, terms
-from moderation.audit import audit_record
-from moderation.models import AuditRecord
 
 # Header names (after NFKC, removing spaces, case-insensitive) for each field, in order of preference.
 COLUMNS = {

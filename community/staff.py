@@ -14,8 +14,9 @@ from accounts.models import User
 from accounts.selectors import is_staff_member
 from community.models import Post, PostReport, RevealRequest, Thread
 from community.services import _add_post, clean_body, thread_refresh
-from moderation.audit import audit_record
-from moderation.models import AccountWarning, AuditRecord
+from core.audit import audit_record
+from core.models import AuditRecord
+from moderation.models import AccountWarning
 
 
 def _check_staff(actor: User) -> None:

@@ -16,6 +16,8 @@ from accounts.models import Town, User
 from accounts.selectors import is_staff_member
 from accounts.services import postal_code_normalise, town_for_postal_code
 from config.text import DASHES
+from core.audit import audit_record
+from core.models import AuditRecord
 from listings.lifecycle import Action
 from listings.photos import ProcessedPhoto
 from listings.models import Listing
@@ -27,8 +29,7 @@ from messaging.services.handover import (
     reservation_hand_over,
     reservation_release,
 )
-from moderation.audit import audit_record
-from moderation.models import AssistedNote, AssistedRegistration, AuditRecord
+from moderation.models import AssistedNote, AssistedRegistration
 
 DESK_EMAIL = "postcard-desk@mottainai.invalid"
 
