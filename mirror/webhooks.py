@@ -25,6 +25,7 @@ from core.models import AuditRecord
 from listings.models import Listing
 from mirror.models import EVENT_TYPES, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent, new_secret
 from mirror.serializers import is_public, iso, listing_data
+from mirror.tasks import deliver_webhook
 
 logger = logging.getLogger(__name__)
 
@@ -188,8 +189,6 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _enqueue_on_commit(delivery_id: int, *, run_after: datetime | None = None) -> None:
-    from mirror.tasks import deliver_webhook
-
     def enqueue() -> None:
         task = deliver_webhook
         if run_after is not None:

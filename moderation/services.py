@@ -6,10 +6,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -17,6 +15,7 @@ from accounts.selectors import check_staff_member
 from accounts.services import user_suspend, user_unsuspend
 from community.staff import post_hide
 from core.audit import audit_record
+from core.mail import email_send
 from core.models import AuditRecord
 from listings.lifecycle import Action
 from listings.models import Category, Listing, ListingRules
@@ -28,15 +27,12 @@ from moderation.reports import ReportItem
 
 
 def _tell_owner(listing: Listing, template: str, **context) -> None:
-    """Email the poster (when they want listing emails), after commit, in Japanese."""
+    """Email the poster (when they want listing emails), after commit."""
     owner = listing.owner
     if not owner.notify_listings or not owner.is_active or owner.deleted_at:
         return
     context = {"listing": listing, "url": settings.SITE_URL + listing.get_absolute_url(), **context}
-    with translation.override("ja"):
-        subject = render_to_string(f"moderation/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"moderation/email/{template}_body.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [owner.email]))
+    email_send(to=owner.email, template=f"moderation/email/{template}", context=context)
 
 
 def listing_approve(*, listing: Listing, actor: User) -> Listing:
@@ -162,10 +158,7 @@ def _email_account(user: User, template: str, **context) -> None:
     if not user.is_active or user.deleted_at:
         return
     context["user"] = user
-    with translation.override("ja"):
-        subject = render_to_string(f"moderation/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"moderation/email/{template}_body.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    email_send(to=user.email, template=f"moderation/email/{template}", context=context)
 
 
 def reports_dismiss(*, item: ReportItem, actor: User, reason: str = "") -> None:
