@@ -30,6 +30,7 @@ from messaging.services.handover import (
     reservation_release,
 )
 from moderation.models import AssistedNote, AssistedRegistration
+from moderation.services import listing_approve
 
 DESK_EMAIL = "postcard-desk@mottainai.invalid"
 
@@ -151,8 +152,6 @@ def assisted_update(
 ) -> Listing:
     """Correct a postcard resident's listing (what they asked for by phone or post); audited with
     the before and after. Goes through listings' own edit, acting as the desk that owns it."""
-    from moderation.services import listing_approve
-
     check_staff_member(actor)
     listing = Listing.objects.select_related("owner", "category", "town").get(pk=registration.listing_id)
     before = _content(listing)
