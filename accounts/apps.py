@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 def _site_sync(*, using: str = "default", **kwargs) -> None:
-    from accounts.services import site_sync
+    from accounts.services import site_sync  # not at the top: apps.py loads before the models
 
     site_sync(using=using)
 

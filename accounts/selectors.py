@@ -3,6 +3,7 @@
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.models import EmailAddress
 from allauth.mfa.utils import is_mfa_enabled
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -24,6 +25,12 @@ def is_staff_member(user: User) -> bool:
     if not user.is_authenticated or not user.is_active or user.deleted_at:
         return False
     return user.has_perm("accounts.staff_console")
+
+
+def check_staff_member(actor: User) -> None:
+    """Raise PermissionDenied unless `actor` holds the staff role; every staff write starts with it."""
+    if not is_staff_member(actor):
+        raise PermissionDenied
 
 
 def staff_needs_mfa_setup(user: User) -> bool:

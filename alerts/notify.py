@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import requests
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
+
+from core.mail import email_send_text
 
 logger = logging.getLogger(__name__)
 
@@ -107,23 +108,21 @@ def _send_line(*, uid: str, notice: Notice) -> bool:
 
 
 def _send_email(*, user, notice: Notice) -> None:
-    """Email the notice with RFC 8058 one-click unsubscribe headers."""
+    """Email the notice (by the mail task, after commit) with RFC 8058 one-click unsubscribe headers."""
     body = "\n\n".join([
         notice.body.strip(),
         notice.url,
         _stop_line(notice),
     ])
-    message = EmailMessage(
-        # Django refuses newlines in headers; a stray one in a listing title must not lose the alert.
-        subject=" ".join(notice.subject.split()),
+    email_send_text(
+        to=user.email,
+        subject=notice.subject,  # made one line there: a stray newline in a title must not lose the alert
         body=body + "\n",
-        to=[user.email],
         headers={
             "List-Unsubscribe": f"<{notice.unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.send()
 
 
 def notify(*, user, notice: Notice, channel: str = "email") -> str:

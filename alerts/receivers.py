@@ -1,8 +1,12 @@
 """Alerts' answers to listing events: a listing that becomes public for the first time alerts; a
 rebuilt search index normalises saved searches again."""
 
+from django.db import transaction
 from django.dispatch import receiver
 
+from alerts.models import SavedSearch
+from alerts.services import saved_searches_normalise
+from alerts.tasks import match_listing
 from listings.lifecycle import Action
 from listings.signals import listing_transitioned, search_index_rebuilt
 
@@ -14,10 +18,6 @@ ALERTING = {Action.PUBLISH, Action.APPROVE}
 def alert_on_publish(sender, *, listing, action, actor, **kwargs) -> None:
     """Matching can take a while with many saved searches: the task worker does it after commit."""
     if action in ALERTING:
-        from django.db import transaction
-
-        from alerts.tasks import match_listing
-
         transaction.on_commit(lambda: match_listing.enqueue(listing_id=listing.pk))
 
 
@@ -25,21 +25,15 @@ def alert_on_publish(sender, *, listing, action, actor, **kwargs) -> None:
 def normalise_saved_searches(sender, **kwargs) -> tuple[str, int]:
     """Saved searches keep terms made by listings.search: after a normalisation change they must
     be made again, or they would look for spellings the index no longer holds."""
-    from alerts.services import saved_searches_normalise
-
     return "saved searches", saved_searches_normalise()
 
 
 def delete_saved_searches_of_deleted_account(sender, *, user, **kwargs) -> None:
     """A deleted account keeps nothing that says what its resident was looking for."""
-    from alerts.models import SavedSearch
-
     SavedSearch.objects.filter(user=user).delete()  # their alerts go with them (CASCADE)
 
 
 def export_saved_searches(sender, *, user, **kwargs) -> tuple[str, list[dict]]:
-    from alerts.models import SavedSearch
-
     searches = SavedSearch.objects.filter(user=user).select_related("category", "town").order_by("id")
     return (
         "saved_searches",

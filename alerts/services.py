@@ -7,12 +7,15 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, override
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from alerts.models import Alert, SavedSearch
+from alerts.notify import Notice, notify
 from alerts.selectors import (
     DIGEST_UNSUBSCRIBE_SALT,
     UNSUBSCRIBE_SALT,
@@ -20,6 +23,7 @@ from alerts.selectors import (
     digest_searches,
     saved_search_for_token,
 )
+from alerts.tasks import send_digests, send_instant_alerts
 from listings import search
 from listings.models import PUBLIC_STATUSES, Listing, NotInterested
 
@@ -172,8 +176,6 @@ def listing_published(*, listing: Listing) -> int:
 
 
 def _enqueue_instant(saved_pk: int) -> None:
-    from alerts.tasks import send_instant_alerts
-
     send_instant_alerts.enqueue(saved_search_id=saved_pk)
 
 
@@ -241,7 +243,7 @@ def digests_send(*, now=None) -> int:
             ]
             if listings:
                 sections.append((alerts[0].saved_search, listings))
-        with transaction.atomic():  # a failed send leaves the alerts pending for the next digest
+        with transaction.atomic():  # an error leaves these alerts pending; the email goes out on commit, with retries
             Alert.objects.filter(pk__in=[a.pk for alerts in by_search.values() for a in alerts]).update(sent_at=now)
             if sections:
                 _notify_digest(user=sections[0][0].user, channel=channel, sections=sections)
@@ -259,9 +261,6 @@ def _unsubscribe_url(saved: SavedSearch) -> str:
 
 def _notify(saved: SavedSearch, listings: list[Listing]) -> None:
     """The instant notice of one saved search."""
-    from alerts.notify import Notice, notify
-    from django.template.loader import render_to_string
-
     context = {
         "saved": saved,
         "listings": listings,
@@ -282,9 +281,6 @@ def _notify(saved: SavedSearch, listings: list[Listing]) -> None:
 
 def _notify_digest(*, user: User, channel: str, sections: list[tuple[SavedSearch, list[Listing]]]) -> None:
     """One digest: a section per saved search, headed by its name, with its own stop link."""
-    from alerts.notify import Notice, notify
-    from django.template.loader import render_to_string
-
     site = settings.SITE_URL
     context = {
         "sections": [
@@ -324,12 +320,8 @@ def next_digest_time(now=None):
 def digests_schedule() -> bool:
     """Queue the daily digest task once (the worker runs it at the digest hour and each run queues
     the next). Returns False when it is already queued or the task backend cannot defer."""
-    from alerts.tasks import send_digests
-
     if not send_digests.get_backend().supports_defer:
         return False
-    from django_tasks_db.models import DBTaskResult
-
     if DBTaskResult.objects.filter(task_path=send_digests.module_path, status="READY").exists():
         return False
     send_digests.using(run_after=next_digest_time()).enqueue()

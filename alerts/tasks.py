@@ -1,12 +1,16 @@
-"""Background tasks for alerts; thin wrappers around services."""
+"""Background tasks for alerts; thin wrappers around services.
+
+Each task imports alerts.services when it runs: alerts.services imports this module to enqueue them.
+"""
 
 from django.tasks import task
+
+from listings.models import Listing
 
 
 @task()
 def match_listing(*, listing_id: int) -> int:
     from alerts.services import listing_published
-    from listings.models import Listing
 
     listing = Listing.objects.filter(pk=listing_id).first()
     return listing_published(listing=listing) if listing else 0

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Town, User
 from community.models import Facility, FacilityKind
+from core.audit import audit_record
+from core.models import AuditRecord
 from core.text import text_fold, text_normalise
 from listings.search import terms
-from moderation.audit import audit_record
-from moderation.models import AuditRecord
 
 # Header names (after NFKC, removing spaces, case-insensitive) for each field, in order of preference.
 COLUMNS = {

@@ -11,16 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.selectors import is_staff_member
+from accounts.selectors import check_staff_member
 from community.models import Post, PostReport, RevealRequest, Thread
 from community.services import _add_post, clean_body, thread_refresh
-from moderation.audit import audit_record
-from moderation.models import AccountWarning, AuditRecord
-
-
-def _check_staff(actor: User) -> None:
-    if not is_staff_member(actor):
-        raise PermissionDenied
+from core.audit import audit_record
+from core.models import AuditRecord
+from moderation.models import AccountWarning
 
 
 def _require_reason(reason: str) -> str:
@@ -38,7 +34,7 @@ def _close_reports(post: Post, actor: User, status: str) -> None:
 
 def post_hide(*, post: Post, actor: User, reason: str) -> None:
     """Hide a published or held post from everyone but staff; its open reports count as handled."""
-    _check_staff(actor)
+    check_staff_member(actor)
     reason = _require_reason(reason)
     if post.status not in (Post.Status.PUBLISHED, Post.Status.HELD):
         raise ValidationError(_("Only a published or held post can be hidden."), code="invalid_state")
@@ -53,7 +49,7 @@ def post_hide(*, post: Post, actor: User, reason: str) -> None:
 
 def post_restore(*, post: Post, actor: User, reason: str) -> None:
     """Show a hidden post again."""
-    _check_staff(actor)
+    check_staff_member(actor)
     reason = _require_reason(reason)
     if post.status != Post.Status.HIDDEN:
         raise ValidationError(_("Only a hidden post can be restored."), code="invalid_state")
@@ -66,7 +62,7 @@ def post_restore(*, post: Post, actor: User, reason: str) -> None:
 
 def post_approve(*, post: Post, actor: User, reason: str = "") -> None:
     """Publish a post that an NG word held."""
-    _check_staff(actor)
+    check_staff_member(actor)
     if post.status != Post.Status.HELD:
         raise ValidationError(_("Only a held post can be published."), code="invalid_state")
     with transaction.atomic():
@@ -78,7 +74,7 @@ def post_approve(*, post: Post, actor: User, reason: str = "") -> None:
 
 def report_dismiss(*, report: PostReport, actor: User, reason: str = "") -> None:
     """Close a report without acting on the post."""
-    _check_staff(actor)
+    check_staff_member(actor)
     if report.status != PostReport.Status.OPEN:
         return
     with transaction.atomic():
@@ -89,7 +85,7 @@ def report_dismiss(*, report: PostReport, actor: User, reason: str = "") -> None
 
 def official_answer(*, thread: Thread, actor: User, body: str) -> Post:
     """Answer a thread for the ward (区からの回答): shown as the ward's, never anonymous."""
-    _check_staff(actor)
+    check_staff_member(actor)
     body = clean_body(body)
     with transaction.atomic():
         post = _add_post(thread, actor, body, official=True)
@@ -100,7 +96,7 @@ def official_answer(*, thread: Thread, actor: User, body: str) -> Post:
 
 def reveal_request(*, post: Post, actor: User, reason: str) -> RevealRequest:
     """Ask to see who wrote a reported post. One pending request per post."""
-    _check_staff(actor)
+    check_staff_member(actor)
     reason = _require_reason(reason)
     if post.is_official:
         raise ValidationError(_("An official answer is not anonymous."), code="official")
@@ -118,7 +114,7 @@ def reveal_request(*, post: Post, actor: User, reason: str) -> RevealRequest:
 
 def reveal_decide(*, request: RevealRequest, actor: User, approve: bool, reason: str) -> None:
     """A second staff member approves or refuses; nobody decides their own request."""
-    _check_staff(actor)
+    check_staff_member(actor)
     reason = _require_reason(reason)
     if request.requested_by_id == actor.pk:
         raise PermissionDenied(_("A second staff member must decide on your request."))
@@ -143,7 +139,7 @@ def reveal_decide(*, request: RevealRequest, actor: User, approve: bool, reason:
 
 def reveal_view(*, request: RevealRequest, actor: User) -> dict:
     """The author of the post, shown once to the requester of an approved request."""
-    _check_staff(actor)
+    check_staff_member(actor)
     if request.requested_by_id != actor.pk:
         raise PermissionDenied(_("Only the staff member who asked can see the author."))
     with transaction.atomic():

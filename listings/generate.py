@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from accounts.models import Town, User
 from listings import search
+from listings.demo import demo_photo
 from listings.models import Category, Listing, Photo
+from listings.photos import process_photo
 
 STATUSES = [("published", 45), ("reserved", 5), ("handed_over", 30), ("expired", 10), ("withdrawn", 8), ("pending", 1), ("draft", 1)]
 # What residents give away, per seeded category (listings/migrations/0002), and how often: furniture
@@ -122,9 +124,6 @@ def _owners(n: int, towns: list[Town]) -> list[User]:
 
 def _photo_files(rng: random.Random) -> list[tuple[str, str]]:
     """A few real photo files through the real pipeline; generated listings share them."""
-    from listings.demo import demo_photo
-    from listings.photos import process_photo
-
     names = []
     for _ in range(8):
         processed = process_photo(demo_photo(rng))

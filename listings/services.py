@@ -10,20 +10,20 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
+from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town, User
+from core.mail import email_send
 from listings import search
 from listings.lifecycle import EDITABLE_STATUSES, Action, can_transition, target_status
 from listings.models import Category, Listing, ListingReport, NotInterested, Photo
 from listings.photos import ProcessedPhoto, process_photo
 from listings.rules import review_reasons, rules_current
 from listings.signals import listing_transitioned, listing_updated
+from listings.tasks import email_expired_listings
 
 logger = logging.getLogger(__name__)
 
@@ -263,8 +263,6 @@ def listings_expire(*, now=None) -> int:
 
 
 def _schedule_expiry_emails(expired: dict[int, list[int]]) -> None:
-    from listings.tasks import email_expired_listings
-
     owners = User.objects.filter(pk__in=expired, notify_listings=True, is_active=True, deleted_at__isnull=True)
     for owner_id in owners.values_list("pk", flat=True):
         transaction.on_commit(
@@ -274,7 +272,7 @@ def _schedule_expiry_emails(expired: dict[int, list[int]]) -> None:
 
 def listings_expired_email_send(*, owner_id: int, listing_ids: list[int]) -> bool:
     """Email an owner who wants listing emails about those of `listing_ids` that are still expired,
-    in Japanese, with the link to renew them; returns whether an email went out."""
+    with the link to renew them; returns whether an email went out."""
     owner = User.objects.filter(pk=owner_id, notify_listings=True, is_active=True, deleted_at__isnull=True).first()
     if owner is None:
         return False
@@ -287,10 +285,7 @@ def listings_expired_email_send(*, owner_id: int, listing_ids: list[int]) -> boo
         "mine_url": settings.SITE_URL + reverse("listings:mine"),
         "settings_url": settings.SITE_URL + reverse("accounts:profile"),
     }
-    with translation.override("ja"):
-        subject = render_to_string("listings/email/expired_subject.txt", context).strip()
-        body = render_to_string("listings/email/expired_body.txt", context)
-    send_mail(subject, body, None, [owner.email])
+    email_send(to=owner.email, template="listings/email/expired", context=context)
     return True
 
 
@@ -341,8 +336,6 @@ def listings_withdraw_all(*, owner: User) -> int:
 
 def search_index_rebuild(*, batch: int = 2000) -> int:
     """Recompute every listing's search text and grams (after a change to the normalisation)."""
-    from django.db import connection
-
     count = 0
     ids = list(Listing.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch):

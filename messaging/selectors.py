@@ -4,6 +4,8 @@ from allauth.account.models import EmailAddress
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from listings.models import Listing
@@ -85,8 +87,6 @@ def has_blocked(blocker_id: int, blocked_id: int) -> bool:
 
 def write_refusal(conversation: Conversation, user: User) -> str | None:
     """Why this participant may not write now (a sentence to show), or None when they may."""
-    from django.utils.translation import gettext as _
-
     if not hasattr(conversation, "writer_active"):
         state = Conversation.objects.filter(pk=conversation.pk).annotate(**_writer_state(user))
         conversation.__dict__.update(state.values(*WRITER_STATE).get())
@@ -185,8 +185,6 @@ def no_show_count(user: User) -> int:
 
 def no_show_allowed(reservation: Reservation) -> bool:
     """May the poster record a no-show? Only once a pickup time both agreed on has passed."""
-    from django.utils import timezone
-
     return (
         reservation.status == Reservation.Status.ACTIVE
         and reservation.pickup_status == Reservation.Pickup.ACCEPTED

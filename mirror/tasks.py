@@ -1,4 +1,7 @@
-"""Background tasks (run by the django-tasks-db worker); thin wrappers around services."""
+"""Background tasks (run by the django-tasks-db worker); thin wrappers around services.
+
+Each task imports its service when it runs: mirror.webhooks imports this module to enqueue the tasks.
+"""
 
 from django.tasks import task
 

@@ -20,9 +20,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import audit_record
+from core.models import AuditRecord
 from listings.models import Listing
 from mirror.models import EVENT_TYPES, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent, new_secret
 from mirror.serializers import is_public, iso, listing_data
+from mirror.tasks import deliver_webhook
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +57,9 @@ def _endpoint_state(endpoint: WebhookEndpoint) -> dict:
     return {"url": endpoint.url, "description": endpoint.description, "events": list(endpoint.events), "is_active": endpoint.is_active}
 
 
-def _audit(actor, action: str, endpoint: WebhookEndpoint, before: dict | None = None, after: dict | None = None) -> None:
+def _audit(actor, action: AuditRecord.Action, endpoint: WebhookEndpoint, before: dict | None = None, after: dict | None = None) -> None:
     """Staff changes to the ward's endpoints are settings changes: audited (the secret never is)."""
     if actor is not None:
-        from moderation.audit import audit_record
-
         audit_record(actor=actor, action=action, target=endpoint, before=before, after=after)
 
 
@@ -70,7 +71,7 @@ def webhook_endpoint_create(
     endpoint.full_clean()
     with transaction.atomic():
         endpoint.save()
-        _audit(actor, "settings.webhook_add", endpoint, after=_endpoint_state(endpoint))
+        _audit(actor, AuditRecord.Action.WEBHOOK_ADD, endpoint, after=_endpoint_state(endpoint))
     return endpoint
 
 
@@ -86,7 +87,7 @@ def webhook_endpoint_update(
     endpoint.full_clean()
     with transaction.atomic():
         endpoint.save()
-        _audit(actor, "settings.webhook_change", endpoint, before=before, after=_endpoint_state(endpoint))
+        _audit(actor, AuditRecord.Action.WEBHOOK_CHANGE, endpoint, before=before, after=_endpoint_state(endpoint))
     return endpoint
 
 
@@ -95,14 +96,14 @@ def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, actor=None) -> 
     endpoint.secret = new_secret()
     with transaction.atomic():
         endpoint.save(update_fields=["secret"])
-        _audit(actor, "settings.webhook_secret", endpoint)
+        _audit(actor, AuditRecord.Action.WEBHOOK_SECRET, endpoint)
     return endpoint
 
 
 def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor=None) -> None:
     """Remove an endpoint with its delivery log; queued deliveries to it then find nothing to do."""
     with transaction.atomic():
-        _audit(actor, "settings.webhook_delete", endpoint, before=_endpoint_state(endpoint))
+        _audit(actor, AuditRecord.Action.WEBHOOK_DELETE, endpoint, before=_endpoint_state(endpoint))
         endpoint.delete()
 
 
@@ -188,8 +189,6 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _enqueue_on_commit(delivery_id: int, *, run_after: datetime | None = None) -> None:
-    from mirror.tasks import deliver_webhook
-
     def enqueue() -> None:
         task = deliver_webhook
         if run_after is not None:

@@ -1,24 +1,6 @@
 from django.contrib import admin
 
-from moderation.models import AuditRecord, NGWord
-
-
-@admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is append-only for everyone, superusers included."""
-
-    list_display = ["created_at", "actor", "action", "target_type", "target_id", "reason"]
-    list_filter = ["action"]
-    search_fields = ["target_repr", "reason"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from moderation.models import NGWord
 
 
 @admin.register(NGWord)

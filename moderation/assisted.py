@@ -12,8 +12,10 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town, User
-from accounts.selectors import is_staff_member
+from accounts.selectors import check_staff_member
 from accounts.services import postal_code_normalise, town_for_postal_code
+from core.audit import audit_record
+from core.models import AuditRecord
 from core.text import DASHES, text_normalise
 from listings.lifecycle import Action
 from listings.photos import ProcessedPhoto
@@ -26,8 +28,8 @@ from messaging.services.handover import (
     reservation_hand_over,
     reservation_release,
 )
-from moderation.audit import audit_record
-from moderation.models import AssistedNote, AssistedRegistration, AuditRecord
+from moderation.models import AssistedNote, AssistedRegistration
+from moderation.services import listing_approve
 
 DESK_EMAIL = "postcard-desk@mottainai.invalid"
 
@@ -47,11 +49,6 @@ def desk_account() -> User:
     return user
 
 
-def _check_staff(actor: User) -> None:
-    if not is_staff_member(actor):
-        raise PermissionDenied
-
-
 def _clean_phone(phone: str) -> str:
     phone = text_normalise(phone).strip()
     phone = re.sub(f"[{DASHES}]", "-", phone)  # dashes as typed on Japanese keyboards (ー, ‐, −, ―…)
@@ -66,7 +63,7 @@ def assisted_register(
 ) -> AssistedRegistration:
     """Create and publish a listing for a postcard resident; returns the registration (the
     listing number goes on the receipt)."""
-    _check_staff(actor)
+    check_staff_member(actor)
     resident_name = (resident_name or "").strip()
     if not resident_name:
         raise ValidationError({"resident_name": _("Enter the resident's name.")})
@@ -93,7 +90,7 @@ def _desk_conversation(registration: AssistedRegistration, conversation: Convers
 
 def assisted_message(*, actor: User, registration: AssistedRegistration, conversation: Conversation, body: str) -> None:
     """Write to a requester for the resident."""
-    _check_staff(actor)
+    check_staff_member(actor)
     _desk_conversation(registration, conversation)
     with transaction.atomic():
         message = message_send(conversation=conversation, sender=registration.listing.owner, body=body)
@@ -102,7 +99,7 @@ def assisted_message(*, actor: User, registration: AssistedRegistration, convers
 
 def assisted_reserve(*, actor: User, registration: AssistedRegistration, conversation: Conversation) -> None:
     """Keep the item for this requester (after agreeing with the resident by phone)."""
-    _check_staff(actor)
+    check_staff_member(actor)
     _desk_conversation(registration, conversation)
     with transaction.atomic():
         reservation_create(conversation=conversation, actor=registration.listing.owner)
@@ -110,7 +107,7 @@ def assisted_reserve(*, actor: User, registration: AssistedRegistration, convers
 
 
 def assisted_release(*, actor: User, registration: AssistedRegistration) -> None:
-    _check_staff(actor)
+    check_staff_member(actor)
     with transaction.atomic():
         reservation_release(listing=registration.listing, actor=registration.listing.owner)
         audit_record(actor=actor, action=AuditRecord.Action.ASSISTED_RELEASE, target=registration.listing)
@@ -118,7 +115,7 @@ def assisted_release(*, actor: User, registration: AssistedRegistration) -> None
 
 def assisted_hand_over(*, actor: User, registration: AssistedRegistration) -> None:
     """Record that the resident handed the item over (as they told staff)."""
-    _check_staff(actor)
+    check_staff_member(actor)
     listing = registration.listing
     with transaction.atomic():
         if Reservation.objects.filter(listing=listing, status=Reservation.Status.ACTIVE).exists():
@@ -129,7 +126,7 @@ def assisted_hand_over(*, actor: User, registration: AssistedRegistration) -> No
 
 
 def assisted_note(*, actor: User, registration: AssistedRegistration, text: str) -> AssistedNote:
-    _check_staff(actor)
+    check_staff_member(actor)
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Write the note first."))
@@ -154,9 +151,7 @@ def assisted_update(
 ) -> Listing:
     """Correct a postcard resident's listing (what they asked for by phone or post); audited with
     the before and after. Goes through listings' own edit, acting as the desk that owns it."""
-    from moderation.services import listing_approve
-
-    _check_staff(actor)
+    check_staff_member(actor)
     listing = Listing.objects.select_related("owner", "category", "town").get(pk=registration.listing_id)
     before = _content(listing)
     with transaction.atomic():
@@ -181,7 +176,7 @@ def assisted_update(
 def assisted_withdraw(*, actor: User, registration: AssistedRegistration, reason: str = "") -> Listing:
     """Take a postcard resident's listing down at their request (a reservation on it ends and
     requesters are told, as when a resident withdraws their own)."""
-    _check_staff(actor)
+    check_staff_member(actor)
     listing = registration.listing
     with transaction.atomic():
         before = listing.status

@@ -1,13 +1,13 @@
-"""Writing the audit log: one function every staff action calls inside its own transaction; and
-the readable form of a record's before and after for the staff page."""
+"""The readable form of an audit record's before and after for the staff pages and the export.
+
+Records are written by core.audit.audit_record."""
 
 import json
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from moderation.models import AuditRecord
+from community.models import PostReport, PostStatus, RevealRequest
+from listings.models import Listing
 
 # Keys never shown on the staff page. Records written before the reveal stopped storing it carry
 # the account of a revealed board author under "account": the author is shown to the requester
@@ -63,28 +63,6 @@ KEY_LABELS = {
 }
 
 
-def audit_record(
-    *,
-    actor: User,
-    action: str,
-    target: models.Model | None = None,
-    reason: str = "",
-    before: dict | None = None,
-    after: dict | None = None,
-) -> AuditRecord:
-    """Append one record; call it in the same transaction as the action so both land or neither."""
-    return AuditRecord.objects.create(
-        actor=actor,
-        action=action,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        target_repr=str(target)[:200] if target is not None else "",
-        reason=reason,
-        before=before,
-        after=after,
-    )
-
-
 def _readable_value(value) -> str:
     if value is True:
         return str(_("yes"))
@@ -101,9 +79,6 @@ def _readable_value(value) -> str:
 
 def _status_labels(target_type: str, values: dict) -> dict:
     """The labels of the status values of the record's object (a reveal request's, if it names one)."""
-    from community.models import PostReport, PostStatus, RevealRequest
-    from listings.models import Listing
-
     if "request" in values:
         return dict(RevealRequest.Status.choices)
     if "report" in values:

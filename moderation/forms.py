@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_GROUP, User
 from core.forms import TextField
+from core.models import AuditRecord
 from listings.forms import ListingForm
 from listings.models import Category, Listing, ListingRules
-from moderation.models import AuditRecord, ReasonTemplate
+from moderation.models import ReasonTemplate
 
 
 class StaffChoiceField(forms.ModelChoiceField):

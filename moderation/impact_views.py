@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.decorators import staff_required
+from core.audit import audit_record
+from core.models import AuditRecord
 from listings.models import Category
 from moderation import impact, services
-from moderation.audit import audit_record
 from moderation.forms import ImpactPeriodForm, ImpactSettingsForm
-from moderation.models import AuditRecord
 
 CHART_HEIGHT = 120
 CHART_BAR = 24

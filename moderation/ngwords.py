@@ -6,9 +6,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.audit import audit_record
 from core.matching import WordMatcher, word_key
-from moderation.audit import audit_record
-from moderation.models import AuditRecord, NGWord
+from core.models import AuditRecord
+from moderation.models import NGWord
 
 _CACHE_KEY = "moderation:ng-words"
 

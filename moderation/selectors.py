@@ -5,8 +5,8 @@ from datetime import datetime, time
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.models import AuditRecord
 from listings.models import Listing, Photo
-from moderation.models import AuditRecord
 
 
 def audit_log(*, action: str = "", actor_id: int | None = None, target: str = "", since=None, until=None) -> QuerySet:

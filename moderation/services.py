@@ -4,48 +4,40 @@ audit record in its own transaction."""
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.selectors import is_staff_member
+from accounts.selectors import check_staff_member
 from accounts.services import user_suspend, user_unsuspend
 from community.staff import post_hide
+from core.audit import audit_record
+from core.mail import email_send
+from core.models import AuditRecord
 from core.text import text_normalise
 from listings.lifecycle import Action
 from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current, rules_forget
 from listings.services import listing_transition
 from messaging.models import Message, MessageReport
-from moderation.audit import audit_record
-from moderation.models import AccountWarning, AuditRecord, ImpactSettings, ReasonTemplate, Suspension
+from moderation.models import AccountWarning, ImpactSettings, ReasonTemplate, Suspension
 from moderation.reports import ReportItem
 
 
-def _check_staff(actor: User) -> None:
-    if not is_staff_member(actor):
-        raise PermissionDenied
-
-
 def _tell_owner(listing: Listing, template: str, **context) -> None:
-    """Email the poster (when they want listing emails), after commit, in Japanese."""
+    """Email the poster (when they want listing emails), after commit."""
     owner = listing.owner
     if not owner.notify_listings or not owner.is_active or owner.deleted_at:
         return
     context = {"listing": listing, "url": settings.SITE_URL + listing.get_absolute_url(), **context}
-    with translation.override("ja"):
-        subject = render_to_string(f"moderation/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"moderation/email/{template}_body.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [owner.email]))
+    email_send(to=owner.email, template=f"moderation/email/{template}", context=context)
 
 
 def listing_approve(*, listing: Listing, actor: User) -> Listing:
     """Publish a listing that waits for review; the poster is told."""
-    _check_staff(actor)
+    check_staff_member(actor)
     with transaction.atomic():
         listing = listing_transition(listing=listing, action=Action.APPROVE, actor=actor)
         audit_record(actor=actor, action=AuditRecord.Action.LISTING_APPROVE, target=listing,
@@ -56,7 +48,7 @@ def listing_approve(*, listing: Listing, actor: User) -> Listing:
 
 def listings_approve_bulk(*, listing_ids: list[int], actor: User) -> int:
     """Approve several waiting listings; those no longer waiting are skipped. Returns how many."""
-    _check_staff(actor)
+    check_staff_member(actor)
     count = 0
     for listing in Listing.objects.filter(pk__in=listing_ids, status=Listing.Status.PENDING).select_related("owner"):
         try:
@@ -69,7 +61,7 @@ def listings_approve_bulk(*, listing_ids: list[int], actor: User) -> int:
 
 def listing_reject(*, listing: Listing, actor: User, reason: str) -> Listing:
     """Reject a waiting or published listing with a reason the poster reads (site and email)."""
-    _check_staff(actor)
+    check_staff_member(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason the resident will read."), code="reason_required")
@@ -99,7 +91,7 @@ def listing_rules_update(
     review_categories: list[Category], review_ng_words: bool, prohibited_items: str,
 ) -> ListingRules:
     """Change the listing rules (audited with before and after); they apply at once."""
-    _check_staff(actor)
+    check_staff_member(actor)
     if expiry_days < 1:
         raise ValidationError(_("A listing must stay up for at least one day."))
     with transaction.atomic():
@@ -123,7 +115,7 @@ def listing_rules_update(
 
 
 def reason_template_add(*, actor: User, title: str, text: str) -> ReasonTemplate:
-    _check_staff(actor)
+    check_staff_member(actor)
     template = ReasonTemplate(title=(title or "").strip(), text=(text or "").strip(), position=ReasonTemplate.objects.count())
     template.full_clean()
     with transaction.atomic():
@@ -135,7 +127,7 @@ def reason_template_add(*, actor: User, title: str, text: str) -> ReasonTemplate
 def reason_template_update(*, actor: User, template: ReasonTemplate, title: str, text: str) -> ReasonTemplate:
     """Change a template's name or text (audited with both versions); rejections already sent keep
     the text they were sent with."""
-    _check_staff(actor)
+    check_staff_member(actor)
     before = {"title": template.title, "text": template.text}
     template.title, template.text = (title or "").strip(), (text or "").strip()
     template.full_clean()
@@ -148,7 +140,7 @@ def reason_template_update(*, actor: User, template: ReasonTemplate, title: str,
 
 
 def reason_template_remove(*, actor: User, template: ReasonTemplate) -> None:
-    _check_staff(actor)
+    check_staff_member(actor)
     with transaction.atomic():
         audit_record(actor=actor, action=AuditRecord.Action.REASON_TEMPLATE_REMOVE, target=template, before={"title": template.title, "text": template.text})
         template.delete()
@@ -166,15 +158,12 @@ def _email_account(user: User, template: str, **context) -> None:
     if not user.is_active or user.deleted_at:
         return
     context["user"] = user
-    with translation.override("ja"):
-        subject = render_to_string(f"moderation/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"moderation/email/{template}_body.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    email_send(to=user.email, template=f"moderation/email/{template}", context=context)
 
 
 def reports_dismiss(*, item: ReportItem, actor: User, reason: str = "") -> None:
     """Nothing to do about the reported object: its open reports are dismissed."""
-    _check_staff(actor)
+    check_staff_member(actor)
     with transaction.atomic():
         count = _close_reports(item.report_queryset, actor, "dismissed")
         audit_record(actor=actor, action=AuditRecord.Action.REPORT_DISMISS_ANY, target=item.target, reason=reason,
@@ -183,7 +172,7 @@ def reports_dismiss(*, item: ReportItem, actor: User, reason: str = "") -> None:
 
 def reported_hide(*, item: ReportItem, actor: User, reason: str) -> None:
     """Hide the reported listing, message or board post; its reports count as handled."""
-    _check_staff(actor)
+    check_staff_member(actor)
     reason = _required(reason)
     with transaction.atomic():
         if item.kind == "listing":
@@ -203,7 +192,7 @@ def reported_hide(*, item: ReportItem, actor: User, reason: str) -> None:
 
 def listing_unhide(*, listing: Listing, actor: User, reason: str) -> Listing:
     """Show a hidden listing again."""
-    _check_staff(actor)
+    check_staff_member(actor)
     reason = _required(reason)
     with transaction.atomic():
         listing = listing_transition(listing=listing, action=Action.UNHIDE, actor=actor)
@@ -216,7 +205,7 @@ def account_warn(*, user: User, actor: User, reason: str, item: ReportItem | Non
     """Email the account a warning (kept in its history). From a board post the account stays
     unknown to staff: the audit record names the post, not the account, and the account page
     leaves the warning out (it is `from_board`)."""
-    _check_staff(actor)
+    check_staff_member(actor)
     reason = _required(reason)
     with transaction.atomic():
         anonymous = item is not None and item.kind == "post"
@@ -231,7 +220,7 @@ def account_warn(*, user: User, actor: User, reason: str, item: ReportItem | Non
 def account_suspend(*, user: User, actor: User, reason: str, item: ReportItem | None = None) -> Suspension:
     """Suspend an account: no posting, messaging or requests, and its public listings are hidden
     until restored. The account is told why by email."""
-    _check_staff(actor)
+    check_staff_member(actor)
     reason = _required(reason)
     if user.pk == actor.pk:
         raise ValidationError(_("You cannot suspend your own account."))
@@ -254,7 +243,7 @@ def account_suspend(*, user: User, actor: User, reason: str, item: ReportItem | 
 
 def account_restore(*, user: User, actor: User, reason: str) -> None:
     """Lift the suspension; the listings it hid (and still hidden) are shown again."""
-    _check_staff(actor)
+    check_staff_member(actor)
     reason = _required(reason)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
@@ -274,7 +263,7 @@ def account_restore(*, user: User, actor: User, reason: str) -> None:
 
 def conversation_view_for_report(*, report: MessageReport, actor: User) -> None:
     """Staff read a conversation only through a report of one of its messages; each look is audited."""
-    _check_staff(actor)
+    check_staff_member(actor)
     audit_record(actor=actor, action=AuditRecord.Action.CONVERSATION_VIEW, target=report.message.conversation,
                  after={"report": report.pk, "message": report.message_id})
 
@@ -288,7 +277,7 @@ def _required(reason: str) -> str:
 
 def impact_settings_update(*, actor: User, co2_per_tonne: Decimal, weights: dict[int, Decimal]) -> None:
     """Change the CO2 factor and the average weight per category (audited with before and after)."""
-    _check_staff(actor)
+    check_staff_member(actor)
     if co2_per_tonne < 0 or any(weight < 0 for weight in weights.values()):
         raise ValidationError(_("Weights and factors cannot be negative."))
     with transaction.atomic():
@@ -326,7 +315,7 @@ def _check_category_names_unique(category: Category) -> None:
 def category_save(*, actor: User, category: Category | None, name_ja: str, name_en: str, slug: str, position: int, is_active: bool) -> Category:
     """Add or change a category (audited). Categories are never deleted: listings keep theirs;
     a category no longer in use is made inactive and disappears from the listing form."""
-    _check_staff(actor)
+    check_staff_member(actor)
     creating = category is None
     category = category or Category()
     before = None if creating else {"name_ja": category.name_ja, "name_en": category.name_en, "position": category.position, "is_active": category.is_active}

@@ -18,11 +18,13 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import staff_required
 from community import selectors as board
 from community.models import RevealRequest
+from core.audit import audit_record
 from core.forms import add_errors
+from core.models import AuditRecord
 from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current
 from moderation import assisted, reports, selectors, services
-from moderation.audit import audit_details, audit_json, audit_record
+from moderation.audit import audit_details, audit_json
 from moderation.forms import (
     CategoryForm,
     AuditFilterForm,
@@ -31,7 +33,7 @@ from moderation.forms import (
     ReasonTemplateForm,
     RejectForm,
 )
-from moderation.models import AuditRecord, ReasonTemplate
+from moderation.models import ReasonTemplate
 
 AUDIT_PAGE_SIZE = 50
 PRINT_PAGE_SIZE = 60  # cards per print run (about five A4 sheets)

@@ -132,7 +132,7 @@ def test_reports(bob_client, alice, name):
 
 @pytest.mark.parametrize("name", TEXTS)
 def test_staff_forms(staff_client, alice, name):
-    from moderation.models import AuditRecord
+    from core.models import AuditRecord
 
     text = TEXTS[name]
     response = staff_client.post(reverse("community_staff:ng_words"), {"word": text})

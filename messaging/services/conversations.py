@@ -5,6 +5,7 @@ from datetime import timedelta
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -13,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import is_verified_resident
+from core.mail import email_send
 from listings.models import Listing
 from messaging import selectors
 from messaging.models import Block, Conversation, Message, MessageReport, Presence
+from messaging.tasks import notify_unread
 
 
 def conversation_group(conversation_id: int) -> str:
@@ -81,8 +84,6 @@ def _clean_body(body: str) -> str:
 def _check_send_rate(sender: User) -> None:
     """At most MESSAGING_RATE_PER_MINUTE messages per sender per clock minute, counted in the cache
     (shared by all processes through Redis in production), like allauth's own rate limits."""
-    from django.core.cache import cache
-
     key = f"messaging:rate:{sender.pk}:{int(timezone.now().timestamp() // 60)}"
     try:
         sent = cache.incr(key)
@@ -244,6 +245,7 @@ def presence_touch(*, user: User) -> None:
 def user_block(*, blocker: User, blocked: User) -> None:
     """Stop messages either way, requests on each other's listings and every handover step; a
     reservation between the two ends (the item is available again for the others)."""
+    # A real cycle: handover imports event_add from this module.
     from messaging.services.handover import reservations_end_for_block
 
     if blocker.pk == blocked.pk:
@@ -285,10 +287,6 @@ def message_report(*, message: Message, reporter: User, reason: str, note: str =
 def _schedule_unread_email(conversation_id: int, recipient_id: int, *, run_after=None) -> None:
     """Queue one check per conversation and recipient per waiting period, not one per message:
     the check itself looks again later when the newest unread message is still too fresh."""
-    from django.core.cache import cache
-
-    from messaging.tasks import notify_unread
-
     delay = timedelta(minutes=settings.MESSAGING_EMAIL_AFTER_MINUTES)
     run_after = run_after or timezone.now() + delay
     key = f"messaging:unread-check:{conversation_id}:{recipient_id}"
@@ -307,10 +305,6 @@ def _schedule_unread_email(conversation_id: int, recipient_id: int, *, run_after
 def unread_email_send(*, conversation_id: int, user_id: int, now=None) -> bool:
     """Email a participant about unread messages, if they have been away long enough and were not
     already told since they last read. The email names who wrote about which listing, never the text."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
     now = now or timezone.now()
     with transaction.atomic():
         conversation = (
@@ -345,8 +339,5 @@ def unread_email_send(*, conversation_id: int, user_id: int, now=None) -> bool:
             "url": settings.SITE_URL + conversation.get_absolute_url(),
             "settings_url": settings.SITE_URL + reverse("accounts:profile"),
         }
-        with translation.override("ja"):
-            subject = render_to_string("messaging/email/unread_subject.txt", context).strip()
-            body = render_to_string("messaging/email/unread_body.txt", context)
-        transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+        email_send(to=user.email, template="messaging/email/unread", context=context)
     return True

@@ -8,17 +8,20 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.mail import email_send
 from listings.lifecycle import Action
 from listings.models import Listing
 from listings.services import listing_transition
 from messaging import selectors
 from messaging.models import Conversation, Lottery, Reservation, Thanks
 from messaging.services.conversations import event_add
+from messaging.tasks import draw_lottery, email_chosen, remind_pickup
 
 R = Reservation.Status
 
@@ -104,18 +107,11 @@ def _email_chosen(reservation: Reservation, requester: User) -> None:
     server that fails must not undo or fail the reservation)."""
     if not requester.notify_messages:
         return
-    from messaging.tasks import email_chosen
-
     transaction.on_commit(lambda: email_chosen.enqueue(reservation_id=reservation.pk))
 
 
 def chosen_email_send(*, reservation_id: int) -> bool:
     """Send the "it is kept for you" email, unless the reservation has ended meanwhile."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils import translation
-
     reservation = (
         Reservation.objects.select_related("listing", "requester", "conversation")
         .filter(pk=reservation_id, status=Reservation.Status.ACTIVE)
@@ -130,10 +126,7 @@ def chosen_email_send(*, reservation_id: int) -> bool:
         "url": settings.SITE_URL + reservation.conversation.get_absolute_url(),
         "settings_url": settings.SITE_URL + reverse("accounts:profile"),
     }
-    with translation.override("ja"):
-        subject = render_to_string("messaging/email/chosen_subject.txt", context).strip()
-        body = render_to_string("messaging/email/chosen_body.txt", context)
-    send_mail(subject, body, None, [reservation.requester.email])
+    email_send(to=reservation.requester.email, template="messaging/email/chosen", context=context)
     return True
 
 
@@ -280,8 +273,6 @@ def pickup_accept(*, reservation: Reservation, actor: User) -> Reservation:
 
 
 def _schedule_reminder(reservation: Reservation) -> None:
-    from messaging.tasks import remind_pickup
-
     remind_at = reservation.pickup_at - timedelta(hours=settings.MESSAGING_PICKUP_REMINDER_HOURS)
     remind_at = max(remind_at, timezone.now())
     pickup_at = reservation.pickup_at.isoformat()
@@ -297,10 +288,6 @@ def _schedule_reminder(reservation: Reservation) -> None:
 
 def pickup_reminder_send(*, reservation_id: int, pickup_at: str) -> bool:
     """Remind both participants of an agreed pickup, unless it changed or the reservation ended."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
     reservation = (
         Reservation.objects.select_related("listing", "listing__owner", "requester", "conversation")
         .filter(pk=reservation_id, status=R.ACTIVE, pickup_status=Reservation.Pickup.ACCEPTED)
@@ -317,10 +304,7 @@ def pickup_reminder_send(*, reservation_id: int, pickup_at: str) -> bool:
             "pickup_at": timezone.localtime(reservation.pickup_at),
             "url": settings.SITE_URL + reservation.conversation.get_absolute_url(),
         }
-        with translation.override("ja"):
-            subject = render_to_string("messaging/email/pickup_subject.txt", context).strip()
-            body = render_to_string("messaging/email/pickup_body.txt", context)
-        send_mail(subject, body, None, [user.email])
+        email_send(to=user.email, template="messaging/email/pickup", context=context)
     return True
 
 
@@ -373,8 +357,6 @@ def lottery_start(*, listing: Listing, actor: User, closes_at: datetime) -> Lott
         )
 
         def enqueue() -> None:
-            from messaging.tasks import draw_lottery
-
             task = draw_lottery
             if task.get_backend().supports_defer:
                 task = task.using(run_after=closes_at)

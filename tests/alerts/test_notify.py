@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.core import mail
+from django.test import TestCase
 from django.utils import timezone
 
 from alerts import notify as notify_module
@@ -26,6 +27,12 @@ NOTICE = Notice(
     url="https://mottainai.example/listings/42/",
     unsubscribe_url="https://mottainai.example/alerts/unsubscribe/abc123/",
 )
+
+
+def deliver(**kwargs) -> str:
+    """notify() as the worker calls it, after commit: the email it queues is sent as well."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return notify(**kwargs)
 
 
 # --- A stand-in for the Messaging API ---------------------------------------------------------
@@ -99,7 +106,7 @@ def alice_on_line(alice):
 
 
 def test_email_carries_the_body_both_links_and_one_click_unsubscribe_headers(alice):
-    assert notify(user=alice, notice=NOTICE) == "email"
+    assert deliver(user=alice, notice=NOTICE) == "email"
 
     [message] = mail.outbox
     assert message.to == ["alice@example.com"]
@@ -117,13 +124,13 @@ def test_email_carries_the_body_both_links_and_one_click_unsubscribe_headers(ali
 def test_a_newline_in_the_subject_does_not_lose_the_email(alice):
     notice = Notice(subject="New match:\nbookshelf", body="b", url=NOTICE.url, unsubscribe_url=NOTICE.unsubscribe_url)
 
-    assert notify(user=alice, notice=notice) == "email"
+    assert deliver(user=alice, notice=notice) == "email"
 
     assert mail.outbox[0].subject == "New match: bookshelf"
 
 
 def test_the_email_channel_never_pushes_to_line_even_for_a_line_resident(line_api, alice_on_line):
-    assert notify(user=alice_on_line, notice=NOTICE, channel="email") == "email"
+    assert deliver(user=alice_on_line, notice=NOTICE, channel="email") == "email"
 
     assert line_api.pushes == []
     assert len(mail.outbox) == 1
@@ -133,7 +140,7 @@ def test_the_email_channel_never_pushes_to_line_even_for_a_line_resident(line_ap
 
 
 def test_a_line_resident_gets_a_push_with_the_token_their_uid_and_the_links(line_api, alice_on_line):
-    assert notify(user=alice_on_line, notice=NOTICE, channel="line") == "line"
+    assert deliver(user=alice_on_line, notice=NOTICE, channel="line") == "line"
 
     [push] = line_api.pushes
     assert push.path == "/v2/bot/message/push"
@@ -153,7 +160,7 @@ def test_a_long_body_is_shortened_to_lines_limit_but_keeps_both_links(line_api, 
     # Emoji count as two UTF-16 units at LINE, so a naive len() would overshoot the limit.
     notice = Notice(subject="Many items", body="🍎" * 4000, url=NOTICE.url, unsubscribe_url=NOTICE.unsubscribe_url)
 
-    assert notify(user=alice_on_line, notice=notice, channel="line") == "line"
+    assert deliver(user=alice_on_line, notice=notice, channel="line") == "line"
 
     text = line_api.pushes[0].body["messages"][0]["text"]
     assert len(text.encode("utf-16-le")) // 2 <= LINE_TEXT_LIMIT
@@ -187,7 +194,7 @@ def test_another_providers_login_is_not_a_line_login(settings, alice):
 
 
 def test_a_resident_without_a_line_login_gets_email_instead(line_api, bob):
-    assert notify(user=bob, notice=NOTICE, channel="line") == "email"
+    assert deliver(user=bob, notice=NOTICE, channel="line") == "email"
 
     assert line_api.pushes == []
     assert mail.outbox[0].to == ["bob@example.com"]
@@ -196,7 +203,7 @@ def test_a_resident_without_a_line_login_gets_email_instead(line_api, bob):
 def test_line_not_configured_means_email(line_api, settings, alice_on_line):
     settings.LINE_MESSAGING_CHANNEL_TOKEN = ""
 
-    assert notify(user=alice_on_line, notice=NOTICE, channel="line") == "email"
+    assert deliver(user=alice_on_line, notice=NOTICE, channel="line") == "email"
 
     assert line_api.pushes == []
     assert len(mail.outbox) == 1
@@ -206,7 +213,7 @@ def test_line_not_configured_means_email(line_api, settings, alice_on_line):
 def test_a_refused_push_falls_back_to_email(line_api, alice_on_line, status, caplog):
     line_api.script = [status]
 
-    assert notify(user=alice_on_line, notice=NOTICE, channel="line") == "email"
+    assert deliver(user=alice_on_line, notice=NOTICE, channel="line") == "email"
 
     assert len(line_api.pushes) == 1
     assert mail.outbox[0].to == ["alice@example.com"]
@@ -219,7 +226,7 @@ def test_a_push_that_times_out_falls_back_to_email(line_api, alice_on_line, monk
     line_api.script = [2.0]
 
     started = time.monotonic()
-    assert notify(user=alice_on_line, notice=NOTICE, channel="line") == "email"
+    assert deliver(user=alice_on_line, notice=NOTICE, channel="line") == "email"
 
     assert time.monotonic() - started < 1.5
     assert len(mail.outbox) == 1
@@ -232,7 +239,7 @@ def test_an_unreachable_line_api_falls_back_to_email(settings, alice_on_line):
     closed.server_close()  # nothing listens on that port any more: connection refused
     settings.LINE_MESSAGING_CHANNEL_TOKEN = TOKEN
 
-    assert notify(user=alice_on_line, notice=NOTICE, channel="line") == "email"
+    assert deliver(user=alice_on_line, notice=NOTICE, channel="line") == "email"
 
     assert len(mail.outbox) == 1
 
@@ -245,7 +252,7 @@ def test_a_deleted_resident_gets_nothing(line_api, alice_on_line, channel):
     alice_on_line.deleted_at = timezone.now()
     alice_on_line.save(update_fields=["deleted_at"])
 
-    assert notify(user=alice_on_line, notice=NOTICE, channel=channel) == "none"
+    assert deliver(user=alice_on_line, notice=NOTICE, channel=channel) == "none"
 
     assert line_api.pushes == []
     assert mail.outbox == []
@@ -256,7 +263,7 @@ def test_an_inactive_resident_gets_nothing(line_api, alice_on_line, channel):
     alice_on_line.is_active = False
     alice_on_line.save(update_fields=["is_active"])
 
-    assert notify(user=alice_on_line, notice=NOTICE, channel=channel) == "none"
+    assert deliver(user=alice_on_line, notice=NOTICE, channel=channel) == "none"
 
     assert line_api.pushes == []
     assert mail.outbox == []
@@ -264,4 +271,4 @@ def test_an_inactive_resident_gets_nothing(line_api, alice_on_line, channel):
 
 def test_an_unknown_channel_is_a_programming_error(alice):
     with pytest.raises(ValueError):
-        notify(user=alice, notice=NOTICE, channel="sms")
+        deliver(user=alice, notice=NOTICE, channel="sms")

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from community.facilities import facilities_import
 from community.models import Facility
-from moderation.models import AuditRecord
+from core.models import AuditRecord
 
 HEADER = "全国地方公共団体コード,ID,名称,名称_カナ,種別,住所,緯度,経度,URL,独自の列\n"
 

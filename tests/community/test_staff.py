@@ -9,7 +9,7 @@ from accounts.models import User
 from community.models import Post, PostReport, RevealRequest
 from community.services import post_report
 from community.staff import official_answer, post_approve, post_hide, post_restore, reveal_decide, reveal_request, reveal_view
-from moderation.models import AuditRecord
+from core.models import AuditRecord
 from moderation.ngwords import ng_word_add
 
 
@@ -131,7 +131,7 @@ def test_audit_records_cannot_be_changed_or_deleted(reported, staff):
 def test_the_audit_log_names_the_post_and_request_of_a_reveal_but_never_the_authors_account(reported, staff, staff2, alice):
     from django.test import Client
 
-    from moderation.audit import audit_record
+    from core.audit import audit_record
     from tests.factories import login_staff
 
     request = reveal_request(post=reported, actor=staff, reason="警察からの照会")

@@ -137,7 +137,7 @@ def test_the_handover_pair_may_still_write_but_others_may_not(alice, bob, carl, 
 
 
 @pytest.mark.django_db
-def test_pickup_time_is_proposed_accepted_and_reminded(alice, bob, conversation):
+def test_pickup_time_is_proposed_accepted_and_reminded(alice, bob, conversation, django_capture_on_commit_callbacks):
     reservation = reservation_create(conversation=conversation, actor=alice)
     when = timezone.now() + timedelta(days=1)
     pickup_propose(reservation=reservation, actor=alice, when=when)
@@ -147,7 +147,8 @@ def test_pickup_time_is_proposed_accepted_and_reminded(alice, bob, conversation)
     reservation.refresh_from_db()
     assert reservation.pickup_status == "accepted" and reservation.pickup_at == when
     mail.outbox.clear()
-    assert pickup_reminder_send(reservation_id=reservation.pk, pickup_at=when.isoformat())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pickup_reminder_send(reservation_id=reservation.pk, pickup_at=when.isoformat())
     assert sorted(m.to[0] for m in mail.outbox) == [alice.email, bob.email]
     assert "本棚" in mail.outbox[0].subject
     assert not pickup_reminder_send(reservation_id=reservation.pk, pickup_at=(when + timedelta(hours=1)).isoformat())

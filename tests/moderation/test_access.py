@@ -110,7 +110,7 @@ def test_the_django_admin_asks_superusers_for_the_same_second_factor(db):
     assert response.status_code == 302
     response = password_only.get(response["Location"])
     assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_reauthenticate"))
-    assert password_only.get(reverse("admin:moderation_auditrecord_changelist")).status_code == 302
+    assert password_only.get(reverse("admin:core_auditrecord_changelist")).status_code == 302
     # the admin's own password form does not get round it
     fresh = Client()
     fresh.post(reverse("admin:login"), {"username": "root@example.com", "password": "correct-horse-battery"})

@@ -1,10 +1,11 @@
 from django.urls import reverse
 
+from core.models import AuditRecord
 from listings.models import Category, Listing
 from messaging.models import Message, Reservation
 from messaging.services.conversations import conversation_start
 from moderation.assisted import DESK_EMAIL
-from moderation.models import AssistedRegistration, AuditRecord
+from moderation.models import AssistedRegistration
 
 FORM = {
     "resident_name": "山田花子", "phone": "03-1234-5678", "postal_code": "104-0061", "staff_note": "午前中に電話可",

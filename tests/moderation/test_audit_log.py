@@ -4,8 +4,8 @@ import io
 from django.test import Client
 from django.urls import reverse
 
-from moderation.audit import audit_record
-from moderation.models import AuditRecord
+from core.audit import audit_record
+from core.models import AuditRecord
 from moderation.ngwords import ng_word_add
 from tests.factories import login_staff, make_user
 

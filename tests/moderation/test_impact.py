@@ -8,12 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditRecord
 from listings.lifecycle import Action
 from listings.models import Category, Listing
 from listings.services import listing_transition
 from messaging.services.conversations import conversation_start
 from moderation import impact
-from moderation.models import AuditRecord
 from tests.factories import make_listing, make_user
 
 

@@ -8,11 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditRecord
 from listings.models import Category, Listing
 from listings.rules import rules_current
 from listings.services import listing_update
 from moderation import services
-from moderation.models import AuditRecord, ReasonTemplate
+from moderation.models import ReasonTemplate
 from moderation.ngwords import ng_word_add
 from tests.factories import listing_data, make_listing, make_user
 

@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from moderation.models import AuditRecord, NGWord
+from core.models import AuditRecord
+from moderation.models import NGWord
 from moderation.ngwords import ng_word_add, ng_word_remove, ng_words_in
 
 

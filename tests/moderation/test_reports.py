@@ -5,12 +5,13 @@ from django.urls import reverse
 
 from community.models import PostReport, Topic
 from community.services import post_report, thread_create
+from core.models import AuditRecord
 from listings.models import Listing, ListingReport
 from messaging.models import Message, MessageReport
 from messaging.services.conversations import conversation_start, message_report, message_send
 from messaging.services.handover import reservation_create
 from moderation import services
-from moderation.models import AccountWarning, AuditRecord
+from moderation.models import AccountWarning
 from moderation.reports import open_report_items, report_item
 from tests.factories import make_listing
 

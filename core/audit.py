@@ -1,0 +1,31 @@
+"""Writing the audit log: one function every staff action calls inside its own transaction.
+
+The readable form of a record for the staff pages stays with the staff app (moderation.audit).
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
+
+from core.models import AuditRecord
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser,
+    action: AuditRecord.Action,
+    target: models.Model | None = None,
+    reason: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditRecord:
+    """Append one record; call it in the same transaction as the action so both land or neither."""
+    return AuditRecord.objects.create(
+        actor=actor,
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:200] if target is not None else "",
+        reason=reason,
+        before=before,
+        after=after,
+    )
