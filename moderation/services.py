@@ -15,13 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import is_staff_member
 from accounts.services import user_suspend, user_unsuspend
-from community.staff import post_hide
 from listings.lifecycle import Action
 from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current, rules_forget
 from listings.services import listing_transition
 from messaging.models import Message, MessageReport
 from moderation.audit import audit_record
+from moderation.board import post_hide
 from moderation.models import AccountWarning, AuditRecord, ImpactSettings, ReasonTemplate, Suspension
 from moderation.reports import ReportItem
 
