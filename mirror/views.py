@@ -11,7 +11,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
-from config.municipality import city_name
+from core.municipality import city_name
 from listings.models import Listing
 from mirror import selectors
 from mirror.filters import WIDGET_DEFAULT_LIMIT, filter_query, valid_filters

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import staff_required
 from accounts.models import Town
-from config.municipality import city_name
+from core.municipality import city_name
 from listings.models import Category
 from mirror.filters import WIDGET_DEFAULT_LIMIT, WIDGET_MAX_LIMIT, MirrorFilterForm, valid_filters, widget_query
 
