@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import PostalCode, Town, User
 from accounts.selectors import is_staff_member
 from accounts.signals import account_data_requested, account_deleting
-from config.municipality import city_name
+from core.municipality import city_name
 from core.text import DASHES, text_normalise
 
 # What people type between the digits: spaces, hyphens, dashes of every kind and the 〒 mark.

@@ -1,6 +1,6 @@
 """Every write on the board: threads, replies, edits, deletions, helpful marks and reports.
 
-Staff actions (hide, restore, reveal) live in community/staff.py; facility imports in
+Staff actions (hide, restore, reveal) live in moderation/board.py; facility imports in
 community/facilities.py.
 """
 

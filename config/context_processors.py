@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from accounts.selectors import is_staff_member
-from config.municipality import city_name, prefecture_name
+from core.municipality import city_name, prefecture_name
 
 
 def site(request: HttpRequest) -> dict:

@@ -26,8 +26,8 @@ urlpatterns = [
     path("auth/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("moderation.urls")),
-    path("staff/mirror/", include("mirror.staff_urls")),
-    path("staff/board/", include("community.staff_urls")),
+    path("staff/mirror/", include("moderation.mirror_urls")),  # namespace "mirror_staff"
+    path("staff/board/", include("moderation.board_urls")),  # namespace "community_staff"
     path("admin/", admin.site.urls),
 ]
 

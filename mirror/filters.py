@@ -56,3 +56,11 @@ def filter_query(filters: dict, *, free: str = "1") -> str:
     filtered view. `free` is the value for "free only" (the browse page's checkbox sends "on")."""
     pairs = [(name, free if name == "free" else filters.get(name)) for name in FILTER_NAMES if filters.get(name)]
     return urlencode(pairs)
+
+
+def widget_query(filters: dict) -> str:
+    """The widget snippet's query: the filters, the number of items, and the language unless it is the default."""
+    own = [("limit", filters.get("limit") or WIDGET_DEFAULT_LIMIT)]  # always: staff see it in the form
+    if filters.get("lang") and filters["lang"] != settings.LANGUAGE_CODE:
+        own.append(("lang", filters["lang"]))
+    return "&".join(part for part in (filter_query(filters), urlencode(own)) if part)

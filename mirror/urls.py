@@ -7,5 +7,4 @@ app_name = "mirror"
 urlpatterns = [
     path("feeds/listings.atom", feeds.ListingsFeed(), name="feed"),
     path("embed/listings", views.embed, name="embed"),
-    path("staff/mirror/embed/", views.embed_builder, name="embed_builder"),
 ]

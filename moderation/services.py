@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import check_staff_member
 from accounts.services import user_suspend, user_unsuspend
-from community.staff import post_hide
 from core.audit import audit_record
 from core.mail import email_send
 from core.models import AuditRecord
@@ -22,6 +21,7 @@ from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current, rules_forget
 from listings.services import listing_transition
 from messaging.models import Message, MessageReport
+from moderation.board import post_hide
 from moderation.models import AccountWarning, ImpactSettings, ReasonTemplate, Suspension
 from moderation.reports import ReportItem
 

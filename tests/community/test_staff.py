@@ -8,8 +8,8 @@ from accounts.models import User
 
 from community.models import Post, PostReport, RevealRequest
 from community.services import post_report
-from community.staff import official_answer, post_approve, post_hide, post_restore, reveal_decide, reveal_request, reveal_view
 from core.models import AuditRecord
+from moderation.board import official_answer, post_approve, post_hide, post_restore, reveal_decide, reveal_request, reveal_view
 from moderation.ngwords import ng_word_add
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import User
 from community.models import Post, PostReport, RevealRequest, Thread, Topic
 from community.services import post_reply, post_report, thread_create
-from community.staff import reveal_decide, reveal_request
+from moderation.board import reveal_decide, reveal_request
 from moderation.ngwords import ng_word_add
 from tests.factories import make_user
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import make_listing
+from tests.factories import make_listing, make_user
 
 
 @pytest.fixture
@@ -15,3 +15,16 @@ def conversation(offer, bob):
     from messaging.services.conversations import conversation_start
 
     return conversation_start(listing=offer, requester=bob, body="ぜひ譲ってください")
+
+
+@pytest.fixture
+def carl(db):
+    return make_user(email="carl@example.com", name="かーる", postal_code="1030013")
+
+
+@pytest.fixture
+def second_conversation(offer, carl):
+    """Carl asked for the same bookshelf, after Bob."""
+    from messaging.services.conversations import conversation_start
+
+    return conversation_start(listing=offer, requester=carl, body="私も欲しいです")

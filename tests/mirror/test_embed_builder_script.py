@@ -18,12 +18,12 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's ch
 def builder_page(staff_client):
     from playwright.sync_api import sync_playwright
 
-    rendered = staff_client.get(reverse("mirror:embed_builder"))
+    rendered = staff_client.get(reverse("mirror_staff:embed_builder"))
     script = (ROOT / "static" / "js" / "embed-builder.js").read_text()
 
     def serve(route):
         path = route.request.url.removeprefix(ORIGIN).split("?")[0]
-        if path == reverse("mirror:embed_builder"):
+        if path == reverse("mirror_staff:embed_builder"):
             route.fulfill(status=200, body=rendered.content, headers={
                 "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": rendered["Content-Security-Policy"]})
         elif path.endswith("/js/embed-builder.js"):
@@ -40,7 +40,7 @@ def builder_page(staff_client):
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.route(f"{ORIGIN}/**", serve)
-        page.goto(ORIGIN + reverse("mirror:embed_builder"))
+        page.goto(ORIGIN + reverse("mirror_staff:embed_builder"))
         yield page
         assert not [e for e in errors if "Content Security Policy" in e or "Error" in e], errors
         browser.close()

@@ -77,12 +77,12 @@ def test_the_widget_respects_filters_and_limit(client, alice):
 @pytest.mark.parametrize("who,status", [("visitor", 302), ("resident", 403), ("staff", 200)])
 def test_the_embed_builder_is_for_staff(client, alice_client, staff_client, who, status):
     http = {"visitor": client, "resident": alice_client, "staff": staff_client}[who]
-    assert http.get(reverse("mirror:embed_builder")).status_code == status
+    assert http.get(reverse("mirror_staff:embed_builder")).status_code == status
 
 
 @pytest.mark.django_db
 def test_the_embed_builder_makes_a_snippet_from_the_chosen_filters(staff_client):
-    page = staff_client.get(reverse("mirror:embed_builder"), {"kind": "offer", "free": "1", "limit": "4"}).content.decode()
+    page = staff_client.get(reverse("mirror_staff:embed_builder"), {"kind": "offer", "free": "1", "limit": "4"}).content.decode()
     assert "&lt;iframe src=&quot;http://127.0.0.1:8000/embed/listings?kind=offer&amp;amp;free=1&amp;amp;limit=4" in page or \
         "/embed/listings?kind=offer&amp;free=1&amp;limit=4" in page
     assert 'id="embed-preview"' in page
@@ -176,7 +176,7 @@ def test_a_limit_above_the_cap_shows_the_cap_in_the_widget_and_the_snippet(clien
     for i in range(52):
         make_listing(alice, title=f"品{i}")
     assert client.get("/embed/listings?limit=80").content.decode().count('class="widget-item"') == 50
-    page = staff_client.get(reverse("mirror:embed_builder"), {"limit": "80"}).content.decode()
+    page = staff_client.get(reverse("mirror_staff:embed_builder"), {"limit": "80"}).content.decode()
     assert "/embed/listings?limit=50" in page and "/embed/listings?limit=80" not in page
     assert 'name="limit" id="id_limit" min="1" max="50" step="1" inputmode="numeric" value="50"' in page
     assert '<p class="help" id="id_limit_helptext" role="status">ウィジェットに表示できるのは1〜50件です' in page
@@ -184,7 +184,7 @@ def test_a_limit_above_the_cap_shows_the_cap_in_the_widget_and_the_snippet(clien
 
 @pytest.mark.django_db
 def test_the_embed_builder_has_keywords_language_and_a_copy_button_without_inline_script(staff_client):
-    page = staff_client.get(reverse("mirror:embed_builder"), {"q": "ベビー カー", "kind": "wanted", "lang": "en"}).content.decode()
+    page = staff_client.get(reverse("mirror_staff:embed_builder"), {"q": "ベビー カー", "kind": "wanted", "lang": "en"}).content.decode()
     assert 'name="q"' in page and 'value="ベビー カー"' in page
     assert "/embed/listings?q=%E3%83%99%E3%83%93%E3%83%BC+%E3%82%AB%E3%83%BC&amp;amp;kind=wanted&amp;amp;limit=6&amp;amp;lang=en" in page
     assert 'name="lang"' in page

@@ -188,7 +188,7 @@ def test_the_reports_queue_and_the_audit_log_use_a_constant_number_of_queries(al
 
 
 def test_a_warning_about_a_board_post_stays_off_the_authors_account_page(alice, bob, staff, staff2, staff_client):
-    from community.staff import reveal_decide, reveal_request, reveal_view
+    from moderation.board import reveal_decide, reveal_request, reveal_view
 
     thread = thread_create(author=alice, topic=Topic.SCHOOLS, title="先生について", body="某先生の悪口")
     post = thread.posts.get(number=1)

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from listings.demo import DEMO_PASSWORD, RESIDENTS, STAFF, demo_loaded, load_demo
-from community.demo import load_demo_board
+from demo.board import load_demo_board
 from messaging.demo import load_demo_conversations
 
 

@@ -8,7 +8,7 @@ from accounts.models import User
 from community.facilities import facilities_import
 from community.models import Facility, Topic
 from community.services import post_reply, thread_create
-from community.staff import official_answer
+from moderation.board import official_answer
 
 SAMPLE_CSV = Path(settings.BASE_DIR) / "docs" / "examples" / "facilities.csv"
 

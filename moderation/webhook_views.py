@@ -26,7 +26,7 @@ def endpoint_list(request: HttpRequest) -> HttpResponse:
     endpoints = WebhookEndpoint.objects.annotate(
         failing=Count("deliveries", filter=Q(deliveries__status__in=[WebhookDelivery.Status.FAILED, WebhookDelivery.Status.GAVE_UP]))
     )
-    return render(request, "mirror/staff/endpoint_list.html", {"endpoints": endpoints})
+    return render(request, "moderation/webhooks/endpoint_list.html", {"endpoints": endpoints})
 
 
 @staff_required
@@ -40,7 +40,7 @@ def endpoint_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Endpoint added. Give the ward its signing secret below."))
             return redirect("mirror_staff:endpoint_edit", pk=endpoint.pk)
-    return render(request, "mirror/staff/endpoint_form.html", {"form": form, "endpoint": None})
+    return render(request, "moderation/webhooks/endpoint_form.html", {"form": form, "endpoint": None})
 
 
 @staff_required
@@ -55,7 +55,7 @@ def endpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Endpoint saved."))
             return redirect("mirror_staff:endpoint_list")
-    return render(request, "mirror/staff/endpoint_form.html", {"form": form, "endpoint": endpoint})
+    return render(request, "moderation/webhooks/endpoint_form.html", {"form": form, "endpoint": endpoint})
 
 
 @staff_required
@@ -74,7 +74,7 @@ def endpoint_delete(request: HttpRequest, pk: int) -> HttpResponse:
         webhooks.webhook_endpoint_delete(endpoint=endpoint, actor=request.user)
         messages.success(request, _("Endpoint deleted."))
         return redirect("mirror_staff:endpoint_list")
-    return render(request, "mirror/staff/endpoint_confirm_delete.html", {"endpoint": endpoint})
+    return render(request, "moderation/webhooks/endpoint_confirm_delete.html", {"endpoint": endpoint})
 
 
 @staff_required
@@ -87,7 +87,7 @@ def delivery_list(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-created_at", "-pk")
     )
     page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "mirror/staff/delivery_list.html", {"endpoint": endpoint, "page": page})
+    return render(request, "moderation/webhooks/delivery_list.html", {"endpoint": endpoint, "page": page})
 
 
 @staff_required

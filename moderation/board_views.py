@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
-from community import selectors, staff
+from community import selectors
 from community.facilities import facilities_import
 from community.forms import DecisionForm, FacilityImportForm, NGWordForm, OfficialAnswerForm, OptionalReasonForm, ReasonForm
 from community.models import Facility, Post, PostReport, RevealRequest, Thread
+from moderation import board
 from moderation.models import NGWord
 from moderation.ngwords import ng_word_add, ng_word_remove
 
@@ -35,7 +36,7 @@ def _staff_next(request: HttpRequest, url: str) -> str:
 def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "community/staff/queue.html",
+        "moderation/board/queue.html",
         {
             "held": list(selectors.held_posts()[:100]),
             "reported": list(selectors.reported_posts()[:100]),
@@ -52,7 +53,7 @@ def post_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = form_class(request.POST or None)
     next_url = _staff_next(request, request.POST.get("next") or request.GET.get("next", ""))
     if request.method == "POST" and form.is_valid():
-        do = {"hide": staff.post_hide, "restore": staff.post_restore, "approve": staff.post_approve}[action]
+        do = {"hide": board.post_hide, "restore": board.post_restore, "approve": board.post_approve}[action]
         try:
             do(post=post, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
@@ -60,14 +61,14 @@ def post_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.success(request, {"hide": _("The post is hidden."), "restore": _("The post is shown again."), "approve": _("The post is published.")}[action])
         return redirect(next_url or post)
-    return render(request, "community/staff/moderate.html", {"form": form, "post": post, "action": action, "next": next_url})
+    return render(request, "moderation/board/moderate.html", {"form": form, "post": post, "action": action, "next": next_url})
 
 
 @staff_required
 @require_POST
 def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(PostReport.objects.select_related("post"), pk=pk)
-    staff.report_dismiss(report=report, actor=request.user, reason=request.POST.get("reason", "")[:1000])
+    board.report_dismiss(report=report, actor=request.user, reason=request.POST.get("reason", "")[:1000])
     messages.success(request, _("The report was dismissed."))
     return redirect("community_staff:queue")
 
@@ -79,7 +80,7 @@ def official_answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = OfficialAnswerForm(request.POST)
     if form.is_valid():
         try:
-            post = staff.official_answer(thread=thread, actor=request.user, body=form.cleaned_data["body"])
+            post = board.official_answer(thread=thread, actor=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
             _flash_errors(request, exc)
         else:
@@ -96,7 +97,7 @@ def reveal_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            staff.reveal_request(post=post, actor=request.user, reason=form.cleaned_data["reason"])
+            board.reveal_request(post=post, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
@@ -104,14 +105,14 @@ def reveal_request_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your request waits for a second staff member."))
             return redirect("community_staff:reveal_list")
     reports = list(post.reports.order_by("created_at"))
-    return render(request, "community/staff/reveal_request.html", {"form": form, "post": post, "reports": reports})
+    return render(request, "moderation/board/reveal_request.html", {"form": form, "post": post, "reports": reports})
 
 
 @staff_required
 def reveal_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "community/staff/reveal_list.html",
+        "moderation/board/reveal_list.html",
         {
             "pending": list(selectors.reveal_requests(status=RevealRequest.Status.PENDING)[:100]),
             "recent": list(selectors.reveal_requests().exclude(status=RevealRequest.Status.PENDING)[:50]),
@@ -125,7 +126,7 @@ def reveal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            staff.reveal_decide(
+            board.reveal_decide(
                 request=reveal, actor=request.user, approve=form.cleaned_data["decision"] == "approve", reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
@@ -135,7 +136,7 @@ def reveal_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("community_staff:reveal_list")
     own = reveal.requested_by_id == request.user.pk
     reports = list(reveal.post.reports.order_by("created_at"))
-    return render(request, "community/staff/reveal_decide.html", {"form": form, "reveal": reveal, "own": own, "reports": reports})
+    return render(request, "moderation/board/reveal_decide.html", {"form": form, "reveal": reveal, "own": own, "reports": reports})
 
 
 @staff_required
@@ -144,11 +145,11 @@ def reveal_show(request: HttpRequest, pk: int) -> HttpResponse:
     """Shows the author once, as the response to a POST (nothing to reload or bookmark)."""
     reveal = get_object_or_404(selectors.reveal_requests(), pk=pk)
     try:
-        author = staff.reveal_view(request=reveal, actor=request.user)
+        author = board.reveal_view(request=reveal, actor=request.user)
     except ValidationError as exc:
         _flash_errors(request, exc)
         return redirect("community_staff:reveal_list")
-    response = render(request, "community/staff/reveal_show.html", {"reveal": reveal, "author": author})
+    response = render(request, "moderation/board/reveal_show.html", {"reveal": reveal, "author": author})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -165,7 +166,7 @@ def ng_words(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The word was added."))
             return redirect("community_staff:ng_words")
-    return render(request, "community/staff/ng_words.html", {"form": form, "words": list(NGWord.objects.all())})
+    return render(request, "moderation/board/ng_words.html", {"form": form, "words": list(NGWord.objects.all())})
 
 
 @staff_required
@@ -190,4 +191,4 @@ def facility_import(request: HttpRequest) -> HttpResponse:
             for message in exc.messages:
                 form.add_error("file", message)
     datasets = list(Facility.objects.exclude(dataset="").order_by("dataset").values_list("dataset", flat=True).distinct()[:50])
-    return render(request, "community/staff/facility_import.html", {"form": form, "result": result, "datasets": datasets})
+    return render(request, "moderation/board/facility_import.html", {"form": form, "result": result, "datasets": datasets})
