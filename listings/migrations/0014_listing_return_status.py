@@ -1,5 +1,13 @@
+"""Where a hidden listing or an edit in review returns to (listings.lifecycle). On SQLite the new
+column and constraint rebuild listings_listing, so the search-index triggers are created again
+(as in 0009)."""
+
+import importlib
+
 from django.conf import settings
 from django.db import migrations, models
+
+restore_sqlite_search_triggers = importlib.import_module("listings.migrations.0009_listing_rules").restore_sqlite_search_triggers
 
 
 def remember_reserved(apps, schema_editor):
@@ -44,4 +52,5 @@ class Migration(migrations.Migration):
                 name="listing_return_status_while_away",
             ),
         ),
+        migrations.RunPython(restore_sqlite_search_triggers, migrations.RunPython.noop),
     ]

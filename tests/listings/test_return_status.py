@@ -3,8 +3,11 @@ or reserved while its reservation still holds. The service answer, the row, the 
 ward's webhook events all say the same, in order."""
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from listings.models import Listing
+from listings.rules import rules_current
 from listings.services import listing_report, listing_update
 from messaging.models import Reservation
 from messaging.services.conversations import conversation_start, user_block
@@ -22,7 +25,7 @@ PUBLISHED, RESERVED = Listing.Status.PUBLISHED, Listing.Status.RESERVED
 HIDDEN, PENDING = Listing.Status.HIDDEN, Listing.Status.PENDING
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def ward_endpoint():
     """The ward's endpoint: every listing event is recorded (delivery runs after commit, not here)."""
     return webhook_endpoint_create(url="https://www.city.example.jp/hooks/mottainai", description="区ホームページ")
@@ -53,8 +56,6 @@ def _hide(listing: Listing, reporter, staff) -> None:
 
 
 def _review_every_edit(staff) -> None:
-    from listings.rules import rules_current
-
     rules = rules_current()
     services.listing_rules_update(
         actor=staff, price_cap=rules.price_cap, expiry_days=rules.expiry_days, review_all=True,
@@ -70,7 +71,7 @@ BACK = {PUBLISHED: ("listing.published", PUBLISHED), RESERVED: ("listing.reserve
 
 
 @pytest.mark.parametrize("start", [PUBLISHED, RESERVED])
-def test_unhiding_returns_a_listing_to_where_it_was(alice, bob, carol, staff, start):
+def test_unhiding_returns_a_listing_to_where_it_was(alice, bob, carol, staff, start, ward_endpoint):
     listing = _listing(alice, bob, start)
 
     _hide(listing, carol, staff)
@@ -90,7 +91,7 @@ def test_unhiding_returns_a_listing_to_where_it_was(alice, bob, carol, staff, st
 
 
 @pytest.mark.parametrize("start", [PUBLISHED, RESERVED])
-def test_approving_an_edit_returns_a_listing_to_where_it_was(alice, bob, staff, start):
+def test_approving_an_edit_returns_a_listing_to_where_it_was(alice, bob, staff, start, ward_endpoint):
     listing = _listing(alice, bob, start)
     published_at, expires_at = listing.published_at, listing.expires_at
     _review_every_edit(staff)
@@ -109,7 +110,7 @@ def test_approving_an_edit_returns_a_listing_to_where_it_was(alice, bob, staff, 
     assert _events(listing) == [*BEFORE_HIDING[start], ("listing.hidden", None), BACK[start]]
 
 
-def test_a_reservation_ended_by_a_block_while_hidden_brings_the_listing_back_unreserved(alice, bob, carol, staff):
+def test_a_reservation_ended_by_a_block_while_hidden_brings_the_listing_back_unreserved(alice, bob, carol, staff, ward_endpoint):
     listing = _listing(alice, bob, RESERVED)
     _hide(listing, carol, staff)
 
@@ -126,7 +127,7 @@ def test_a_reservation_ended_by_a_block_while_hidden_brings_the_listing_back_unr
     assert _events(listing) == [*BEFORE_HIDING[RESERVED], ("listing.hidden", None), ("listing.published", PUBLISHED)]
 
 
-def test_a_reservation_ended_by_a_block_during_review_brings_the_listing_back_unreserved(alice, bob, staff):
+def test_a_reservation_ended_by_a_block_during_review_brings_the_listing_back_unreserved(alice, bob, staff, ward_endpoint):
     listing = _listing(alice, bob, RESERVED)
     _review_every_edit(staff)
     edited = listing_update(listing=listing, actor=alice, data=listing_data(title="本棚と椅子"))
@@ -140,7 +141,7 @@ def test_a_reservation_ended_by_a_block_during_review_brings_the_listing_back_un
     assert _events(listing) == [*BEFORE_HIDING[RESERVED], ("listing.hidden", None), ("listing.published", PUBLISHED)]
 
 
-def test_a_suspension_lifted_brings_a_reserved_listing_back_reserved(alice, bob, staff):
+def test_a_suspension_lifted_brings_a_reserved_listing_back_reserved(alice, bob, staff, ward_endpoint):
     listing = _listing(alice, bob, RESERVED)
     services.account_suspend(user=alice, actor=staff, reason="規約違反の繰り返し")
     services.account_restore(user=alice, actor=staff, reason="反省の連絡があった")
@@ -148,3 +149,19 @@ def test_a_suspension_lifted_brings_a_reserved_listing_back_reserved(alice, bob,
     listing.refresh_from_db()
     assert listing.status == RESERVED
     assert _events(listing) == [*BEFORE_HIDING[RESERVED], ("listing.hidden", None), ("listing.reserved", RESERVED)]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_remembers_that_a_listing_already_hidden_was_reserved(alice, bob, carol, staff):
+    """Listings hidden before the field existed: one still kept for someone returns to reserved."""
+    kept = _listing(alice, bob, RESERVED)
+    free = _listing(alice, bob, PUBLISHED)
+    for listing in (kept, free):
+        _hide(listing, carol, staff)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("listings", "0013_category_updated_at")])
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    returns = dict(Listing.objects.filter(pk__in=[kept.pk, free.pk]).values_list("pk", "return_status"))
+    assert returns == {kept.pk: RESERVED, free.pk: ""}  # "" returns to published
