@@ -83,6 +83,11 @@ class Listing(models.Model):
     price = models.PositiveIntegerField(_("price (yen)"), default=0, help_text=_("0 means free."))
     town = models.ForeignKey(Town, verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
+    # Hidden, or an edit waiting for review: the public status it left and returns to (listings.lifecycle).
+    return_status = models.CharField(
+        _("status to return to"), max_length=12, blank=True, default="",
+        choices=[(ListingStatus.PUBLISHED, ListingStatus.PUBLISHED.label), (ListingStatus.RESERVED, ListingStatus.RESERVED.label)],
+    )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     review_reasons = models.CharField(_("why it waits for review"), max_length=300, blank=True)  # for staff
     photo_count = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -106,6 +111,10 @@ class Listing(models.Model):
             models.CheckConstraint(
                 condition=~Q(status__in=["published", "reserved"]) | Q(published_at__isnull=False, expires_at__isnull=False),
                 name="listing_public_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(return_status="") | Q(status__in=["hidden", "pending"], return_status__in=["published", "reserved"]),
+                name="listing_return_status_while_away",
             ),
         ]
         indexes = [

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Town, User
 from core.mail import email_send
 from listings import search
-from listings.lifecycle import EDITABLE_STATUSES, Action, can_transition, target_status
+from listings.lifecycle import AWAY_TRANSITIONS, EDITABLE_STATUSES, Action, State, can_transition, next_state
 from listings.models import Category, Listing, ListingReport, NotInterested, Photo
 from listings.photos import ProcessedPhoto, process_photo
 from listings.rules import review_reasons, rules_current
@@ -26,8 +26,6 @@ from listings.signals import listing_transitioned, listing_updated
 from listings.tasks import email_expired_listings
 
 logger = logging.getLogger(__name__)
-
-S = Listing.Status
 
 
 @dataclass(frozen=True)
@@ -126,7 +124,7 @@ def listing_create(
         _check_create_rate(owner)
     if len(photos) > settings.LISTING_MAX_PHOTOS:
         raise ValidationError(_("A listing can have at most %(n)s photos.") % {"n": settings.LISTING_MAX_PHOTOS})
-    listing = Listing(owner=owner, status=S.DRAFT)
+    listing = Listing(owner=owner, status=Listing.Status.DRAFT)
     _apply(listing, data)
     _validate(listing)
     with transaction.atomic():
@@ -202,21 +200,28 @@ def listing_transition(*, listing: Listing, action: Action, actor: User | None =
     """Apply one lifecycle action under a row lock; refuse it when the table does not allow it.
 
     Preconditions (authorisation) are checked by the caller's access function; this checks the
-    state. Dates follow the state: publishing sets published_at and a fresh expiry.
+    state. Dates follow the state: publishing sets published_at and a fresh expiry. A listing
+    hidden or sent to review remembers where it was and comes back there (listings.lifecycle).
     """
     with transaction.atomic():
         locked = Listing.objects.select_for_update().get(pk=listing.pk)
-        if not can_transition(locked.status, action):
+        state = next_state(State(locked.status, locked.return_status), action)
+        if state is None:
             raise ValidationError(
                 _("This cannot be done while the listing is “%(status)s”.") % {"status": locked.get_status_display()},
                 code="invalid_transition",
             )
+        locked.return_status = state.return_status
+        if state.status == locked.status and action in AWAY_TRANSITIONS:
+            # Only what it returns to changed (its reservation ended while it was away): the
+            # listing's status did not, so nobody is told about a status change.
+            locked.save(update_fields=["return_status"])
+            return locked
         now = timezone.now()
-        new_status = target_status(action)
         # An edit sent back to review and approved while its period runs keeps its dates: approval
         # is not a free renewal and does not make it the newest listing again.
-        keeps_dates = action == Action.APPROVE and locked.published_at and locked.expires_at and locked.expires_at > timezone.now()
-        if new_status == S.PUBLISHED and action not in (Action.RELEASE, Action.UNHIDE) and not keeps_dates:
+        keeps_dates = action == Action.APPROVE and locked.published_at and locked.expires_at and locked.expires_at > now
+        if state.status == Listing.Status.PUBLISHED and action not in (Action.RELEASE, Action.UNHIDE) and not keeps_dates:
             # Publishing, approval and renewal start a fresh period; a renewed listing is new again.
             locked.published_at = now
             locked.first_published_at = locked.first_published_at or now
@@ -226,7 +231,7 @@ def listing_transition(*, listing: Listing, action: Action, actor: User | None =
             locked.rejection_reason = reason.strip()  # the poster reads staff's reason
         if action == Action.UNHIDE:
             locked.rejection_reason = ""
-        locked.status = new_status
+        locked.status = state.status
         locked.status_changed_at = now
         locked.save()
         listing_transitioned.send(sender=Listing, listing=locked, action=action, actor=actor)
@@ -251,7 +256,7 @@ def listings_expire(*, now=None) -> int:
     """
     now = now or timezone.now()
     expired: dict[int, list[int]] = defaultdict(list)  # owner id → listing ids
-    rows = Listing.objects.filter(status=S.PUBLISHED, expires_at__lte=now).values_list("pk", "owner_id")
+    rows = Listing.objects.filter(status=Listing.Status.PUBLISHED, expires_at__lte=now).values_list("pk", "owner_id")
     for pk, owner_id in rows.iterator():
         try:
             listing_transition(listing=Listing(pk=pk), action=Action.EXPIRE)
@@ -276,7 +281,7 @@ def listings_expired_email_send(*, owner_id: int, listing_ids: list[int]) -> boo
     owner = User.objects.filter(pk=owner_id, notify_listings=True, is_active=True, deleted_at__isnull=True).first()
     if owner is None:
         return False
-    listings = list(Listing.objects.filter(pk__in=listing_ids, owner=owner, status=S.EXPIRED).order_by("pk"))
+    listings = list(Listing.objects.filter(pk__in=listing_ids, owner=owner, status=Listing.Status.EXPIRED).order_by("pk"))
     if not listings:
         return False  # renewed or withdrawn since
     context = {
@@ -299,9 +304,9 @@ def listing_renew_opens_at(listing: Listing) -> datetime | None:
 
 def listing_can_renew(listing: Listing, *, now: datetime | None = None) -> bool:
     """Expired listings can always be renewed; published ones only near their expiry."""
-    if listing.status == S.EXPIRED:
+    if listing.status == Listing.Status.EXPIRED:
         return True
-    if listing.status != S.PUBLISHED:
+    if listing.status != Listing.Status.PUBLISHED:
         return False
     opens_at = listing_renew_opens_at(listing)
     return opens_at is None or (now or timezone.now()) >= opens_at
@@ -312,7 +317,7 @@ def listing_renew(*, listing: Listing, actor: User) -> Listing:
     the renewal window before its expiry."""
     if listing.owner_id != actor.pk:
         raise PermissionDenied
-    if listing.status == S.PUBLISHED and not listing_can_renew(listing):
+    if listing.status == Listing.Status.PUBLISHED and not listing_can_renew(listing):
         raise ValidationError(
             _("This listing can be renewed from %(date)s, %(days)s days before it expires.")
             % {
@@ -327,7 +332,7 @@ def listing_renew(*, listing: Listing, actor: User) -> Listing:
 def listings_withdraw_all(*, owner: User) -> int:
     """Withdraw every open listing of an account (used when the account is deleted)."""
     count = 0
-    open_statuses = [S.DRAFT, S.PENDING, S.PUBLISHED, S.RESERVED, S.REJECTED]
+    open_statuses = [Listing.Status.DRAFT, Listing.Status.PENDING, Listing.Status.PUBLISHED, Listing.Status.RESERVED, Listing.Status.REJECTED]
     for listing in Listing.objects.filter(owner=owner, status__in=open_statuses):
         listing_transition(listing=listing, action=Action.WITHDRAW, actor=owner)
         count += 1

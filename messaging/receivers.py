@@ -14,10 +14,10 @@ CLOSING = {Action.WITHDRAW, Action.EXPIRE, Action.REJECT}
 
 def close_handover_on_listing_change(sender, *, listing: Listing, action: Action, actor, **kwargs) -> None:
     """Keep reservations and conversations in step when a listing changes outside the conversation
-    (my-listings buttons, expiry, staff): end the reservation and tell everyone waiting."""
-    if action in (Action.UNHIDE, Action.APPROVE):
-        _restore_reservation(listing, actor)
-        return
+    (my-listings buttons, expiry, staff): end the reservation and tell everyone waiting.
+
+    Hiding a listing or sending its edit to review keeps the reservation: the listing remembers
+    that it was reserved and comes back reserved (listings.lifecycle), with nothing to do here."""
     if action not in CLOSING and action != Action.HAND_OVER:
         return
     reservation = Reservation.objects.select_for_update().filter(listing=listing, status=Reservation.Status.ACTIVE).first()
@@ -38,15 +38,6 @@ def close_handover_on_listing_change(sender, *, listing: Listing, action: Action
         reservation.ended_at = timezone.now()
         reservation.save(update_fields=["status", "ended_at"])
     _tell_all(listing, actor, event="listing_closed")
-
-
-def _restore_reservation(listing: Listing, actor) -> None:
-    """Hiding or a review after an edit keeps the reservation; public again, a listing still kept
-    for someone is reserved again."""
-    from listings.services import listing_transition
-
-    if Reservation.objects.filter(listing=listing, status=Reservation.Status.ACTIVE).exists():
-        listing_transition(listing=listing, action=Action.RESERVE, actor=actor)
 
 
 def _tell_all(listing: Listing, actor, *, event: str, except_id: int | None = None) -> None:

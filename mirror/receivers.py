@@ -16,7 +16,6 @@ logger = logging.getLogger(__name__)
 # SUBMIT_FOR_REVIEW is missing on purpose: a listing waiting for review is not public.
 ACTION_EVENTS = {
     Action.PUBLISH: "listing.published",
-    Action.APPROVE: "listing.published",
     Action.RENEW: "listing.published",
     Action.RELEASE: "listing.updated",  # back from reserved to published
     Action.RESERVE: "listing.reserved",
@@ -26,13 +25,16 @@ ACTION_EVENTS = {
     Action.REJECT: "listing.rejected",
     Action.HIDE: "listing.hidden",
     Action.RESUBMIT: "listing.hidden",  # edited back into staff review: out of public view meanwhile
-    Action.UNHIDE: "listing.published",
 }
+# Approved or shown again, a listing returns to where it was (listings.lifecycle): the event says
+# which, so that a listing still kept for someone is announced as reserved, not as published.
+RETURNING = frozenset({Action.APPROVE, Action.UNHIDE})
+RETURN_EVENTS = {Listing.Status.PUBLISHED: "listing.published", Listing.Status.RESERVED: "listing.reserved"}
 
 
 @receiver(listing_transitioned, sender=Listing, dispatch_uid="mirror_webhooks_listing_transitioned")
 def record_transition(sender, *, listing: Listing, action: Action, **kwargs) -> None:
-    event_type = ACTION_EVENTS.get(action)
+    event_type = RETURN_EVENTS[listing.status] if action in RETURNING else ACTION_EVENTS.get(action)
     if event_type is None:
         return
     if listing.published_at is None:

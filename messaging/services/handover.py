@@ -23,8 +23,6 @@ from messaging.models import Conversation, Lottery, Reservation, Thanks
 from messaging.services.conversations import event_add
 from messaging.tasks import draw_lottery, email_chosen, remind_pickup
 
-R = Reservation.Status
-
 
 def _require_poster(listing: Listing, actor: User) -> None:
     if listing.owner_id != actor.pk:
@@ -80,7 +78,7 @@ def _reserve(conversation: Conversation, actor: User, *, acted_here: bool, event
     requester = User.objects.get(pk=conversation.requester_id)
     if requester.deleted_at or not requester.is_active:
         raise ValidationError(_("This account has been deleted."), code="deleted")
-    active = Reservation.objects.filter(requester_id=conversation.requester_id, status=R.ACTIVE).count()
+    active = Reservation.objects.filter(requester_id=conversation.requester_id, status=Reservation.Status.ACTIVE).count()
     if active >= settings.MESSAGING_MAX_ACTIVE_RESERVATIONS:
         raise ValidationError(
             _("This person already holds %(n)s reservations, the most allowed at once. Please choose someone else or wait.")
@@ -132,7 +130,7 @@ def chosen_email_send(*, reservation_id: int) -> bool:
 
 def _end_active_reservation(listing: Listing, status: str) -> Reservation:
     """Lock the listing's active reservation and close it with `status` (inside a transaction)."""
-    reservation = Reservation.objects.select_for_update().filter(listing=listing, status=R.ACTIVE).first()
+    reservation = Reservation.objects.select_for_update().filter(listing=listing, status=Reservation.Status.ACTIVE).first()
     if reservation is None:
         raise ValidationError(_("This item is not reserved."), code="not_reserved")
     reservation.status = status
@@ -145,7 +143,7 @@ def reservation_release(*, listing: Listing, actor: User) -> None:
     """The poster cancels the reservation; the item is available again."""
     _require_poster(listing, actor)
     with transaction.atomic():
-        reservation = _end_active_reservation(listing, R.RELEASED)
+        reservation = _end_active_reservation(listing, Reservation.Status.RELEASED)
         listing_transition(listing=listing, action=Action.RELEASE, actor=actor)
         event_add(conversation=reservation.conversation, actor=actor, event="released", acted_here=True)
         _tell_others(listing, except_conversation_ids=(reservation.conversation_id,), event="available_again")
@@ -157,11 +155,11 @@ def reservations_end_for_block(*, blocker: User, blocked: User) -> list[Reservat
     ended = []
     between = Q(requester=blocked, listing__owner=blocker) | Q(requester=blocker, listing__owner=blocked)
     with transaction.atomic():
-        for reservation in Reservation.objects.filter(between, status=R.ACTIVE).select_related("listing", "conversation"):
+        for reservation in Reservation.objects.filter(between, status=Reservation.Status.ACTIVE).select_related("listing", "conversation"):
             listing = reservation.listing
-            reservation = _end_active_reservation(listing, R.RELEASED)
-            if listing.status == Listing.Status.RESERVED:  # hidden or in review: it comes back unreserved
-                listing = listing_transition(listing=listing, action=Action.RELEASE, actor=blocker)
+            reservation = _end_active_reservation(listing, Reservation.Status.RELEASED)
+            # Reserved: available again. Hidden or in review: it will come back unreserved.
+            listing = listing_transition(listing=listing, action=Action.RELEASE, actor=blocker)
             reservation.conversation.listing = listing
             event_add(conversation=reservation.conversation, actor=blocker, event="released_by_block", acted_here=True)
             _tell_others(listing, except_conversation_ids=(reservation.conversation_id,), event="available_again")
@@ -176,10 +174,10 @@ def reservation_hand_over(*, listing: Listing, actor: User) -> Reservation:
     """
     _require_poster(listing, actor)
     with transaction.atomic():
-        current = Reservation.objects.select_related("conversation", "conversation__listing").filter(listing=listing, status=R.ACTIVE).first()
+        current = Reservation.objects.select_related("conversation", "conversation__listing").filter(listing=listing, status=Reservation.Status.ACTIVE).first()
         if current is not None:
             _refuse_if_blocked(current.conversation)
-        reservation = _end_active_reservation(listing, R.HANDED_OVER)
+        reservation = _end_active_reservation(listing, Reservation.Status.HANDED_OVER)
         listing_transition(listing=listing, action=Action.HAND_OVER, actor=actor)
         if listing.kind == Listing.Kind.WANTED:
             reservation.receipt_confirmed_at = reservation.ended_at
@@ -199,7 +197,7 @@ def reservation_confirm_receipt(*, reservation: Reservation, actor: User) -> Res
     """The one who received the item confirms it (on a wanted listing, marking it received did)."""
     if receiver_id(reservation) != actor.pk:
         raise PermissionDenied
-    if reservation.status != R.HANDED_OVER:
+    if reservation.status != Reservation.Status.HANDED_OVER:
         raise ValidationError(_("The poster has not marked this item as handed over yet."))
     _refuse_if_blocked(reservation.conversation)
     if reservation.receipt_confirmed_at is None:
@@ -216,7 +214,7 @@ def thanks_send(*, reservation: Reservation, sender: User, text: str = "") -> Th
     poster_id = conversation.listing.owner_id
     if sender.pk not in (poster_id, reservation.requester_id):
         raise PermissionDenied
-    if reservation.status != R.HANDED_OVER:
+    if reservation.status != Reservation.Status.HANDED_OVER:
         raise ValidationError(_("You can say thanks once the item has been handed over."))
     _refuse_if_blocked(conversation)
     receiver_id = reservation.requester_id if sender.pk == poster_id else poster_id
@@ -236,7 +234,7 @@ def pickup_propose(*, reservation: Reservation, actor: User, when: datetime) -> 
     conversation = reservation.conversation
     if actor.pk not in (conversation.listing.owner_id, reservation.requester_id):
         raise PermissionDenied
-    if reservation.status != R.ACTIVE:
+    if reservation.status != Reservation.Status.ACTIVE:
         raise ValidationError(_("The reservation has ended."))
     _refuse_if_blocked(conversation)
     if when <= timezone.now():
@@ -258,7 +256,7 @@ def pickup_accept(*, reservation: Reservation, actor: User) -> Reservation:
     conversation = reservation.conversation
     if actor.pk not in (conversation.listing.owner_id, reservation.requester_id):
         raise PermissionDenied
-    if reservation.status != R.ACTIVE or reservation.pickup_status != Reservation.Pickup.PROPOSED:
+    if reservation.status != Reservation.Status.ACTIVE or reservation.pickup_status != Reservation.Pickup.PROPOSED:
         raise ValidationError(_("There is no proposed time to accept."))
     if reservation.pickup_proposed_by_id == actor.pk:
         raise ValidationError(_("The other person has to accept the time you proposed."))
@@ -290,7 +288,7 @@ def pickup_reminder_send(*, reservation_id: int, pickup_at: str) -> bool:
     """Remind both participants of an agreed pickup, unless it changed or the reservation ended."""
     reservation = (
         Reservation.objects.select_related("listing", "listing__owner", "requester", "conversation")
-        .filter(pk=reservation_id, status=R.ACTIVE, pickup_status=Reservation.Pickup.ACCEPTED)
+        .filter(pk=reservation_id, status=Reservation.Status.ACTIVE, pickup_status=Reservation.Pickup.ACCEPTED)
         .first()
     )
     if reservation is None or reservation.pickup_at != parse_datetime(pickup_at):
@@ -318,7 +316,7 @@ def reservation_no_show(*, listing: Listing, actor: User) -> Reservation:
     """
     _require_poster(listing, actor)
     with transaction.atomic():
-        current = Reservation.objects.select_for_update().filter(listing=listing, status=R.ACTIVE).first()
+        current = Reservation.objects.select_for_update().filter(listing=listing, status=Reservation.Status.ACTIVE).first()
         if current is None:
             raise ValidationError(_("This item is not reserved."), code="not_reserved")
         if current.pickup_status != Reservation.Pickup.ACCEPTED:
@@ -332,7 +330,7 @@ def reservation_no_show(*, listing: Listing, actor: User) -> Reservation:
                 % {"when": timezone.localtime(current.pickup_at).strftime("%Y-%m-%d %H:%M")},
                 code="too_early",
             )
-        reservation = _end_active_reservation(listing, R.NO_SHOW)
+        reservation = _end_active_reservation(listing, Reservation.Status.NO_SHOW)
         listing = listing_transition(listing=listing, action=Action.RELEASE, actor=actor)
         event_add(conversation=reservation.conversation, actor=actor, event="no_show", acted_here=True)
         _tell_others(listing, except_conversation_ids=(reservation.conversation_id,), event="available_again")
