@@ -50,13 +50,6 @@ KINDS: dict[str, ReportKind] = {
 }
 
 
-def report_kind(name: str) -> ReportKind:
-    """The kind called `name`; 404 for an unknown one."""
-    if name not in KINDS:
-        raise Http404
-    return KINDS[name]
-
-
 def open_report_items(*, limit: int = 100) -> list[ReportItem]:
     """Every reported object with open reports, the longest-waiting first. One query per kind."""
     items: dict = {}
@@ -74,7 +67,9 @@ def open_reports_count() -> int:
 
 def report_item(kind_name: str, pk: int) -> ReportItem:
     """The reported object and its open reports; 404 for an unknown kind or object."""
-    kind = report_kind(kind_name)
+    if kind_name not in KINDS:
+        raise Http404
+    kind = KINDS[kind_name]
     target_model = kind.model._meta.get_field(kind.target_field).related_model
     target = target_model.objects.select_related(*kind.target_related).filter(pk=pk).first()
     if target is None:

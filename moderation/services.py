@@ -190,14 +190,26 @@ def reported_hide(*, item: ReportItem, actor: User, reason: str) -> None:
 
 def listing_hide(*, listing: Listing, actor: User, reason: str) -> Listing:
     """Hide a published or reserved listing; the poster is told why."""
+    listing = _listing_staff_transition(listing, Action.HIDE, AuditRecord.Action.LISTING_HIDE, actor=actor, reason=reason)
+    _tell_owner(listing, "listing_hidden", reason=listing.rejection_reason)  # the reason as stored
+    return listing
+
+
+def listing_unhide(*, listing: Listing, actor: User, reason: str) -> Listing:
+    """Show a hidden listing again."""
+    return _listing_staff_transition(listing, Action.UNHIDE, AuditRecord.Action.LISTING_UNHIDE, actor=actor, reason=reason)
+
+
+def _listing_staff_transition(listing: Listing, action: Action, audit_action: str, *, actor: User, reason: str) -> Listing:
+    """Hide or show again: one lifecycle action with a required reason, audited with the status
+    before (read under the row lock, whatever the caller's copy says) and after."""
     _check_staff(actor)
     reason = _required(reason)
     with transaction.atomic():
-        before = listing.status
-        listing = listing_transition(listing=listing, action=Action.HIDE, actor=actor, reason=reason)
-        audit_record(actor=actor, action=AuditRecord.Action.LISTING_HIDE, target=listing, reason=reason,
+        before = Listing.objects.select_for_update().values_list("status", flat=True).get(pk=listing.pk)
+        listing = listing_transition(listing=listing, action=action, actor=actor, reason=reason)
+        audit_record(actor=actor, action=audit_action, target=listing, reason=reason,
                      before={"status": before}, after={"status": listing.status})
-        _tell_owner(listing, "listing_hidden", reason=reason)
     return listing
 
 
@@ -209,17 +221,6 @@ def message_hide(*, message: Message, actor: User, reason: str) -> None:
         Message.objects.filter(pk=message.pk).update(hidden_by_staff=True)
         audit_record(actor=actor, action=AuditRecord.Action.MESSAGE_HIDE, target=message, reason=reason,
                      before={"hidden": False}, after={"hidden": True})
-
-
-def listing_unhide(*, listing: Listing, actor: User, reason: str) -> Listing:
-    """Show a hidden listing again."""
-    _check_staff(actor)
-    reason = _required(reason)
-    with transaction.atomic():
-        listing = listing_transition(listing=listing, action=Action.UNHIDE, actor=actor)
-        audit_record(actor=actor, action=AuditRecord.Action.LISTING_UNHIDE, target=listing, reason=reason,
-                     before={"status": Listing.Status.HIDDEN}, after={"status": listing.status})
-    return listing
 
 
 def account_warn(*, user: User, actor: User, reason: str, item: ReportItem | None = None) -> AccountWarning:

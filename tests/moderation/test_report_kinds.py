@@ -71,3 +71,7 @@ def test_the_database_refuses_a_report_status_outside_the_shared_choices(kind_na
     report = KINDS[kind_name].model.objects.create(**{KINDS[kind_name].target_field: target}, reporter=bob, reason="other")
     with pytest.raises(IntegrityError), transaction.atomic():
         type(report).objects.filter(pk=report.pk).update(status="closed")
+
+
+def test_a_kind_that_is_not_in_the_table_is_not_found(staff_client):
+    assert staff_client.get(reverse("moderation:report_detail", args=["thread", 1])).status_code == 404
