@@ -24,8 +24,15 @@ class ReportQuerySet(models.QuerySet):
     def open(self) -> "ReportQuerySet":
         return self.filter(status=ReportStatus.OPEN)
 
-    def close(self, *, actor: AbstractBaseUser, status: str) -> int:
-        """Mark the open ones resolved or dismissed, handled by `actor` now; returns how many."""
+    def resolve(self, *, actor: AbstractBaseUser) -> int:
+        """Staff acted on the reported object: the open ones are handled by `actor` now; returns how many."""
+        return self._close(actor, ReportStatus.RESOLVED)
+
+    def dismiss(self, *, actor: AbstractBaseUser) -> int:
+        """Nothing to do: the open ones are dismissed by `actor` now; returns how many."""
+        return self._close(actor, ReportStatus.DISMISSED)
+
+    def _close(self, actor: AbstractBaseUser, status: str) -> int:
         return self.open().update(status=status, handled_by=actor, handled_at=timezone.now())
 
 

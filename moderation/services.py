@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import is_staff_member
 from accounts.services import user_suspend, user_unsuspend
-from core.reports import Report
 from community.staff import post_hide
 from listings.lifecycle import Action
 from listings.models import Category, Listing, ListingRules
@@ -172,7 +171,7 @@ def reports_dismiss(*, item: ReportItem, actor: User, reason: str = "") -> None:
     """Nothing to do about the reported object: its open reports are dismissed."""
     _check_staff(actor)
     with transaction.atomic():
-        count = item.report_queryset.close(actor=actor, status=Report.Status.DISMISSED)
+        count = item.report_queryset.dismiss(actor=actor)
         audit_record(actor=actor, action=AuditRecord.Action.REPORT_DISMISS_ANY, target=item.target, reason=reason,
                      after={"kind": item.kind.name, "reports": count})
 
@@ -184,7 +183,7 @@ def reported_hide(*, item: ReportItem, actor: User, reason: str) -> None:
     reason = _required(reason)
     with transaction.atomic():
         item.kind.hide(**{item.kind.target_field: item.target}, actor=actor, reason=reason)
-        item.report_queryset.close(actor=actor, status=Report.Status.RESOLVED)
+        item.report_queryset.resolve(actor=actor)
         audit_record(actor=actor, action=AuditRecord.Action.REPORT_RESOLVE, target=item.target, reason=reason, after={"outcome": "hidden"})
 
 
@@ -234,7 +233,7 @@ def account_warn(*, user: User, actor: User, reason: str, item: ReportItem | Non
         warning = AccountWarning.objects.create(user=user, text=reason, created_by=actor, from_board=anonymous)
         audit_record(actor=actor, action=AuditRecord.Action.ACCOUNT_WARN, target=item.target if anonymous else user, reason=reason)
         if item is not None:
-            item.report_queryset.close(actor=actor, status=Report.Status.RESOLVED)
+            item.report_queryset.resolve(actor=actor)
         _email_account(user, "account_warning", reason=reason)
     return warning
 
@@ -258,7 +257,7 @@ def account_suspend(*, user: User, actor: User, reason: str, item: ReportItem | 
         audit_record(actor=actor, action=AuditRecord.Action.ACCOUNT_SUSPEND, target=user, reason=reason,
                      before={"suspended": False}, after={"suspended": True, "listings_hidden": suspension.hidden_listings.count()})
         if item is not None:
-            item.report_queryset.close(actor=actor, status=Report.Status.RESOLVED)
+            item.report_queryset.resolve(actor=actor)
         _email_account(user, "account_suspended", reason=reason)
     return suspension
 
