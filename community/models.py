@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
+from core.reports import Report
 
 
 class FacilityKind(models.TextChoices):
@@ -169,7 +170,7 @@ class Helpful(models.Model):
         constraints = [models.UniqueConstraint(fields=["post", "user"], name="helpful_once")]
 
 
-class PostReport(models.Model):
+class PostReport(Report):
     """A resident reports a board post; it waits for staff (the moderation queue reads these)."""
 
     class Reason(models.TextChoices):
@@ -179,23 +180,11 @@ class PostReport(models.Model):
         ADVERTISING = "advertising", _("Advertising or spam")
         OTHER = "other", _("Other")
 
-    class Status(models.TextChoices):
-        OPEN = "open", _("Waiting for staff")
-        RESOLVED = "resolved", _("Handled")
-        DISMISSED = "dismissed", _("Dismissed")
-
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    note = models.TextField(_("details"), max_length=1000, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    handled_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["post", "reporter"], name="post_report_once")]
-        indexes = [models.Index(fields=["status", "created_at"], name="post_report_queue")]
+    class Meta(Report.Meta):
+        constraints = [*Report.Meta.constraints, models.UniqueConstraint(fields=["post", "reporter"], name="post_report_once")]
 
 
 class RevealRequest(models.Model):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy as _
 
 from accounts.models import Town
+from core.reports import Report
 
 
 class Category(models.Model):
@@ -252,7 +253,7 @@ class ListingRules(models.Model):
         return "Listing rules"
 
 
-class ListingReport(models.Model):
+class ListingReport(Report):
     """A resident reports a listing; it waits in the staff reports queue (moderation/)."""
 
     class Reason(models.TextChoices):
@@ -263,20 +264,8 @@ class ListingReport(models.Model):
         INAPPROPRIATE = "inappropriate", _("Inappropriate text or photos")
         OTHER = "other", _("Other")
 
-    class Status(models.TextChoices):
-        OPEN = "open", _("Waiting for staff")
-        RESOLVED = "resolved", _("Handled")
-        DISMISSED = "dismissed", _("Dismissed")
-
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    note = models.TextField(_("details"), max_length=1000, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    handled_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["listing", "reporter"], name="listing_report_once")]
-        indexes = [models.Index(fields=["status", "created_at"], name="listing_report_queue")]
+    class Meta(Report.Meta):
+        constraints = [*Report.Meta.constraints, models.UniqueConstraint(fields=["listing", "reporter"], name="listing_report_once")]

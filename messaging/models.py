@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.reports import Report
 from listings.models import Listing
 
 
@@ -147,7 +148,7 @@ class Block(models.Model):
         constraints = [models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once")]
 
 
-class MessageReport(models.Model):
+class MessageReport(Report):
     """A participant reports a message; it waits for staff (who may then read that conversation)."""
 
     class Reason(models.TextChoices):
@@ -157,23 +158,11 @@ class MessageReport(models.Model):
         PERSONAL_INFO = "personal_info", _("Asks for or shares personal information")
         OTHER = "other", _("Other")
 
-    class Status(models.TextChoices):
-        OPEN = "open", _("Waiting for staff")
-        RESOLVED = "resolved", _("Handled")
-        DISMISSED = "dismissed", _("Dismissed")
-
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    note = models.TextField(_("details"), max_length=1000, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    handled_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["message", "reporter"], name="report_once_per_message")]
-        indexes = [models.Index(fields=["status", "created_at"], name="report_queue")]
+    class Meta(Report.Meta):
+        constraints = [*Report.Meta.constraints, models.UniqueConstraint(fields=["message", "reporter"], name="report_once_per_message")]
 
 
 class Lottery(models.Model):

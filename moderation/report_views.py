@@ -20,6 +20,7 @@ from moderation.forms import (
     ReasonForm,
 )
 from moderation.models import AccountWarning, Suspension
+from moderation.report_kinds import ReportItem
 from moderation.views import flash_errors
 
 REPORT_ACTIONS = ("dismiss", "hide", "warn", "suspend")
@@ -33,22 +34,16 @@ def report_queue(request: HttpRequest) -> HttpResponse:
 @staff_required
 def report_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     item = reports.report_item(kind, pk)
-    context = {"item": item, "form": ReasonForm(), "actions": _actions_for(item)}
-    if kind == "post":
-        context["thread_url"] = item.target.get_absolute_url()
-    return render(request, "moderation/report_detail.html", context)
+    return render(request, "moderation/report_detail.html", {"item": item, "form": ReasonForm(), "actions": _actions_for(item)})
 
 
-def _actions_for(item: reports.ReportItem) -> list[str]:
-    actions = ["dismiss", "hide", "warn"]
+def _actions_for(item: ReportItem) -> list[str]:
+    actions = ["dismiss"]
+    if item.kind.can_hide(item.target):
+        actions.append("hide")
+    actions.append("warn")
     if item.author_known:
         actions.append("suspend")  # a board author stays anonymous: suspension needs the reveal first
-    if item.kind == "listing" and item.target.status not in (Listing.Status.PUBLISHED, Listing.Status.RESERVED):
-        actions.remove("hide")
-    if item.kind == "message" and item.target.hidden_by_staff:
-        actions.remove("hide")
-    if item.kind == "post" and item.target.status not in ("published", "held"):
-        actions.remove("hide")
     return actions
 
 

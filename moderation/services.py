@@ -23,7 +23,7 @@ from listings.services import listing_transition
 from messaging.models import Message, MessageReport
 from moderation.board import post_hide
 from moderation.models import AccountWarning, ImpactSettings, ReasonTemplate, Suspension
-from moderation.reports import ReportItem
+from moderation.report_kinds import ReportItem
 
 
 def _tell_owner(listing: Listing, template: str, **context) -> None:
@@ -148,11 +148,6 @@ def reason_template_remove(*, actor: User, template: ReasonTemplate) -> None:
 
 # --- reports, warnings, suspensions ---------------------------------------------------------------
 
-def _close_reports(reports, actor: User, status: str) -> int:
-    """Close the open reports of one reported object; the reporters see the outcome on their page."""
-    return reports.filter(status="open").update(status=status, handled_by=actor, handled_at=timezone.now())
-
-
 def _email_account(user: User, template: str, **context) -> None:
     """Email the account itself (warnings and suspensions are sent whatever its email choices)."""
     if not user.is_active or user.deleted_at:
@@ -165,40 +160,55 @@ def reports_dismiss(*, item: ReportItem, actor: User, reason: str = "") -> None:
     """Nothing to do about the reported object: its open reports are dismissed."""
     check_staff_member(actor)
     with transaction.atomic():
-        count = _close_reports(item.report_queryset, actor, "dismissed")
+        count = item.report_queryset.dismiss(actor=actor)
         audit_record(actor=actor, action=AuditRecord.Action.REPORT_DISMISS_ANY, target=item.target, reason=reason,
-                     after={"kind": item.kind, "reports": count})
+                     after={"kind": item.kind.name, "reports": count})
 
 
 def reported_hide(*, item: ReportItem, actor: User, reason: str) -> None:
-    """Hide the reported listing, message or board post; its reports count as handled."""
+    """Hide the reported listing, message or board post (its kind's hide action, audited there);
+    its reports count as handled."""
     check_staff_member(actor)
     reason = _required(reason)
     with transaction.atomic():
-        if item.kind == "listing":
-            listing = listing_transition(listing=item.target, action=Action.HIDE, actor=actor, reason=reason)
-            audit_record(actor=actor, action=AuditRecord.Action.LISTING_HIDE, target=listing, reason=reason,
-                         before={"status": item.target.status}, after={"status": listing.status})
-            _tell_owner(listing, "listing_hidden", reason=reason)
-        elif item.kind == "message":
-            Message.objects.filter(pk=item.target.pk).update(hidden_by_staff=True)
-            audit_record(actor=actor, action=AuditRecord.Action.MESSAGE_HIDE, target=item.target, reason=reason,
-                         before={"hidden": False}, after={"hidden": True})
-        else:
-            post_hide(post=item.target, actor=actor, reason=reason)  # audited by the board
-        _close_reports(item.report_queryset, actor, "resolved")
+        item.kind.hide(**{item.kind.target_field: item.target}, actor=actor, reason=reason)
+        item.report_queryset.resolve(actor=actor)
         audit_record(actor=actor, action=AuditRecord.Action.REPORT_RESOLVE, target=item.target, reason=reason, after={"outcome": "hidden"})
+
+
+def listing_hide(*, listing: Listing, actor: User, reason: str) -> Listing:
+    """Hide a published or reserved listing; the poster is told why."""
+    listing = _listing_staff_transition(listing, Action.HIDE, AuditRecord.Action.LISTING_HIDE, actor=actor, reason=reason)
+    _tell_owner(listing, "listing_hidden", reason=listing.rejection_reason)  # the reason as stored
+    return listing
 
 
 def listing_unhide(*, listing: Listing, actor: User, reason: str) -> Listing:
     """Show a hidden listing again."""
+    return _listing_staff_transition(listing, Action.UNHIDE, AuditRecord.Action.LISTING_UNHIDE, actor=actor, reason=reason)
+
+
+def _listing_staff_transition(listing: Listing, action: Action, audit_action: str, *, actor: User, reason: str) -> Listing:
+    """Hide or show again: one lifecycle action with a required reason, audited with the status
+    before (read under the row lock, whatever the caller's copy says) and after."""
     check_staff_member(actor)
     reason = _required(reason)
     with transaction.atomic():
-        listing = listing_transition(listing=listing, action=Action.UNHIDE, actor=actor)
-        audit_record(actor=actor, action=AuditRecord.Action.LISTING_UNHIDE, target=listing, reason=reason,
-                     before={"status": Listing.Status.HIDDEN}, after={"status": listing.status})
+        before = Listing.objects.select_for_update().values_list("status", flat=True).get(pk=listing.pk)
+        listing = listing_transition(listing=listing, action=action, actor=actor, reason=reason)
+        audit_record(actor=actor, action=audit_action, target=listing, reason=reason,
+                     before={"status": before}, after={"status": listing.status})
     return listing
+
+
+def message_hide(*, message: Message, actor: User, reason: str) -> None:
+    """Hide a message: both participants see a notice instead of it."""
+    check_staff_member(actor)
+    reason = _required(reason)
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(hidden_by_staff=True)
+        audit_record(actor=actor, action=AuditRecord.Action.MESSAGE_HIDE, target=message, reason=reason,
+                     before={"hidden": False}, after={"hidden": True})
 
 
 def account_warn(*, user: User, actor: User, reason: str, item: ReportItem | None = None) -> AccountWarning:
@@ -208,11 +218,11 @@ def account_warn(*, user: User, actor: User, reason: str, item: ReportItem | Non
     check_staff_member(actor)
     reason = _required(reason)
     with transaction.atomic():
-        anonymous = item is not None and item.kind == "post"
+        anonymous = item is not None and not item.author_known
         warning = AccountWarning.objects.create(user=user, text=reason, created_by=actor, from_board=anonymous)
         audit_record(actor=actor, action=AuditRecord.Action.ACCOUNT_WARN, target=item.target if anonymous else user, reason=reason)
         if item is not None:
-            _close_reports(item.report_queryset, actor, "resolved")
+            item.report_queryset.resolve(actor=actor)
         _email_account(user, "account_warning", reason=reason)
     return warning
 
@@ -236,7 +246,7 @@ def account_suspend(*, user: User, actor: User, reason: str, item: ReportItem | 
         audit_record(actor=actor, action=AuditRecord.Action.ACCOUNT_SUSPEND, target=user, reason=reason,
                      before={"suspended": False}, after={"suspended": True, "listings_hidden": suspension.hidden_listings.count()})
         if item is not None:
-            _close_reports(item.report_queryset, actor, "resolved")
+            item.report_queryset.resolve(actor=actor)
         _email_account(user, "account_suspended", reason=reason)
     return suspension
 

@@ -6,6 +6,7 @@ from messaging.models import Message, Reservation
 from messaging.services.conversations import conversation_start
 from moderation.assisted import DESK_EMAIL
 from moderation.models import AssistedRegistration
+from tests.factories import make_listing
 
 FORM = {
     "resident_name": "山田花子", "phone": "03-1234-5678", "postal_code": "104-0061", "staff_note": "午前中に電話可",
@@ -187,3 +188,17 @@ def test_the_staff_overview_counts_postcard_requests_with_unread_messages(staff_
     staff_client.post(message_send_as_desk, {"body": "確認します。"})  # the desk's own message is not unread
     home = staff_client.get(reverse("moderation:home")).content.decode()
     assert f'<a href="{reverse("moderation:assisted_inbox")}"><span class="stat-number">0</span>' in home
+
+
+def test_the_staff_forms_show_the_listing_fields_as_the_residents_form_does(alice, alice_client, staff_client):
+    def kind_fieldset(url, client):
+        html = client.get(url).content.decode()
+        start = html.index('<fieldset class="field">')  # the kind, first of the listing's own fields
+        return html[start:html.index("</fieldset>", start)]
+
+    resident_new = kind_fieldset(reverse("listings:create"), alice_client)
+    assert "<legend>" in resident_new and 'class="radio-row"' in resident_new
+    assert kind_fieldset(reverse("moderation:assisted_new"), staff_client) == resident_new
+    staff_client.post(reverse("moderation:assisted_new"), _form())
+    resident_edit = kind_fieldset(reverse("listings:edit", args=[make_listing(alice).pk]), alice_client)
+    assert kind_fieldset(reverse("moderation:assisted_edit", args=[AssistedRegistration.objects.get().pk]), staff_client) == resident_edit
