@@ -74,8 +74,7 @@
     holder.innerHTML = message.html;  // the server's rendering, as on the page
     var item = holder.content.querySelector("li.msg");
     if (!item) { return; }
-    list.appendChild(document.importNode(item, true));
-    item = list.lastElementChild;
+    item = list.appendChild(document.importNode(item, true));
     item.scrollIntoView({block: "nearest"});
     if (message.sender !== me && document.visibilityState === "visible") { send({type: "read", upto: message.id}); }
   }
