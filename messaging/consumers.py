@@ -168,16 +168,14 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         self.writer_state.refresh(conversation)  # 404 when the conversation is gone
         if not isinstance(body, str):
             return {"type": "error", "client_id": client_id, "message": self._text(NOT_TEXT)}, []
-        try:
-            # The services word their refusals in the active language: this user's.
-            with translation.override(self.language):
+        with translation.override(self.language):  # the services word their refusals in the active language
+            try:
                 message = services.message_send(
                     conversation=conversation, sender=self.user, body=body, broadcast=False, client_id=client_id
                 )
-        except (ValidationError, PermissionDenied) as exc:
-            with translation.override(self.language):
+            except (ValidationError, PermissionDenied) as exc:
                 text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(NOT_ALLOWED)
-            return {"type": "error", "client_id": client_id, "message": text}, []
+                return {"type": "error", "client_id": client_id, "message": text}, []
         recipient_id = conversation.other_participant_id(self.user.pk)
         return {"type": "sent", "client_id": client_id, "id": message.pk}, services.message_events(message, recipient_id)
 

@@ -56,7 +56,9 @@ def message_data(message: Message) -> dict:
 def message_from_data(data: dict) -> Message:
     """The Message (and its sender) that message_data describes; nothing is read or saved."""
     created_at = datetime.fromisoformat(data["created_at"])
-    sender = User(pk=data["sender"]["id"], display_name=data["sender"]["display_name"], deleted_at=created_at if data["sender"]["deleted"] else None)
+    # public_name only asks whether the account is deleted, not when.
+    deleted_at = created_at if data["sender"]["deleted"] else None
+    sender = User(pk=data["sender"]["id"], display_name=data["sender"]["display_name"], deleted_at=deleted_at)
     return Message(
         pk=data["id"],
         conversation_id=data["conversation"],

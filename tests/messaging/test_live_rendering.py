@@ -79,11 +79,17 @@ def test_socket_errors_are_worded_in_the_users_language(conversation, alice, coo
         too_long = await next_of_type(ws, "error")
         await ws.send_json_to({"type": "send", "body": 42, "client_id": "number"})
         not_text = await next_of_type(ws, "error")
+        await ws.send_json_to({"type": "subscribe"})
+        unknown = await next_of_type(ws, "error")
         await ws.disconnect()
-        return not_json, too_long, not_text
+        return not_json, too_long, not_text, unknown
 
-    not_json, too_long, not_text = run(scenario())
+    not_json, too_long, not_text, unknown = run(scenario())
     assert not_json["message"] == expected_not_json
     assert expected_too_long in too_long["message"] and too_long["client_id"] == "long"
-    english = "The message must be text."
-    assert (not_text["message"] == english) == ("JSON object" in expected_not_json)
+    if "JSON object" in expected_not_json:
+        assert not_text["message"] == "The message must be text."
+        assert unknown["message"] == "Unknown type of request. Please reload the page."
+    else:
+        assert not_text["message"] == "メッセージは文字で送ってください。"
+        assert unknown["message"] == "サーバーが理解できない要求です。ページを再読み込みしてください。"
