@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import platform
+import re
 import socket
 import subprocess
 import sys
@@ -170,7 +171,8 @@ async def run_load(port: int, sessions: list, clients: int, rate: float, duratio
             if echo:
                 token = data.get("t")
             elif data.get("type") == "message" and data["message"]["sender"] != me:
-                token = data["message"]["body"]
+                # The message arrives as the page's HTML; the token is its text.
+                token = re.search(r'<p class="msg-body">(.*?)</p>', data["message"]["html"]).group(1)
                 if browser:
                     await ws.send(json.dumps({"type": "read", "upto": data["message"]["id"]}))
             else:

@@ -1,5 +1,7 @@
 """WebSocket consumers: one per conversation, one per user for unread counts. Thin: every message
-sent reads again whether its writer may write, and goes through the same services as the HTTP views."""
+sent reads again whether its writer may write, and goes through the same services as the HTTP views.
+Messages reach the page as the HTML the page itself renders (messaging/rendering.py), worded for
+the consumer's own user in their language."""
 
 import asyncio
 from urllib.parse import urlsplit
@@ -8,9 +10,11 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from messaging import selectors
+from messaging import rendering, selectors
 from messaging.services import conversations as services
 
 # Close codes the client script understands (4000-4999 are for applications).
@@ -18,6 +22,11 @@ CLOSE_FORBIDDEN = 4403
 # The badge counts again this long after the first of a run of changes.
 BADGE_DELAY_SECONDS = 0.2
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Errors the page shows as they are; each connection words them in its user's language.
+NOT_AN_OBJECT = _("Expected a JSON object.")
+UNKNOWN_TYPE = _("Unknown type of request. Please reload the page.")
+NOT_TEXT = _("The message must be text.")
+NOT_ALLOWED = _("You may not send messages in this conversation.")
 
 
 def _origin(url: str) -> tuple[str, str, int] | None:
@@ -48,6 +57,16 @@ def same_origin(scope: dict) -> bool:
     return origin in own
 
 
+def scope_language(scope: dict) -> str:
+    """The language the site's pages use for this connection: the language cookie, then
+    Accept-Language, then the default (Japanese), exactly as LocaleMiddleware decides."""
+    request = HttpRequest()
+    request.COOKIES = scope.get("cookies") or {}
+    headers = dict(scope.get("headers") or [])
+    request.META["HTTP_ACCEPT_LANGUAGE"] = headers.get(b"accept-language", b"").decode("latin1")
+    return translation.get_language_from_request(request)
+
+
 class ConversationConsumer(AsyncJsonWebsocketConsumer):
     """ws/conversations/<id>/: receive new messages and seen marks; send, resume and mark read."""
 
@@ -57,6 +76,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         if not same_origin(self.scope) or not await self._allowed():
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        self.language = scope_language(self.scope)
         self.writer_state = selectors.WriterState(self.user, self.conversation_id)
         self.group = services.conversation_group(self.conversation_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -77,7 +97,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content, **kwargs) -> None:
         if not isinstance(content, dict):
-            await self.send_json({"type": "error", "message": "Expected a JSON object."})
+            await self.send_json({"type": "error", "message": self._text(NOT_AN_OBJECT)})
             return
         kind = content.get("type")
         try:
@@ -94,15 +114,29 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
                 for group, event in await self._read(content.get("upto")):
                     await self.channel_layer.group_send(group, event)
             else:
-                await self.send_json({"type": "error", "message": "Unknown type."})
+                await self.send_json({"type": "error", "message": self._text(UNKNOWN_TYPE)})
         except Http404:
             await self.close(code=CLOSE_FORBIDDEN)
 
     async def chat_message(self, event: dict) -> None:
-        await self.send_json({"type": "message", "message": event["message"]})
+        # Rendered here, for this user, from what the event carries: no query per delivered message.
+        message = rendering.message_from_data(event["message"])
+        await self.send_json({"type": "message", "message": self._rendered(message)})
 
     async def chat_seen(self, event: dict) -> None:
+        if event["user"] != self.user.pk:  # so that messages rendered later show "Seen" as a reload would
+            self.viewer["other_read_upto"] = max(self.viewer["other_read_upto"], event["upto"])
         await self.send_json({"type": "seen", "user": event["user"], "upto": event["upto"]})
+
+    def _rendered(self, message) -> dict:
+        """What the page receives for a message: its HTML for this user, and what the script decides on."""
+        with translation.override(self.language):
+            html = rendering.render_message(message, self.viewer)
+        return {"id": message.pk, "kind": message.kind, "sender": message.sender_id, "html": html}
+
+    def _text(self, text) -> str:
+        with translation.override(self.language):
+            return str(text)
 
     # --- database work, in a thread ---
 
@@ -113,6 +147,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
             self.conversation = selectors.conversation_for_user(self.user, self.conversation_id)
         except Http404:
             return False
+        self.viewer = rendering.viewer_context(self.conversation, self.user)
         return True
 
     @database_sync_to_async
@@ -123,21 +158,24 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         except (TypeError, ValueError):
             after = 0
         messages = selectors.messages_of(conversation, after=after, limit=500)
-        return [services.message_payload(m) for m in messages]
+        other_read_upto = conversation.read_upto_for(self.viewer["other"].pk)
+        self.viewer["other_read_upto"] = max(self.viewer["other_read_upto"], other_read_upto)
+        return [self._rendered(m) for m in messages]
 
     @database_sync_to_async
     def _send(self, body, client_id) -> tuple[dict, list]:
         conversation = self.conversation
         self.writer_state.refresh(conversation)  # 404 when the conversation is gone
         if not isinstance(body, str):
-            return {"type": "error", "client_id": client_id, "message": "body must be text"}, []
-        try:
-            message = services.message_send(
-                conversation=conversation, sender=self.user, body=body, broadcast=False, client_id=client_id
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else "Not allowed."
-            return {"type": "error", "client_id": client_id, "message": text}, []
+            return {"type": "error", "client_id": client_id, "message": self._text(NOT_TEXT)}, []
+        with translation.override(self.language):  # the services word their refusals in the active language
+            try:
+                message = services.message_send(
+                    conversation=conversation, sender=self.user, body=body, broadcast=False, client_id=client_id
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(NOT_ALLOWED)
+                return {"type": "error", "client_id": client_id, "message": text}, []
         recipient_id = conversation.other_participant_id(self.user.pk)
         return {"type": "sent", "client_id": client_id, "id": message.pk}, services.message_events(message, recipient_id)
 

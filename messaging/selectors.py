@@ -146,10 +146,6 @@ def unread_total(user: User) -> int:
     return as_requester.union(as_poster, all=True).count()
 
 
-def unread_in(conversation: Conversation, user: User) -> int:
-    return conversation.messages.exclude(sender=user).filter(id__gt=conversation.read_upto_for(user.pk)).count()
-
-
 def requests_for_listing(listing: Listing) -> QuerySet[Conversation]:
     """The poster's view: every conversation about the listing, oldest request first."""
     active = Reservation.objects.filter(conversation=OuterRef("pk"), status=Reservation.Status.ACTIVE)

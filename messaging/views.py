@@ -12,7 +12,7 @@ from accounts.decorators import resident_required
 from accounts.models import User
 from listings.models import Listing
 from listings.selectors import listing_for_owner, listing_for_viewer, listings_public
-from messaging import selectors
+from messaging import rendering, selectors
 from messaging.forms import LotteryForm, MessageForm, PickupForm, ReportForm, RequestForm, ThanksForm
 from messaging.models import Lottery, Message, Reservation
 from messaging.services import conversations as conversation_services
@@ -61,19 +61,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def _conversation_context(request: HttpRequest, conversation, form=None, before: int | None = None) -> dict:
     user = request.user
     listing = conversation.listing
-    is_poster = listing.owner_id == user.pk
-    other = conversation.requester if is_poster else listing.owner
+    viewer = rendering.viewer_context(conversation, user)  # what the message partial needs, as the socket renders it
+    is_poster, other = viewer["is_poster"], viewer["other"]
     history = selectors.messages_of(conversation, before=before)
     reservation = (
         Reservation.objects.filter(conversation=conversation).exclude(status=Reservation.Status.RELEASED).order_by("-id").first()
     )
     listing_reservation = selectors.active_reservation(listing) if is_poster else None
     return {
-        "conversation": conversation,
+        **viewer,
         "listing": listing,
-        "wanted": listing.kind == Listing.Kind.WANTED,
-        "is_poster": is_poster,
-        "other": other,
         "history": history,
         "before": before,
         "has_older": bool(history) and conversation.messages.filter(id__lt=history[0].pk).exists(),
@@ -83,7 +80,6 @@ def _conversation_context(request: HttpRequest, conversation, form=None, before:
         "refusal": selectors.write_refusal(conversation, user),
         "reservation": reservation,
         "listing_reservation": listing_reservation,
-        "other_read_upto": conversation.read_upto_for(other.pk),
         "dealt_before": selectors.dealt_before(user.pk, other.pk, excluding_listing_id=listing.pk),
         "i_blocked": selectors.has_blocked(user.pk, other.pk),
         "pickup_form": PickupForm(),

@@ -19,6 +19,7 @@ from listings.models import Listing
 from messaging import selectors
 from messaging.models import Block, Conversation, Message, MessageReport, Presence
 from messaging.tasks import notify_unread
+from messaging.rendering import message_data
 
 
 def conversation_group(conversation_id: int) -> str:
@@ -30,7 +31,7 @@ def user_group(user_id: int) -> str:
 
 
 def message_payload(message: Message) -> dict:
-    """What a client receives for a message (text only; the client inserts it as text)."""
+    """A message as JSON for the history endpoint (text only, never HTML)."""
     return {
         "id": message.pk,
         "conversation": message.conversation_id,
@@ -53,7 +54,8 @@ def _broadcast(group: str, event: dict) -> None:
 def message_events(message: Message, recipient_id: int) -> list[tuple[str, dict]]:
     """(group, event) pairs that announce a stored message: to the conversation and the recipient's badge."""
     return [
-        (conversation_group(message.conversation_id), {"type": "chat.message", "message": message_payload(message)}),
+        # Each participant's consumer renders the message for its own reader from this data.
+        (conversation_group(message.conversation_id), {"type": "chat.message", "message": message_data(message)}),
         (user_group(recipient_id), {"type": "unread.changed"}),
     ]
 

@@ -1,7 +1,8 @@
 // Live conversation over a WebSocket. The page already works without it (plain form, reload):
 // this adds live delivery, resume after a reconnect (no message lost), seen marks, sending
-// without a reload, and older messages loaded in place. Message text is always inserted as
-// text, never as HTML.
+// without a reload, and older messages loaded in place. Every message, live or loaded, is the
+// HTML the server renders for this reader (the same partial as the page, user text escaped
+// there); the script never builds a message itself and inserts no HTML but the server's.
 (function () {
   "use strict";
   var root = document.querySelector("[data-conversation]");
@@ -16,10 +17,6 @@
   // drops loses them in flight, so they are sent again (same id: the server stores each once).
   var pending = {};
   var pendingOrder = [];
-  // Same "MM/DD HH:MM" in the ward's time zone as the server-rendered messages.
-  var timeFormat = new Intl.DateTimeFormat("ja-JP", {
-    timeZone: root.dataset.timeZone || undefined, month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
-  });
 
   // Older messages: fetch the page of older messages (the same page the link opens without
   // JavaScript) and put its messages on top, where the reader is.
@@ -73,27 +70,11 @@
   function render(message) {
     if (document.getElementById("m" + message.id)) { return; }  // already shown
     if (message.kind === "event") { window.location.reload(); return; }  // the handover panel changes
-    var item = document.createElement("li");
-    item.className = "msg " + (message.sender === me ? "msg-mine" : "msg-theirs");
-    item.id = "m" + message.id;
-    item.dataset.id = message.id;
-    var body = document.createElement("p");
-    body.className = "msg-body";
-    body.textContent = message.body;  // text, never HTML
-    var meta = document.createElement("p");
-    meta.className = "msg-meta";
-    meta.textContent = message.sender_name + " · " + timeFormat.format(new Date(message.created_at)).replace(",", "");
-    if (message.sender === me) {
-      var seen = document.createElement("span");
-      seen.className = "msg-seen";
-      seen.hidden = true;
-      seen.textContent = root.dataset.seenLabel;
-      meta.appendChild(document.createTextNode(" "));
-      meta.appendChild(seen);
-    }
-    item.appendChild(body);
-    item.appendChild(meta);
-    list.appendChild(item);
+    var holder = document.createElement("template");  // parsed inert: nothing in it runs or loads
+    holder.innerHTML = message.html;  // the server's rendering, as on the page
+    var item = holder.content.querySelector("li.msg");
+    if (!item) { return; }
+    item = list.appendChild(document.importNode(item, true));
     item.scrollIntoView({block: "nearest"});
     if (message.sender !== me && document.visibilityState === "visible") { send({type: "read", upto: message.id}); }
   }

@@ -3,68 +3,62 @@ on the in-memory layer by default and on Redis when REDIS_URL is set (CI)."""
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.test import Client
 
-from config.asgi import application
 from messaging.models import Message
 from messaging.services.conversations import message_send
 from tests.factories import make_user
+from tests.messaging.sockets import cookie_for, next_of_type, page_item, run, socket
 
 # serialized_rollback restores what migrations loaded (towns, categories) after each flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def _cookie_for(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
+def test_a_message_sent_over_the_socket_is_stored_then_delivered_to_each_side_as_its_page_shows_it(
+    conversation, alice, bob, alice_client, bob_client
+):
+    alice_cookie = cookie_for(alice)
+    bob_cookie = cookie_for(bob)
 
-
-def _socket(path: str, cookie: bytes | None = None, origin: bytes = b"http://127.0.0.1:8000") -> WebsocketCommunicator:
-    """A client of the real ASGI app; `cookie` comes from _cookie_for, made before the event loop runs."""
-    headers = [(b"origin", origin), (b"host", b"127.0.0.1:8000")]
-    if cookie is not None:
-        headers.append((b"cookie", cookie))
-    return WebsocketCommunicator(application, path, headers=headers)
-
-
-def run(coro):
-    import asyncio
-
-    return asyncio.run(coro)
-
-
-def test_a_message_sent_over_the_socket_is_stored_then_delivered_to_the_other_side(conversation, alice, bob):
-    alice_cookie = _cookie_for(alice)
-    bob_cookie = _cookie_for(bob)
     async def scenario():
-        alice_ws = _socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
-        bob_ws = _socket(f"/ws/conversations/{conversation.pk}/", bob_cookie)
+        alice_ws = socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
+        bob_ws = socket(f"/ws/conversations/{conversation.pk}/", bob_cookie)
         assert (await alice_ws.connect())[0] and (await bob_ws.connect())[0]
-        await alice_ws.send_json_to({"type": "send", "body": "明日の10時はどうですか", "client_id": "c1"})
-        ack = await alice_ws.receive_json_from(timeout=5)
-        while ack["type"] != "sent":
-            ack = await alice_ws.receive_json_from(timeout=5)
-        received = await bob_ws.receive_json_from(timeout=5)
+        await alice_ws.send_json_to({"type": "send", "body": "明日の10時は\nどうですか", "client_id": "c1"})
+        frames = {}
+        while len(frames) < 2:  # the acknowledgement and her own copy, in either order
+            frame = await alice_ws.receive_json_from(timeout=5)
+            frames[frame["type"]] = frame
+        ack, own_copy = frames["sent"], frames["message"]
+        received = await next_of_type(bob_ws, "message")
         await alice_ws.disconnect()
         await bob_ws.disconnect()
-        return ack, received
+        return ack, own_copy, received
 
-    ack, received = run(scenario())
+    ack, own_copy, received = run(scenario())
     stored = Message.objects.get(pk=ack["id"])
-    assert stored.body == "明日の10時はどうですか" and stored.sender == alice
-    assert received == {"type": "message", "message": {**received["message"], "id": stored.pk, "body": stored.body}}
+    assert stored.body == "明日の10時は\nどうですか" and stored.sender == alice
+    # The markup each side's page shows for it after a reload: Alice's own, not yet seen, no Report link.
+    assert own_copy["message"] == {"id": stored.pk, "kind": "text", "sender": alice.pk, "html": own_copy["message"]["html"]}
+    assert own_copy["message"]["html"].strip() == page_item(alice_client, conversation, stored.pk)
+    assert 'class="msg msg-mine"' in own_copy["message"]["html"] and "msg-report" not in own_copy["message"]["html"]
+    assert 'class="msg-seen" hidden>既読' in own_copy["message"]["html"]
+    # Bob's: hers, with the Report link and the text's line break.
+    assert received["message"]["html"].strip() == page_item(bob_client, conversation, stored.pk)
+    assert "明日の10時は<br>どうですか" in received["message"]["html"]
+    assert f'<a class="msg-report" href="/messages/message/{stored.pk}/report/">通報する</a>' in received["message"]["html"]
 
 
-def test_a_reconnecting_client_receives_what_it_missed(conversation, alice, bob):
-    bob_cookie = _cookie_for(bob)
+def test_a_reconnecting_client_receives_what_it_missed_as_its_page_shows_it(conversation, alice, bob, alice_client):
+    from messaging.services.conversations import conversation_mark_read
+
+    alice_cookie = cookie_for(alice)
     seen = conversation.messages.last().pk
-    message_send(conversation=conversation, sender=alice, body="見逃した1")
-    message_send(conversation=conversation, sender=alice, body="見逃した2")
+    read = message_send(conversation=conversation, sender=alice, body="見逃した1")
+    conversation_mark_read(conversation=conversation, user=bob, upto=read.pk)  # Bob read the first
+    unread = message_send(conversation=conversation, sender=alice, body="見逃した2")
 
     async def scenario():
-        ws = _socket(f"/ws/conversations/{conversation.pk}/", bob_cookie)
+        ws = socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
         assert (await ws.connect())[0]
         await ws.send_json_to({"type": "resume", "after": seen})
         got = [await ws.receive_json_from(timeout=5), await ws.receive_json_from(timeout=5)]
@@ -73,13 +67,15 @@ def test_a_reconnecting_client_receives_what_it_missed(conversation, alice, bob)
         return got
 
     got = run(scenario())
-    assert [g["message"]["body"] for g in got] == ["見逃した1", "見逃した2"]
+    assert [g["message"]["id"] for g in got] == [read.pk, unread.pk]
+    assert [g["message"]["html"].strip() for g in got] == [page_item(alice_client, conversation, m.pk) for m in (read, unread)]
+    assert 'class="msg-seen">既読' in got[0]["message"]["html"] and 'class="msg-seen" hidden>' in got[1]["message"]["html"]
 
 
 def test_sending_over_the_socket_is_refused_with_a_reason_and_nothing_is_stored(conversation, alice):
-    alice_cookie = _cookie_for(alice)
+    alice_cookie = cookie_for(alice)
     async def scenario():
-        ws = _socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
+        ws = socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
         assert (await ws.connect())[0]
         await ws.send_json_to({"type": "send", "body": "x" * 2001, "client_id": "c9"})
         reply = await ws.receive_json_from(timeout=5)
@@ -102,10 +98,10 @@ def test_only_participants_may_connect(conversation, bob, who):
         user = make_user(email="officer@example.com", is_staff=True)
     else:
         user = bob
-    cookie = _cookie_for(user) if user else None
+    cookie = cookie_for(user) if user else None
 
     async def scenario():
-        ws = _socket(f"/ws/conversations/{conversation.pk}/", cookie)
+        ws = socket(f"/ws/conversations/{conversation.pk}/", cookie)
         if who == "deactivated":
             await sync_to_async(type(bob).objects.filter(pk=bob.pk).update)(is_active=False)
         connected, code = await ws.connect()
@@ -120,11 +116,11 @@ def test_a_suspended_participant_may_read_but_not_send(conversation, bob, staff)
     from moderation.services import account_suspend
 
     account_suspend(user=bob, actor=staff, reason="テスト")
-    cookie = _cookie_for(bob)
+    cookie = cookie_for(bob)
     before = Message.objects.count()
 
     async def scenario():
-        ws = _socket(f"/ws/conversations/{conversation.pk}/", cookie)
+        ws = socket(f"/ws/conversations/{conversation.pk}/", cookie)
         connected, _code = await ws.connect()
         await ws.send_json_to({"type": "send", "body": "まだありますか", "client_id": "s1"})
         reply = await ws.receive_json_from(timeout=5)
@@ -139,9 +135,9 @@ def test_a_suspended_participant_may_read_but_not_send(conversation, bob, staff)
 
 
 def test_a_foreign_origin_is_refused(conversation, alice):
-    alice_cookie = _cookie_for(alice)
+    alice_cookie = cookie_for(alice)
     async def scenario():
-        ws = _socket(f"/ws/conversations/{conversation.pk}/", alice_cookie, origin=b"https://evil.example")
+        ws = socket(f"/ws/conversations/{conversation.pk}/", alice_cookie, origin=b"https://evil.example")
         connected, _code = await ws.connect()
         await ws.disconnect()
         return connected
@@ -150,13 +146,13 @@ def test_a_foreign_origin_is_refused(conversation, alice):
 
 
 def test_seen_marks_reach_the_sender(conversation, alice, bob):
-    alice_cookie = _cookie_for(alice)
-    bob_cookie = _cookie_for(bob)
+    alice_cookie = cookie_for(alice)
+    bob_cookie = cookie_for(bob)
     mine = message_send(conversation=conversation, sender=alice, body="読んだら教えて")
 
     async def scenario():
-        alice_ws = _socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
-        bob_ws = _socket(f"/ws/conversations/{conversation.pk}/", bob_cookie)
+        alice_ws = socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
+        bob_ws = socket(f"/ws/conversations/{conversation.pk}/", bob_cookie)
         await alice_ws.connect()
         await bob_ws.connect()
         await bob_ws.send_json_to({"type": "read", "upto": mine.pk})
@@ -169,9 +165,9 @@ def test_seen_marks_reach_the_sender(conversation, alice, bob):
 
 
 def test_the_notification_socket_updates_the_unread_badge(conversation, alice, bob):
-    bob_cookie = _cookie_for(bob)
+    bob_cookie = cookie_for(bob)
     async def scenario():
-        ws = _socket("/ws/notifications/", bob_cookie)
+        ws = socket("/ws/notifications/", bob_cookie)
         assert (await ws.connect())[0]
         first = await ws.receive_json_from(timeout=5)
         await sync_to_async(message_send)(conversation=conversation, sender=alice, body="新着")
@@ -185,10 +181,10 @@ def test_the_notification_socket_updates_the_unread_badge(conversation, alice, b
 
 def test_the_badge_counts_once_for_changes_that_come_together(conversation, alice, bob):
     """Three messages in a burst: the badge shows the final total without one update per message."""
-    bob_cookie = _cookie_for(bob)
+    bob_cookie = cookie_for(bob)
 
     async def scenario():
-        ws = _socket("/ws/notifications/", bob_cookie)
+        ws = socket("/ws/notifications/", bob_cookie)
         assert (await ws.connect())[0]
         await ws.receive_json_from(timeout=5)
         for n in range(3):
@@ -204,9 +200,9 @@ def test_the_badge_counts_once_for_changes_that_come_together(conversation, alic
     assert len(updates) < 3
 
 
-def test_visitors_get_no_notification_socket():
+def test_visitors_get_no_notificationsocket():
     async def scenario():
-        ws = _socket("/ws/notifications/")
+        ws = socket("/ws/notifications/")
         connected, code = await ws.connect()
         await ws.disconnect()
         return connected, code
@@ -219,7 +215,7 @@ def test_what_changes_while_the_socket_is_open_decides_the_next_message(conversa
     from listings.services import listings_withdraw_all
     from messaging.services.conversations import user_block
 
-    cookie = _cookie_for(bob)
+    cookie = cookie_for(bob)
 
     def make_change():
         if change == "block":
@@ -237,7 +233,7 @@ def test_what_changes_while_the_socket_is_open_decides_the_next_message(conversa
                 return reply
 
     async def scenario():
-        ws = _socket(f"/ws/conversations/{conversation.pk}/", cookie)
+        ws = socket(f"/ws/conversations/{conversation.pk}/", cookie)
         assert (await ws.connect())[0]
         first = await reply_to(ws, "before")
         await sync_to_async(make_change)()
@@ -261,11 +257,11 @@ def test_what_changes_while_the_socket_is_open_decides_the_next_message(conversa
 
 
 def test_a_message_resent_after_a_dropped_connection_is_stored_once(conversation, alice, bob):
-    alice_cookie = _cookie_for(alice)
+    alice_cookie = cookie_for(alice)
 
     async def first_try():
         # The frame reached the server, then the connection dropped before the page saw "sent".
-        ws = _socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
+        ws = socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
         assert (await ws.connect())[0]
         await ws.send_json_to({"type": "send", "body": "土曜日の10時でどうですか", "client_id": "7f1c-page-1"})
         ack = await ws.receive_json_from(timeout=5)
@@ -275,7 +271,7 @@ def test_a_message_resent_after_a_dropped_connection_is_stored_once(conversation
         return ack
 
     async def resend():
-        ws = _socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
+        ws = socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
         assert (await ws.connect())[0]
         await ws.send_json_to({"type": "send", "body": "土曜日の10時でどうですか", "client_id": "7f1c-page-1"})
         ack = await ws.receive_json_from(timeout=5)
@@ -300,10 +296,10 @@ def test_a_message_resent_after_a_dropped_connection_is_stored_once(conversation
 
 
 def test_a_frame_that_is_not_json_gets_an_error_and_the_socket_stays_open(conversation, alice):
-    alice_cookie = _cookie_for(alice)
+    alice_cookie = cookie_for(alice)
 
     async def scenario():
-        ws = _socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
+        ws = socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
         assert (await ws.connect())[0]
         await ws.send_to(text_data="this is not json {")
         reply = await ws.receive_json_from(timeout=5)
@@ -338,12 +334,12 @@ def test_a_client_id_that_is_not_short_text_is_refused_clearly(conversation, ali
 )
 def test_the_origin_must_match_scheme_host_and_port(conversation, alice, origin, allowed, settings):
     settings.SITE_URL = "http://127.0.0.1:8000"
-    cookie = _cookie_for(alice)
+    cookie = cookie_for(alice)
 
     async def scenario():
         results = []
         for path in (f"/ws/conversations/{conversation.pk}/", "/ws/notifications/"):
-            ws = _socket(path, cookie, origin=origin)
+            ws = socket(path, cookie, origin=origin)
             connected, _code = await ws.connect()
             await ws.disconnect()
             results.append(connected)

@@ -2,6 +2,7 @@
 the unread email and badge, read marks, older messages, the data download. Blocks, closed
 accounts and reports are in test_blocks_and_reports.py."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -218,8 +219,21 @@ def test_the_unread_badge_shows_on_every_page(conversation, alice_client):
 # --- What an event elsewhere does to read marks ------------------------------------------------
 
 
+def _unread_in_inbox(client) -> dict[str, int]:
+    """Unread counts as the inbox shows them, by the other participant's name (0: no badge)."""
+    html = client.get(reverse("messaging:inbox")).content.decode()
+    counts = {}
+    for item in re.findall(r'<li class="inbox-item.*?</li>', html, re.S):
+        name = re.search(r'<span class="inbox-meta">(.*?) ·', item).group(1)
+        badge = re.search(r"未読 (\d+)件", item)
+        counts[name] = int(badge.group(1)) if badge else 0
+    return counts
+
+
 @pytest.mark.django_db
-def test_an_event_in_a_conversation_the_poster_has_not_opened_leaves_it_unread(conversation, alice, offer, django_capture_on_commit_callbacks):
+def test_an_event_in_a_conversation_the_poster_has_not_opened_leaves_it_unread(
+    conversation, alice, alice_client, offer, django_capture_on_commit_callbacks
+):
     from messaging.services.handover import reservation_create
 
     carl = make_user(email="carl@example.com", name="かーる", postal_code="1030013")
@@ -228,19 +242,20 @@ def test_an_event_in_a_conversation_the_poster_has_not_opened_leaves_it_unread(c
     reservation_create(conversation=conversation, actor=alice)  # in Bob's conversation
     # Carl is told in his conversation; Alice never opened it, so his request is still unread.
     assert selectors.unread_total(alice) == 1
-    assert selectors.unread_in(Conversation.objects.get(pk=unopened.pk), alice) == 1  # his request
     later = timezone.now() + timedelta(minutes=16)
     with django_capture_on_commit_callbacks(execute=True):
         assert unread_email_send(conversation_id=unopened.pk, user_id=alice.pk, now=later)
     assert mail.outbox[-1].to == [alice.email]
+    assert _unread_in_inbox(alice_client) == {"かーる": 1, "ぼぶ": 0}  # his request
 
 
 @pytest.mark.django_db
-def test_acting_in_a_conversation_marks_it_read_for_the_actor(conversation, alice):
+def test_acting_in_a_conversation_marks_it_read_for_the_actor(conversation, alice, alice_client):
     from messaging.services.handover import reservation_create
 
+    assert _unread_in_inbox(alice_client) == {"ぼぶ": 1}
     reservation_create(conversation=conversation, actor=alice)
-    assert selectors.unread_in(Conversation.objects.get(pk=conversation.pk), alice) == 0
+    assert _unread_in_inbox(alice_client) == {"ぼぶ": 0}
 
 
 # --- Older messages ------------------------------------------------------------------------------

@@ -59,7 +59,9 @@ def test_sign_up_post_with_a_photo_message_over_a_websocket_and_read_the_api(sta
             event = json.loads(hanako_ws.recv(timeout=10))
             if event.get("type") == "message":
                 break
-        assert event["message"]["body"] == "明日の10時はいかがですか"
+        # As Hanako's page shows it: Taro's message, with the Report link.
+        assert '<p class="msg-body">明日の10時はいかがですか</p>' in event["message"]["html"]
+        assert 'class="msg msg-theirs"' in event["message"]["html"] and 'class="msg-report"' in event["message"]["html"]
 
     # The ward's website reads it from the public API, without anything personal.
     api = requests.get(f"{stack.url}/api/v1/listings", timeout=10).json()
