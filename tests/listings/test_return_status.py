@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from core.models import AuditRecord
 from listings.models import Listing
 from listings.rules import rules_current
 from listings.services import listing_report, listing_update
@@ -15,7 +16,6 @@ from messaging.services.handover import reservation_create
 from mirror.models import WebhookEvent
 from mirror.webhooks import webhook_endpoint_create
 from moderation import services
-from moderation.models import AuditRecord
 from moderation.reports import report_item
 from tests.factories import listing_data, make_listing
 
