@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import is_verified_resident
 from community.models import Facility, Helpful, Post, PostReport, Thread, Topic
-from moderation.ngwords import ng_words_in
+from core.ngwords import ng_words_in
 
 
 def pseudonym(*, thread_id: int, user_id: int) -> str:

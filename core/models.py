@@ -1,7 +1,8 @@
-"""The models every app shares: the append-only audit log.
+"""The models every app shares: the append-only audit log and the NG word list.
 
-The table keeps its first name (moderation_auditrecord): the model moved here from moderation so
-that any app can write audit rows without importing the staff app, and no data moved with it.
+Both tables keep their first names (moderation_auditrecord, moderation_ngword): the models moved
+here from moderation so that any app can write audit rows and check text without importing the
+staff app, and no data moved with them.
 """
 
 from django.conf import settings
@@ -105,3 +106,21 @@ class AuditRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Audit records cannot be deleted.")
+
+
+class NGWord(models.Model):
+    """A word or phrase that holds a board post or a listing for staff review instead of publishing it."""
+
+    word = models.CharField(_("word or phrase"), max_length=50)
+    normalised = models.CharField(max_length=50, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "moderation_ngword"  # the model moved from moderation; the table kept its name
+        ordering = ["normalised"]
+        verbose_name = _("NG word")
+        verbose_name_plural = _("NG words")
+
+    def __str__(self) -> str:
+        return self.word

@@ -16,7 +16,7 @@ from community.facilities import facilities_import
 from community.forms import DecisionForm, FacilityImportForm, NGWordForm, OfficialAnswerForm, OptionalReasonForm, ReasonForm
 from community.models import Facility, Post, PostReport, RevealRequest, Thread
 from moderation import board
-from moderation.models import NGWord
+from core.models import NGWord
 from moderation.ngwords import ng_word_add, ng_word_remove
 
 

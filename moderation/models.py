@@ -1,8 +1,8 @@
-"""The staff console's data: NG words, reason templates, suspensions and warnings, assisted
+"""The staff console's data: reason templates, suspensions and warnings, assisted
 registrations for postcard residents, and the impact estimate.
 
-The audit log is core.models.AuditRecord (every app writes it through core.audit.audit_record).
-Other apps check text through `moderation.ngwords.ng_words_in`, which imports nothing from them.
+The audit log and the NG word list live in core (core.models), so that every app can write audit
+rows and check text without importing the staff app.
 """
 
 from decimal import Decimal
@@ -12,23 +12,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from listings.models import Listing
-
-
-class NGWord(models.Model):
-    """A word or phrase that holds a board post for staff review instead of publishing it."""
-
-    word = models.CharField(_("word or phrase"), max_length=50)
-    normalised = models.CharField(max_length=50, unique=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["normalised"]
-        verbose_name = _("NG word")
-        verbose_name_plural = _("NG words")
-
-    def __str__(self) -> str:
-        return self.word
 
 
 class ReasonTemplate(models.Model):

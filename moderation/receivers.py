@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from moderation.ngwords import ng_words_in
+from core.ngwords import ng_words_in
 
 
 def ng_words_review_reason(sender, *, listing, rules, **kwargs) -> str | None:

@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "core": set(),  # the bottom: text, mail, audit log, form helpers; imports no app
     "accounts": {"core"},
     "listings": {"core", "accounts"},
-    "community": {"core", "accounts"},
+    "community": {"core", "accounts", "listings"},  # the facility import uses the search terms
     "messaging": {"core", "accounts", "listings"},
     "alerts": {"core", "accounts", "listings"},
     "mirror": {"core", "accounts", "listings"},  # the public API, feed, widget and webhooks
@@ -34,26 +34,6 @@ ALLOWED: dict[str, set[str]] = {
     "tests": EVERYTHING,
 }
 
-# Imports that break the table today and that other branches of issue 15 remove; each entry is
-# (importing module, imported module). The lead empties this set after merging them:
-# test_no_known_pending_import_is_stale says when an entry is no longer needed.
-KNOWN_PENDING: set[tuple[str, str]] = {
-    # The NG-word matcher and the text normaliser move to core/text.py (core-text branch).
-    ("community.services", "moderation.ngwords"),
-    ("community.facilities", "listings.search"),
-    # The audit model and audit_record move to core (core-mail branch).
-    ("community.facilities", "moderation.audit"),
-    ("community.facilities", "moderation.models"),
-    ("mirror.webhooks", "moderation.audit"),
-    # config/text.py (text cleaning for forms) moves to core/text.py (core-text branch).
-    ("accounts.forms", "config.text"),
-    ("accounts.services", "config.text"),
-    ("community.forms", "config.text"),
-    ("listings.forms", "config.text"),
-    ("moderation.assisted", "config.text"),
-    ("moderation.assisted_views", "config.text"),
-    ("moderation.forms", "config.text"),
-}
 
 MAX_LINES = 400
 # Modules allowed over MAX_LINES for now: other branches of issue 15 are editing them, so they are
@@ -117,18 +97,12 @@ def test_imports_point_one_way():
         f"{where}: {module} imports {imported}, but {module.split('.')[0]} may import only "
         f"{', '.join(sorted(ALLOWED[module.split('.')[0]])) or 'no package of ours'}"
         for module, imported, where in _forbidden_imports()
-        if (module, imported) not in KNOWN_PENDING
     ]
     assert not problems, (
         "Imports against the direction table (tests/test_import_directions.py, docs/ARCHITECTURE.md); "
         "move the code to the lower package, or let the lower package send a signal the higher one "
         "connects to:\n" + "\n".join(problems)
     )
-
-
-def test_no_known_pending_import_is_stale():
-    still_there = {(module, imported) for module, imported, _where in _forbidden_imports()}
-    assert KNOWN_PENDING <= still_there, f"remove from KNOWN_PENDING, these imports are gone: {sorted(KNOWN_PENDING - still_there)}"
 
 
 def test_the_checker_sees_function_level_and_relative_imports(tmp_path, monkeypatch):

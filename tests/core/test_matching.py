@@ -5,7 +5,8 @@ import pytest
 from core.matching import FoldedText, WordMatcher, word_key
 from listings.models import ListingRules
 from listings.rules import prohibited_items_in
-from moderation.ngwords import ng_word_add, ng_words_in
+from core.ngwords import ng_words_in
+from moderation.ngwords import ng_word_add
 
 WORDS = ["バカ", "Spam", "エアガン", "市販薬"]
 # (text, the words found in it, as staff wrote them and in list order)

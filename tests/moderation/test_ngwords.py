@@ -3,8 +3,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.models import AuditRecord
-from moderation.models import NGWord
-from moderation.ngwords import ng_word_add, ng_word_remove, ng_words_in
+from core.models import NGWord
+from core.ngwords import ng_words_in
+from moderation.ngwords import ng_word_add, ng_word_remove
 
 
 def test_words_match_across_width_case_kana_and_spacing(staff):
