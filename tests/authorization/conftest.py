@@ -13,7 +13,7 @@ def world(django_db_setup, django_db_blocker):
     matrix runs in its own savepoint on top of it (see matrix.request_as)."""
     with django_db_blocker.unblock(), transaction.atomic():
         with time_machine.travel(TEST_CLOCK, tick=False):
-            built = build_world(
+            built = build_world(  # the personas of tests/conftest.py, whose fixtures live one test only
                 alice=make_user(email="alice@example.com", name="ありす", postal_code="1040061"),
                 bob=make_user(email="bob@example.com", name="ぼぶ", postal_code="1040052"),
                 carol=make_user(email="carol@example.com", name="きゃろる", verified=False),

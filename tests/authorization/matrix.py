@@ -55,8 +55,8 @@ def parse(table: str) -> list[Row]:
     return rows
 
 
-def url_patterns(resolver: URLResolver | None = None, namespace: tuple[str, ...] = (), prefix: str = "") -> Iterator[tuple[str, object]]:
-    """(url name with namespaces, or the route of an unnamed pattern; view) for every pattern."""
+def url_patterns(resolver: URLResolver | None = None, namespace: tuple[str, ...] = (), prefix: str = "") -> Iterator[tuple[str, str, object]]:
+    """(url name with namespaces, or the route of an unnamed pattern; route; view) for every pattern."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
@@ -64,7 +64,8 @@ def url_patterns(resolver: URLResolver | None = None, namespace: tuple[str, ...]
             yield from url_patterns(entry, inner, prefix + str(entry.pattern))
         else:
             assert isinstance(entry, URLPattern)
-            yield (":".join(namespace + (entry.name,)) if entry.name else prefix + str(entry.pattern)), entry.callback
+            route = prefix + str(entry.pattern)
+            yield (":".join(namespace + (entry.name,)) if entry.name else route), route, entry.callback
 
 
 def accepted_methods(view) -> frozenset[str]:

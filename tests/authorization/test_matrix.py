@@ -39,10 +39,11 @@ CELLS = [(row, method) for row in ROWS for method in row.methods]
 
 
 def test_every_url_name_and_method_has_a_row():
-    served = {(name, method) for name, view in url_patterns() for method in accepted_methods(view)}
+    served = {(name, method): route for name, route, view in url_patterns() for method in accepted_methods(view)}
     in_matrix = {(row.name, method) for row, method in CELLS}
-    assert sorted(served - in_matrix) == [], "URL names and methods without a row: decide who may use them"
-    assert sorted(in_matrix - served) == [], "rows for URL names or methods that no longer exist"
+    without_row = sorted(f"{name} {method} (/{route})" for (name, method), route in served.items() if (name, method) not in in_matrix)
+    assert without_row == [], "URL names and methods without a row: decide who may use them"
+    assert sorted(in_matrix - served.keys()) == [], "rows for URL names or methods that no longer exist"
 
 
 def test_no_row_is_written_twice():

@@ -4,7 +4,8 @@ a URL can point at. Objects are named; the matrix's args column uses these names
 Roles: visitor (not logged in); unverified (Carol, email not confirmed); resident (Alice, who owns
 the objects); other (Bob, another resident: the requester in Alice's conversation); suspended (a
 resident suspended by staff); staff (staff role, second factor passed); superuser (also staff,
-second factor passed).
+second factor passed). Three more sessions are almost staff (password only, no authenticator,
+Django's is_staff flag without the staff role) for the staff pages' second-factor test.
 """
 
 from dataclasses import dataclass, field
@@ -144,8 +145,8 @@ def build_world(*, alice, bob, carol, staff) -> World:
         "Django's staff flag only": _session(flag_only),
     }
     objects = {
-        "listing": listing.pk, "listing_type": ContentType.objects.get_for_model(listing).pk, "draft": draft.pk, "conversation": conversation.pk, "message": message.pk,
-        "message_report": reported_message.pk, "resident": alice.pk, "suspended": suspended.pk,
+        "listing": listing.pk, "draft": draft.pk, "listing_type": ContentType.objects.get_for_model(listing).pk,
+        "conversation": conversation.pk, "message": message.pk, "message_report": reported_message.pk, "resident": alice.pk, "suspended": suspended.pk,
         "facility": facility.pk, "thread": thread.pk, "post": post.pk, "reply": reply.pk,
         "post_report": reported_post.pk, "held_thread": held_thread.pk, "held_post": held_post.pk,
         "reveal": reveal.pk, "saved": saved.pk, "unsubscribe": unsubscribe_token(saved),
