@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.models import AuditRecord
+from core.models import AuditRecord, NGWord
 
 
 @admin.register(AuditRecord)
@@ -19,3 +19,9 @@ class AuditRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(NGWord)
+class NGWordAdmin(admin.ModelAdmin):
+    list_display = ["word", "created_by", "created_at"]
+    readonly_fields = ["created_by"]

@@ -115,13 +115,6 @@ def test_deleting_needs_the_right_password(alice_client, alice):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["accounts:profile", "accounts:export", "accounts:delete"])
-def test_account_pages_need_login(client, name):
-    response = client.get(reverse(name))
-    assert response.status_code == 302 and reverse("account_login") in response.url
-
-
-@pytest.mark.django_db
 def test_a_resident_adds_a_new_email_address_that_must_be_confirmed(alice_client, alice):
     from allauth.account.models import EmailAddress
     from django.core import mail

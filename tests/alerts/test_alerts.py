@@ -272,13 +272,6 @@ def test_a_forged_unsubscribe_link_is_refused(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name,method", [("alerts:list", "get"), ("alerts:save", "post")])
-def test_saved_searches_are_for_residents(client, carol_client, name, method):
-    assert getattr(client, method)(reverse(name)).status_code == 302
-    assert getattr(carol_client, method)(reverse(name)).status_code == 403
-
-
-@pytest.mark.django_db
 def test_the_daily_digest_is_queued_once_for_the_worker_at_the_digest_hour(settings):
     from django_tasks_db.models import DBTaskResult
 
