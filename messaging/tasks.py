@@ -15,14 +15,14 @@ def notify_unread(*, conversation_id: int, user_id: int) -> bool:
 
 @task()
 def remind_pickup(*, reservation_id: int, pickup_at: str) -> bool:
-    from messaging.services.handover import pickup_reminder_send
+    from messaging.services.pickup import pickup_reminder_send
 
     return pickup_reminder_send(reservation_id=reservation_id, pickup_at=pickup_at)
 
 
 @task()
 def draw_lottery(*, listing_id: int) -> bool:
-    from messaging.services.handover import lottery_draw
+    from messaging.services.lottery import lottery_draw
 
     return lottery_draw(listing_id=listing_id) is not None
 
