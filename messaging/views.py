@@ -15,6 +15,7 @@ from listings.selectors import listing_for_owner, listing_for_viewer, listings_p
 from messaging import rendering, selectors
 from messaging.forms import LotteryForm, MessageForm, PickupForm, ReportForm, RequestForm, ThanksForm
 from messaging.models import Lottery, Message, Reservation
+from messaging.services import blocks as block_services
 from messaging.services import conversations as conversation_services
 from messaging.services import handover
 from messaging.services import lottery as lottery_services
@@ -190,11 +191,11 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("Your thanks has been sent."))
         elif action == "block":
             other = User.objects.get(pk=conv.other_participant_id(request.user.pk))
-            conversation_services.user_block(blocker=request.user, blocked=other)
+            block_services.user_block(blocker=request.user, blocked=other)
             messages.success(request, _("You have blocked this person. Neither of you can send new messages, and any reservation between you has ended."))
         elif action == "unblock":
             other = User.objects.get(pk=conv.other_participant_id(request.user.pk))
-            conversation_services.user_unblock(blocker=request.user, blocked=other)
+            block_services.user_unblock(blocker=request.user, blocked=other)
             messages.success(request, _("You have unblocked this person."))
         else:
             raise Http404

@@ -1,2 +1,2 @@
 """Every write about conversations (`conversations`), the handover workflow (`handover`), pickup
-times (`pickup`) and lotteries (`lottery`)."""
+times (`pickup`), lotteries (`lottery`) and blocks (`blocks`)."""

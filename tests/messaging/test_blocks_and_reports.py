@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from messaging.models import Conversation, MessageReport
-from messaging.services.conversations import conversation_start, message_report, message_send, user_block
+from messaging.services.blocks import user_block
+from messaging.services.conversations import conversation_start, message_report, message_send
 from tests.factories import make_listing, make_user
 
 
