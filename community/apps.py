@@ -1,12 +1,13 @@
 from django.apps import AppConfig
 
+from accounts.signals import account_data_requested
+
 
 class CommunityConfig(AppConfig):
     name = "community"
     verbose_name = "Community board"
 
     def ready(self) -> None:
-        from accounts.signals import account_data_requested
-        from community import receivers
+        from community import receivers  # in ready(): receivers import models, which load after every apps.py
 
         account_data_requested.connect(receivers.export_board_posts, dispatch_uid="community_export")

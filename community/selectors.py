@@ -1,15 +1,16 @@
 """Reads and access rules for the board: what a viewer may see, page by page."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import is_staff_member
 from community.models import Facility, Helpful, Post, PostReport, RevealRequest, Thread
-from community.services import can_edit
 
 
 def is_staff(user: User) -> bool:
@@ -47,6 +48,16 @@ def post_for_viewer(user: User, pk: int) -> Post:
     if post.status == Post.Status.HELD and not (is_staff(user) or post.author_id == user.pk):
         raise Http404
     return post
+
+
+def can_edit(post: Post, user: User) -> bool:
+    """The author may edit a post that is still shown (or held) within the edit window."""
+    return (
+        post.author_id == user.pk
+        and not post.is_official
+        and post.status in (Post.Status.PUBLISHED, Post.Status.HELD)
+        and timezone.now() - post.created_at <= timedelta(minutes=settings.COMMUNITY_EDIT_MINUTES)
+    )
 
 
 @dataclass

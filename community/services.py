@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import is_verified_resident
 from community.models import Facility, Helpful, Post, PostReport, Thread, Topic
+from community.selectors import can_edit
 from core.ngwords import ng_words_in
 
 
@@ -142,16 +143,6 @@ def post_reply(*, thread: Thread, author: User, body: str) -> Post:
         post = _add_post(thread, author, body)
         thread_refresh(thread.pk)
     return post
-
-
-def can_edit(post: Post, user: User) -> bool:
-    """The author may edit a post that is still shown (or held) within the edit window."""
-    return (
-        post.author_id == user.pk
-        and not post.is_official
-        and post.status in (Post.Status.PUBLISHED, Post.Status.HELD)
-        and timezone.now() - post.created_at <= timedelta(minutes=settings.COMMUNITY_EDIT_MINUTES)
-    )
 
 
 def post_edit(*, post: Post, author: User, body: str, title: str | None = None) -> Post:

@@ -117,7 +117,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     with_title = post.number == 1
     initial = {"body": post.body, "title": post.thread.title}
     form = EditForm(request.POST or None, initial=initial, with_title=with_title)
-    if not services.can_edit(post, request.user):
+    if not selectors.can_edit(post, request.user):
         messages.error(request, _("This post can no longer be edited. You can still delete it."))
         return redirect(post)
     if request.method == "POST" and form.is_valid():

@@ -22,6 +22,7 @@ from config.env import (
     env_secret,
     env_str,
 )
+from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MOTTAINAI_VAR_DIR", str(BASE_DIR / "var")))
@@ -151,34 +152,14 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mottainai"),
         }
     }
-    from redis.asyncio.retry import Retry as RedisRetry
-    from redis.backoff import ExponentialBackoff as RedisBackoff
-    from redis.exceptions import ConnectionError as RedisConnectionError
+    # Imported only here: the embedded default (no REDIS_URL) does not load redis-py at all.
+    from config.channel_layer import redis_channel_layers
 
-    # The pub/sub layer: a group message is one PUBLISH, delivered at most once to whoever is
-    # subscribed. That is enough because a chat message is stored before it is announced, and a
-    # client that reconnects asks for what it missed. The list-based core layer costs about a
-    # millisecond more CPU per message (docs/PERFORMANCE.md, bench/ws_delivery.py).
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {
-                # After Redis restarts, pooled connections are dead: retry a command on a fresh
-                # connection instead of failing the websocket handshake that happened to use one.
-                # The subscriber connection reconnects and subscribes again by itself.
-                "hosts": [{
-                    "address": REDIS_URL,
-                    "socket_timeout": 15,
-                    "retry": RedisRetry(RedisBackoff(cap=0.5, base=0.05), 3),
-                    "retry_on_error": [RedisConnectionError],
-                    # Room for bursts when a thousand phones reconnect at once (a restart, a
-                    # network blip): redis-py's default pool of 100 per process could run out.
-                    "max_connections": env_int("CHANNEL_LAYER_MAX_CONNECTIONS", 2000, minimum=10),
-                }],
-                "prefix": env_str("CACHE_KEY_PREFIX", "mottainai") + ":asgi",
-            },
-        }
-    }
+    CHANNEL_LAYERS = redis_channel_layers(
+        REDIS_URL,
+        prefix=env_str("CACHE_KEY_PREFIX", "mottainai") + ":asgi",
+        max_connections=env_int("CHANNEL_LAYER_MAX_CONNECTIONS", 2000, minimum=10),
+    )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -345,19 +326,7 @@ LISTING_PHOTO_THUMB_EDGE = 400
 DATA_UPLOAD_MAX_NUMBER_FILES = LISTING_MAX_PHOTOS + 5
 
 # --- Logging ----------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # Django's default logging gives the "django" logger its own console handler (in debug)
-        # on top of ours at the root, which printed every django.* line twice (the worker's task
-        # lines above all). Listing it here with no handlers leaves one path: up to the root.
-        "django": {"handlers": [], "level": env_str("LOG_LEVEL", "INFO"), "propagate": True},
-        "django.db.backends": {"level": "INFO"},
-    },
-}
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"))
 
 # --- Tests ------------------------------------------------------------------------------------
 if TESTING:

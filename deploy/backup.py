@@ -16,10 +16,10 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import boto3
+
 
 def _s3():
-    import boto3
-
     return boto3.client(
         "s3", endpoint_url=os.environ.get("S3_ENDPOINT_URL") or None, region_name=os.environ.get("S3_REGION") or None,
         aws_access_key_id=os.environ.get("S3_ACCESS_KEY_ID"), aws_secret_access_key=os.environ.get("S3_SECRET_ACCESS_KEY"),

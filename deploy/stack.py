@@ -26,6 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
+import boto3
+import psycopg
+import redis
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
@@ -115,8 +119,6 @@ class Stack:
 
     def up(self) -> "Stack":
         """Fresh database, Redis and bucket; then every process; returns when /healthz answers."""
-        import psycopg
-
         shutil.rmtree(self.run_dir, ignore_errors=True)
         (self.run_dir / "var").mkdir(parents=True)
         self.secret_key = secrets.token_urlsafe(50)
@@ -129,8 +131,6 @@ class Stack:
         self._wait_redis()
         self._start("s3", [str(Path(PYTHON).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(self.s3_port)])
         self._wait(f"http://127.0.0.1:{self.s3_port}/moto-api/", "the S3 store")
-        import boto3
-
         s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{self.s3_port}", region_name="ap-northeast-1",
                           aws_access_key_id="stack", aws_secret_access_key="stack-secret")
         s3.create_bucket(Bucket="mottainai-media", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
@@ -170,8 +170,6 @@ class Stack:
                              "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"])
 
     def _wait_postgres(self, seconds: float = 60) -> None:
-        import psycopg
-
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:
@@ -189,8 +187,6 @@ class Stack:
                 "--save", "", "--appendonly", "no", "--dir", str(self.run_dir)]
 
     def _wait_redis(self, seconds: float = 20) -> None:
-        import redis
-
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from listings.models import Listing
-from messaging.models import Block, Conversation, Message, Reservation, Thanks
+from messaging.models import Block, Conversation, Lottery, Message, Reservation, Thanks
 
 # Listing states in which a conversation takes new messages (others keep it readable only).
 # PENDING: a public listing edited back into review keeps its conversations going meanwhile.
@@ -158,6 +158,11 @@ def requests_for_listing(listing: Listing) -> QuerySet[Conversation]:
 
 def active_reservation(listing: Listing) -> Reservation | None:
     return listing.reservations.filter(status=Reservation.Status.ACTIVE).select_related("requester").first()
+
+
+def lottery_open(listing: Listing) -> Lottery | None:
+    """The listing's lottery while it waits for its draw (requests still open or about to be drawn)."""
+    return Lottery.objects.filter(listing=listing, drawn_at__isnull=True).first()
 
 
 def dealt_before(a_id: int, b_id: int, *, excluding_listing_id: int | None = None) -> bool:

@@ -15,8 +15,11 @@ from listings.selectors import listing_for_owner, listing_for_viewer, listings_p
 from messaging import rendering, selectors
 from messaging.forms import LotteryForm, MessageForm, PickupForm, ReportForm, RequestForm, ThanksForm
 from messaging.models import Lottery, Message, Reservation
+from messaging.services import blocks as block_services
 from messaging.services import conversations as conversation_services
 from messaging.services import handover
+from messaging.services import lottery as lottery_services
+from messaging.services import pickup as pickup_services
 
 
 def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
@@ -34,7 +37,7 @@ def start(request: HttpRequest, listing_pk: int) -> HttpResponse:
     if existing and request.method == "GET":
         return redirect(existing)
     form = RequestForm(request.POST or None)
-    lottery = handover.lottery_open(listing)
+    lottery = selectors.lottery_open(listing)
     if request.method == "POST" and form.is_valid():
         try:
             conversation = conversation_services.conversation_start(
@@ -74,7 +77,7 @@ def _conversation_context(request: HttpRequest, conversation, form=None, before:
         "history": history,
         "before": before,
         "has_older": bool(history) and conversation.messages.filter(id__lt=history[0].pk).exists(),
-        "lottery": handover.lottery_open(listing) if listing.status == Listing.Status.PUBLISHED else None,
+        "lottery": selectors.lottery_open(listing) if listing.status == Listing.Status.PUBLISHED else None,
         "can_record_no_show": listing_reservation is not None and selectors.no_show_allowed(listing_reservation),
         "form": form or MessageForm(),
         "refusal": selectors.write_refusal(conversation, user),
@@ -172,10 +175,10 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             form = PickupForm(request.POST)
             if not form.is_valid():
                 raise ValidationError([e for errors in form.errors.values() for e in errors])
-            handover.pickup_propose(reservation=reservation, actor=request.user, when=form.cleaned_data["when"])
+            pickup_services.pickup_propose(reservation=reservation, actor=request.user, when=form.cleaned_data["when"])
             messages.success(request, _("Your proposed time has been sent. The other person can accept it."))
         elif action == "pickup_accept":
-            handover.pickup_accept(reservation=reservation, actor=request.user)
+            pickup_services.pickup_accept(reservation=reservation, actor=request.user)
             messages.success(request, _("The pickup time is agreed. You will both get a reminder."))
         elif action == "receipt":
             handover.reservation_confirm_receipt(reservation=reservation, actor=request.user)
@@ -188,11 +191,11 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("Your thanks has been sent."))
         elif action == "block":
             other = User.objects.get(pk=conv.other_participant_id(request.user.pk))
-            conversation_services.user_block(blocker=request.user, blocked=other)
+            block_services.user_block(blocker=request.user, blocked=other)
             messages.success(request, _("You have blocked this person. Neither of you can send new messages, and any reservation between you has ended."))
         elif action == "unblock":
             other = User.objects.get(pk=conv.other_participant_id(request.user.pk))
-            conversation_services.user_unblock(blocker=request.user, blocked=other)
+            block_services.user_unblock(blocker=request.user, blocked=other)
             messages.success(request, _("You have unblocked this person."))
         else:
             raise Http404
@@ -209,7 +212,7 @@ def lottery(request: HttpRequest, listing_pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
-        handover.lottery_start(listing=listing, actor=request.user, closes_at=form.cleaned_data["closes_at"])
+        lottery_services.lottery_start(listing=listing, actor=request.user, closes_at=form.cleaned_data["closes_at"])
         messages.success(request, _("The lottery is set. One of the people who asked will be chosen at random when it closes."))
     except ValidationError as exc:
         _errors_to_messages(request, exc)
@@ -221,7 +224,7 @@ def lottery(request: HttpRequest, listing_pk: int) -> HttpResponse:
 def lottery_cancel(request: HttpRequest, listing_pk: int) -> HttpResponse:
     listing = listing_for_owner(request.user, listing_pk)
     try:
-        handover.lottery_cancel(listing=listing, actor=request.user)
+        lottery_services.lottery_cancel(listing=listing, actor=request.user)
         messages.success(request, _("The lottery is cancelled. You can choose whom to give to."))
     except ValidationError as exc:
         _errors_to_messages(request, exc)

@@ -6,4 +6,6 @@ class MirrorConfig(AppConfig):
     verbose_name = "Mirror (API, feeds, widget, webhooks)"
 
     def ready(self) -> None:
-        from mirror import receivers  # noqa: F401  (connects the listing signals)
+        # In ready(): receivers import models, which load after every apps.py. Importing it is
+        # what connects the listing signals (@receiver).
+        from mirror import receivers  # noqa: F401

@@ -1,12 +1,13 @@
 from django.apps import AppConfig
 
+from listings.signals import listing_review_requested
+
 
 class ModerationConfig(AppConfig):
     name = "moderation"
     verbose_name = "Moderation"
 
     def ready(self) -> None:
-        from listings.signals import listing_review_requested
-        from moderation import receivers
+        from moderation import receivers  # in ready(): receivers import models, which load after every apps.py
 
         listing_review_requested.connect(receivers.ng_words_review_reason, dispatch_uid="moderation_ng_words_review")

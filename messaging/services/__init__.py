@@ -1,1 +1,2 @@
-"""Every write about conversations (`conversations`) and the handover workflow (`handover`)."""
+"""Every write about conversations (`conversations`), the handover workflow (`handover`), pickup
+times (`pickup`), lotteries (`lottery`) and blocks (`blocks`)."""

@@ -1,4 +1,4 @@
-"""Conversations and messages: start, send, read, block, report; broadcasts go out on commit."""
+"""Conversations and messages: start, send, read, report; broadcasts go out on commit."""
 
 from datetime import timedelta
 
@@ -17,7 +17,7 @@ from accounts.selectors import is_verified_resident
 from core.mail import email_send
 from listings.models import Listing
 from messaging import selectors
-from messaging.models import Block, Conversation, Message, MessageReport, Presence
+from messaging.models import Conversation, Message, MessageReport, Presence
 from messaging.tasks import notify_unread
 from messaging.rendering import message_data
 
@@ -242,23 +242,6 @@ def presence_touch(*, user: User) -> None:
     """Remember that the user is online now."""
     if user.is_authenticated:
         Presence.objects.update_or_create(user=user, defaults={"last_seen_at": timezone.now()})
-
-
-def user_block(*, blocker: User, blocked: User) -> None:
-    """Stop messages either way, requests on each other's listings and every handover step; a
-    reservation between the two ends (the item is available again for the others)."""
-    # A real cycle: handover imports event_add from this module.
-    from messaging.services.handover import reservations_end_for_block
-
-    if blocker.pk == blocked.pk:
-        raise ValidationError(_("You cannot block yourself."))
-    with transaction.atomic():
-        Block.objects.get_or_create(blocker=blocker, blocked=blocked)
-        reservations_end_for_block(blocker=blocker, blocked=blocked)
-
-
-def user_unblock(*, blocker: User, blocked: User) -> None:
-    Block.objects.filter(blocker=blocker, blocked=blocked).delete()
 
 
 def is_reportable(message: Message) -> bool:

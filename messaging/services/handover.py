@@ -1,8 +1,6 @@
-"""The handover workflow: reserve (取り置き), pickup time, release, hand over, receipt, thanks,
-no-shows and lotteries. Listing status changes go through listings.services.listing_transition."""
-
-import secrets
-from datetime import datetime, timedelta
+"""The handover workflow: reserve (取り置き), release, hand over, receipt, thanks and no-shows.
+Listing status changes go through listings.services.listing_transition; pickup times live in
+`pickup`, lotteries in `lottery`, which share this module's poster and block checks."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -19,17 +16,18 @@ from listings.lifecycle import Action
 from listings.models import Listing
 from listings.services import listing_transition
 from messaging import selectors
-from messaging.models import Conversation, Lottery, Reservation, Thanks
+from messaging.models import Conversation, Reservation, Thanks
 from messaging.services.conversations import event_add
-from messaging.tasks import draw_lottery, email_chosen, remind_pickup
+from messaging.tasks import email_chosen
 
 
-def _require_poster(listing: Listing, actor: User) -> None:
+def require_poster(listing: Listing, actor: User) -> None:
+    """Only the listing's poster may take this step (PermissionDenied for anyone else)."""
     if listing.owner_id != actor.pk:
         raise PermissionDenied
 
 
-def _refuse_if_blocked(conversation: Conversation) -> None:
+def refuse_if_blocked(conversation: Conversation) -> None:
     """No handover step between two people when either has blocked the other."""
     if selectors.is_blocked_between(conversation.requester_id, conversation.listing.owner_id):
         raise ValidationError(
@@ -37,16 +35,11 @@ def _refuse_if_blocked(conversation: Conversation) -> None:
         )
 
 
-def _tell_others(listing: Listing, *, except_conversation_ids: tuple[int, ...] = (), event: str) -> None:
+def announce_to_others(listing: Listing, *, except_conversation_ids: tuple[int, ...] = (), event: str) -> None:
     """A line in every other conversation about the listing, from the poster. It does not mark
     them read for the poster: the poster did not open those conversations."""
     for other in listing.conversations.exclude(pk__in=except_conversation_ids).select_related("listing", "listing__owner"):
         event_add(conversation=other, actor=other.listing.owner, event=event)
-
-
-def lottery_open(listing: Listing) -> Lottery | None:
-    """The listing's lottery while it waits for its draw (requests still open or about to be drawn)."""
-    return Lottery.objects.filter(listing=listing, drawn_at__isnull=True).first()
 
 
 def reservation_create(*, conversation: Conversation, actor: User) -> Reservation:
@@ -55,19 +48,20 @@ def reservation_create(*, conversation: Conversation, actor: User) -> Reservatio
     Refused while a lottery is open: the draw decides then, unless the poster cancels it first.
     """
     listing = conversation.listing
-    _require_poster(listing, actor)
-    lottery = lottery_open(listing)
+    require_poster(listing, actor)
+    lottery = selectors.lottery_open(listing)
     if lottery is not None:
         raise ValidationError(
             _("A lottery decides who gets this item (requests close at %(when)s). Cancel the lottery on the requests page first if you want to choose yourself.")
             % {"when": timezone.localtime(lottery.closes_at).strftime("%Y-%m-%d %H:%M")},
             code="lottery",
         )
-    return _reserve(conversation, actor, acted_here=True)
+    return reserve_for_requester(conversation, actor, acted_here=True)
 
 
-def _reserve(conversation: Conversation, actor: User, *, acted_here: bool, event: str = "reserved", tell_others: bool = True) -> Reservation:
-    """Reserve for this conversation's requester (the poster's choice, or the lottery's).
+def reserve_for_requester(conversation: Conversation, actor: User, *, acted_here: bool, event: str = "reserved", tell_others: bool = True) -> Reservation:
+    """Reserve for this conversation's requester (the poster's choice, or the lottery's draw);
+    the caller has checked who acts and that no lottery stands in the way.
 
     One active reservation per listing is enforced by a row lock on the listing (through
     listing_transition) and, underneath, by a partial unique constraint.
@@ -93,7 +87,7 @@ def _reserve(conversation: Conversation, actor: User, *, acted_here: bool, event
             )
             event_add(conversation=conversation, actor=actor, event=event, acted_here=acted_here)
             if tell_others:
-                _tell_others(listing, except_conversation_ids=(conversation.pk,), event="reserved_for_other")
+                announce_to_others(listing, except_conversation_ids=(conversation.pk,), event="reserved_for_other")
     except IntegrityError:
         raise ValidationError(_("This item is already reserved."), code="reserved") from None
     _email_chosen(reservation, requester)
@@ -141,12 +135,12 @@ def _end_active_reservation(listing: Listing, status: str) -> Reservation:
 
 def reservation_release(*, listing: Listing, actor: User) -> None:
     """The poster cancels the reservation; the item is available again."""
-    _require_poster(listing, actor)
+    require_poster(listing, actor)
     with transaction.atomic():
         reservation = _end_active_reservation(listing, Reservation.Status.RELEASED)
         listing_transition(listing=listing, action=Action.RELEASE, actor=actor)
         event_add(conversation=reservation.conversation, actor=actor, event="released", acted_here=True)
-        _tell_others(listing, except_conversation_ids=(reservation.conversation_id,), event="available_again")
+        announce_to_others(listing, except_conversation_ids=(reservation.conversation_id,), event="available_again")
 
 
 def reservations_end_for_block(*, blocker: User, blocked: User) -> list[Reservation]:
@@ -162,7 +156,7 @@ def reservations_end_for_block(*, blocker: User, blocked: User) -> list[Reservat
             listing = listing_transition(listing=listing, action=Action.RELEASE, actor=blocker)
             reservation.conversation.listing = listing
             event_add(conversation=reservation.conversation, actor=blocker, event="released_by_block", acted_here=True)
-            _tell_others(listing, except_conversation_ids=(reservation.conversation_id,), event="available_again")
+            announce_to_others(listing, except_conversation_ids=(reservation.conversation_id,), event="available_again")
             ended.append(reservation)
     return ended
 
@@ -172,18 +166,18 @@ def reservation_hand_over(*, listing: Listing, actor: User) -> Reservation:
 
     On a wanted listing the poster is the one who receives, so this also confirms receipt.
     """
-    _require_poster(listing, actor)
+    require_poster(listing, actor)
     with transaction.atomic():
         current = Reservation.objects.select_related("conversation", "conversation__listing").filter(listing=listing, status=Reservation.Status.ACTIVE).first()
         if current is not None:
-            _refuse_if_blocked(current.conversation)
+            refuse_if_blocked(current.conversation)
         reservation = _end_active_reservation(listing, Reservation.Status.HANDED_OVER)
         listing_transition(listing=listing, action=Action.HAND_OVER, actor=actor)
         if listing.kind == Listing.Kind.WANTED:
             reservation.receipt_confirmed_at = reservation.ended_at
             reservation.save(update_fields=["receipt_confirmed_at"])
         event_add(conversation=reservation.conversation, actor=actor, event="handed_over", acted_here=True)
-        _tell_others(listing, except_conversation_ids=(reservation.conversation_id,), event="closed_for_other")
+        announce_to_others(listing, except_conversation_ids=(reservation.conversation_id,), event="closed_for_other")
     return reservation
 
 
@@ -199,7 +193,7 @@ def reservation_confirm_receipt(*, reservation: Reservation, actor: User) -> Res
         raise PermissionDenied
     if reservation.status != Reservation.Status.HANDED_OVER:
         raise ValidationError(_("The poster has not marked this item as handed over yet."))
-    _refuse_if_blocked(reservation.conversation)
+    refuse_if_blocked(reservation.conversation)
     if reservation.receipt_confirmed_at is None:
         with transaction.atomic():
             reservation.receipt_confirmed_at = timezone.now()
@@ -216,7 +210,7 @@ def thanks_send(*, reservation: Reservation, sender: User, text: str = "") -> Th
         raise PermissionDenied
     if reservation.status != Reservation.Status.HANDED_OVER:
         raise ValidationError(_("You can say thanks once the item has been handed over."))
-    _refuse_if_blocked(conversation)
+    refuse_if_blocked(conversation)
     receiver_id = reservation.requester_id if sender.pk == poster_id else poster_id
     thanks = Thanks(reservation=reservation, sender=sender, receiver_id=receiver_id, text=(text or "").strip())
     thanks.full_clean(exclude=["reservation", "sender", "receiver"], validate_constraints=False)
@@ -229,82 +223,6 @@ def thanks_send(*, reservation: Reservation, sender: User, text: str = "") -> Th
     return thanks
 
 
-def pickup_propose(*, reservation: Reservation, actor: User, when: datetime) -> Reservation:
-    """Either participant proposes a pickup time; the other accepts it."""
-    conversation = reservation.conversation
-    if actor.pk not in (conversation.listing.owner_id, reservation.requester_id):
-        raise PermissionDenied
-    if reservation.status != Reservation.Status.ACTIVE:
-        raise ValidationError(_("The reservation has ended."))
-    _refuse_if_blocked(conversation)
-    if when <= timezone.now():
-        raise ValidationError(_("Choose a time in the future."), code="past")
-    if when > timezone.now() + timedelta(days=60):
-        raise ValidationError(_("Choose a time within the next 60 days."), code="far")
-    with transaction.atomic():
-        reservation.pickup_at = when
-        reservation.pickup_status = Reservation.Pickup.PROPOSED
-        reservation.pickup_proposed_by = actor
-        reservation.save(update_fields=["pickup_at", "pickup_status", "pickup_proposed_by"])
-        local = timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
-        event_add(conversation=conversation, actor=actor, event="pickup_proposed", body=local, acted_here=True)
-    return reservation
-
-
-def pickup_accept(*, reservation: Reservation, actor: User) -> Reservation:
-    """The other participant accepts the proposed time; both get a reminder before it."""
-    conversation = reservation.conversation
-    if actor.pk not in (conversation.listing.owner_id, reservation.requester_id):
-        raise PermissionDenied
-    if reservation.status != Reservation.Status.ACTIVE or reservation.pickup_status != Reservation.Pickup.PROPOSED:
-        raise ValidationError(_("There is no proposed time to accept."))
-    if reservation.pickup_proposed_by_id == actor.pk:
-        raise ValidationError(_("The other person has to accept the time you proposed."))
-    _refuse_if_blocked(conversation)
-    with transaction.atomic():
-        reservation.pickup_status = Reservation.Pickup.ACCEPTED
-        reservation.save(update_fields=["pickup_status"])
-        local = timezone.localtime(reservation.pickup_at).strftime("%Y-%m-%d %H:%M")
-        event_add(conversation=conversation, actor=actor, event="pickup_accepted", body=local, acted_here=True)
-        _schedule_reminder(reservation)
-    return reservation
-
-
-def _schedule_reminder(reservation: Reservation) -> None:
-    remind_at = reservation.pickup_at - timedelta(hours=settings.MESSAGING_PICKUP_REMINDER_HOURS)
-    remind_at = max(remind_at, timezone.now())
-    pickup_at = reservation.pickup_at.isoformat()
-
-    def enqueue() -> None:
-        task = remind_pickup
-        if task.get_backend().supports_defer:
-            task = task.using(run_after=remind_at)
-        task.enqueue(reservation_id=reservation.pk, pickup_at=pickup_at)
-
-    transaction.on_commit(enqueue)
-
-
-def pickup_reminder_send(*, reservation_id: int, pickup_at: str) -> bool:
-    """Remind both participants of an agreed pickup, unless it changed or the reservation ended."""
-    reservation = (
-        Reservation.objects.select_related("listing", "listing__owner", "requester", "conversation")
-        .filter(pk=reservation_id, status=Reservation.Status.ACTIVE, pickup_status=Reservation.Pickup.ACCEPTED)
-        .first()
-    )
-    if reservation is None or reservation.pickup_at != parse_datetime(pickup_at):
-        return False
-    for user in (reservation.listing.owner, reservation.requester):
-        if not user.is_active or user.deleted_at:
-            continue
-        context = {
-            "listing_title": reservation.listing.title,
-            "town": reservation.listing.town.name,
-            "pickup_at": timezone.localtime(reservation.pickup_at),
-            "url": settings.SITE_URL + reservation.conversation.get_absolute_url(),
-        }
-        email_send(to=user.email, template="messaging/email/pickup", context=context)
-    return True
-
 
 def reservation_no_show(*, listing: Listing, actor: User) -> Reservation:
     """The requester did not come at the agreed time: the poster releases the reservation, it
@@ -314,7 +232,7 @@ def reservation_no_show(*, listing: Listing, actor: User) -> Reservation:
 
     Only after a pickup time both agreed on has passed: without an agreed time nobody missed it.
     """
-    _require_poster(listing, actor)
+    require_poster(listing, actor)
     with transaction.atomic():
         current = Reservation.objects.select_for_update().filter(listing=listing, status=Reservation.Status.ACTIVE).first()
         if current is None:
@@ -333,72 +251,6 @@ def reservation_no_show(*, listing: Listing, actor: User) -> Reservation:
         reservation = _end_active_reservation(listing, Reservation.Status.NO_SHOW)
         listing = listing_transition(listing=listing, action=Action.RELEASE, actor=actor)
         event_add(conversation=reservation.conversation, actor=actor, event="no_show", acted_here=True)
-        _tell_others(listing, except_conversation_ids=(reservation.conversation_id,), event="available_again")
+        announce_to_others(listing, except_conversation_ids=(reservation.conversation_id,), event="available_again")
     return reservation
 
-
-def lottery_start(*, listing: Listing, actor: User, closes_at: datetime) -> Lottery:
-    """Let chance choose among everyone who asks before `closes_at`, instead of the poster choosing.
-
-    Offers only: on a wanted listing the poster picks the offer that suits them.
-    """
-    _require_poster(listing, actor)
-    if listing.kind == Listing.Kind.WANTED:
-        raise ValidationError(_("A lottery is only for items you give away."), code="wanted")
-    if listing.status != Listing.Status.PUBLISHED:
-        raise ValidationError(_("A lottery can only be held for a published, unreserved item."))
-    if closes_at <= timezone.now() or closes_at > timezone.now() + timedelta(days=14):
-        raise ValidationError(_("Choose a closing time within the next 14 days."), code="closes_at")
-    with transaction.atomic():
-        lottery, _created = Lottery.objects.update_or_create(
-            listing=listing, defaults={"closes_at": closes_at, "drawn_at": None, "winner": None}
-        )
-
-        def enqueue() -> None:
-            task = draw_lottery
-            if task.get_backend().supports_defer:
-                task = task.using(run_after=closes_at)
-            task.enqueue(listing_id=listing.pk)
-
-        transaction.on_commit(enqueue)
-    return lottery
-
-
-def lottery_cancel(*, listing: Listing, actor: User) -> None:
-    """The poster calls off an open lottery and chooses again; everyone who asked is told."""
-    _require_poster(listing, actor)
-    with transaction.atomic():
-        if not Lottery.objects.filter(listing=listing, drawn_at__isnull=True).delete()[0]:
-            raise ValidationError(_("There is no open lottery for this item."), code="no_lottery")
-        _tell_others(listing, event="lottery_cancelled")
-
-
-def lottery_draw(*, listing_id: int, now: datetime | None = None) -> Reservation | None:
-    """Draw the lottery once it has closed: a fair random pick among eligible requesters. The
-    winner is told they won, the other entrants that they were not drawn."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        lottery = Lottery.objects.select_for_update().select_related("listing").filter(listing_id=listing_id).first()
-        if lottery is None or lottery.drawn_at is not None or lottery.closes_at > now:
-            return None
-        listing = lottery.listing
-        lottery.drawn_at = now
-        lottery.save(update_fields=["drawn_at"])
-        if listing.status != Listing.Status.PUBLISHED:
-            return None
-        entrants = list(listing.conversations.filter(created_at__lte=lottery.closes_at).select_related("listing"))
-        random = secrets.SystemRandom()
-        random.shuffle(entrants)
-        for conversation in entrants:
-            try:
-                with transaction.atomic():
-                    reservation = _reserve(conversation, listing.owner, acted_here=False, event="lottery_won", tell_others=False)
-            except ValidationError:
-                continue  # blocked, deleted or at the cap: the next drawn entrant wins
-            lottery.winner = conversation
-            lottery.save(update_fields=["winner"])
-            late = listing.conversations.filter(created_at__gt=lottery.closes_at).values_list("pk", flat=True)
-            _tell_others(listing, except_conversation_ids=(conversation.pk, *late), event="lottery_lost")
-            _tell_others(listing, except_conversation_ids=tuple(e.pk for e in entrants), event="reserved_for_other")
-            return reservation
-    return None

@@ -11,7 +11,8 @@ from listings.models import Listing
 from listings.rules import rules_current
 from listings.services import listing_report, listing_update
 from messaging.models import Reservation
-from messaging.services.conversations import conversation_start, user_block
+from messaging.services.blocks import user_block
+from messaging.services.conversations import conversation_start
 from messaging.services.handover import reservation_create
 from mirror.models import WebhookEvent
 from mirror.webhooks import webhook_endpoint_create

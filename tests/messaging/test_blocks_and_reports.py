@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from messaging.models import Conversation, MessageReport
-from messaging.services.conversations import conversation_start, message_report, message_send, user_block
+from messaging.services.blocks import user_block
+from messaging.services.conversations import conversation_start, message_report, message_send
 from tests.factories import make_listing, make_user
 
 
@@ -55,13 +56,12 @@ def test_blocking_ends_a_reservation_between_the_two_and_tells_the_others(conver
 def test_after_a_block_no_handover_step_goes_through(conversation, alice, bob, offer, alice_client):
     from messaging.models import Reservation
     from messaging.services.handover import (
-        pickup_accept,
-        pickup_propose,
         reservation_confirm_receipt,
         reservation_create,
         reservation_hand_over,
         thanks_send,
     )
+    from messaging.services.pickup import pickup_accept, pickup_propose
 
     reservation = reservation_create(conversation=conversation, actor=alice)
     pickup_propose(reservation=reservation, actor=bob, when=timezone.now() + timedelta(days=1))

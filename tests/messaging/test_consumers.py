@@ -213,7 +213,7 @@ def test_visitors_get_no_notificationsocket():
 @pytest.mark.parametrize("change", ["block", "listing withdrawn", "conversation deleted"])
 def test_what_changes_while_the_socket_is_open_decides_the_next_message(conversation, alice, bob, change):
     from listings.services import listings_withdraw_all
-    from messaging.services.conversations import user_block
+    from messaging.services.blocks import user_block
 
     cookie = cookie_for(bob)
 

@@ -15,13 +15,13 @@ from listings.lifecycle import Action
 from listings.services import listing_transition
 from messaging import selectors
 from messaging.models import Conversation, Message, Presence
+from messaging.services.blocks import user_block
 from messaging.services.conversations import (
     conversation_mark_read,
     conversation_start,
     message_report,
     message_send,
     unread_email_send,
-    user_block,
 )
 from tests.factories import make_listing, make_user
 

@@ -17,9 +17,6 @@ from messaging import selectors
 from messaging.models import Conversation, Reservation
 from messaging.services.conversations import conversation_start
 from messaging.services.handover import (
-    pickup_accept,
-    pickup_propose,
-    pickup_reminder_send,
     reservation_confirm_receipt,
     reservation_create,
     reservation_hand_over,
@@ -27,6 +24,7 @@ from messaging.services.handover import (
     reservation_release,
     thanks_send,
 )
+from messaging.services.pickup import pickup_accept, pickup_propose, pickup_reminder_send
 from tests.factories import make_listing
 from tests.messaging.helpers import event_codes
 

@@ -13,11 +13,11 @@ from listings.models import Listing
 from messaging.models import Reservation
 from messaging.services.conversations import conversation_start
 from messaging.services.handover import (
-    lottery_start,
     reservation_confirm_receipt,
     reservation_create,
     reservation_hand_over,
 )
+from messaging.services.lottery import lottery_start
 from tests.factories import make_listing
 from tests.messaging.helpers import in_english
 

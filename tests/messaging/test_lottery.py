@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from listings.models import Listing
 from messaging.models import Conversation, Lottery, Reservation
 from messaging.services.conversations import conversation_start
-from messaging.services.handover import lottery_draw, lottery_start, reservation_create, reservation_hand_over
+from messaging.services.handover import reservation_create, reservation_hand_over
+from messaging.services.lottery import lottery_draw, lottery_start
 from tests.factories import make_listing, make_user
 from tests.messaging.helpers import event_codes, in_english
 
