@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import resident_required
 from accounts.models import User
+from core.forms import flash_errors
 from listings.models import Listing
 from listings.selectors import listing_for_owner, listing_for_viewer, listings_public
 from messaging import rendering, selectors
@@ -17,11 +18,6 @@ from messaging.forms import LotteryForm, MessageForm, PickupForm, ReportForm, Re
 from messaging.models import Lottery, Message, Reservation
 from messaging.services import conversations as conversation_services
 from messaging.services import handover
-
-
-def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
-    for text in exc.messages:
-        messages.error(request, text)
 
 
 @resident_required
@@ -197,7 +193,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             raise Http404
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
     return redirect(conv)
 
 
@@ -212,7 +208,7 @@ def lottery(request: HttpRequest, listing_pk: int) -> HttpResponse:
         handover.lottery_start(listing=listing, actor=request.user, closes_at=form.cleaned_data["closes_at"])
         messages.success(request, _("The lottery is set. One of the people who asked will be chosen at random when it closes."))
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
     return redirect("messaging:requests", listing_pk=listing.pk)
 
 
@@ -224,7 +220,7 @@ def lottery_cancel(request: HttpRequest, listing_pk: int) -> HttpResponse:
         handover.lottery_cancel(listing=listing, actor=request.user)
         messages.success(request, _("The lottery is cancelled. You can choose whom to give to."))
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
     return redirect("messaging:requests", listing_pk=listing.pk)
 
 
