@@ -1,5 +1,6 @@
 """Messaging pages: request, inbox, conversation (works without JavaScript), handover actions."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,6 +19,13 @@ from messaging.forms import LotteryForm, MessageForm, PickupForm, ReportForm, Re
 from messaging.models import Lottery, Message, Reservation
 from messaging.services import conversations as conversation_services
 from messaging.services import handover
+
+
+def _cleaned(form: forms.Form) -> dict:
+    """The bound form's cleaned data; its errors, if any, raised as one ValidationError (shown as messages)."""
+    if not form.is_valid():
+        raise ValidationError([e for errors in form.errors.values() for e in errors])
+    return form.cleaned_data
 
 
 @resident_required
@@ -165,10 +173,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action in ("pickup_propose", "pickup_accept", "receipt", "thanks") and reservation is None:
             raise ValidationError(_("There is no reservation in this conversation."))
         elif action == "pickup_propose":
-            form = PickupForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
-            handover.pickup_propose(reservation=reservation, actor=request.user, when=form.cleaned_data["when"])
+            when = _cleaned(PickupForm(request.POST))["when"]
+            handover.pickup_propose(reservation=reservation, actor=request.user, when=when)
             messages.success(request, _("Your proposed time has been sent. The other person can accept it."))
         elif action == "pickup_accept":
             handover.pickup_accept(reservation=reservation, actor=request.user)
@@ -177,10 +183,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             handover.reservation_confirm_receipt(reservation=reservation, actor=request.user)
             messages.success(request, _("Receipt confirmed. Thank you!"))
         elif action == "thanks":
-            form = ThanksForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
-            handover.thanks_send(reservation=reservation, sender=request.user, text=form.cleaned_data["text"])
+            text = _cleaned(ThanksForm(request.POST))["text"]
+            handover.thanks_send(reservation=reservation, sender=request.user, text=text)
             messages.success(request, _("Your thanks has been sent."))
         elif action == "block":
             other = User.objects.get(pk=conv.other_participant_id(request.user.pk))
@@ -201,11 +205,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @resident_required
 def lottery(request: HttpRequest, listing_pk: int) -> HttpResponse:
     listing = listing_for_owner(request.user, listing_pk)
-    form = LotteryForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
-        handover.lottery_start(listing=listing, actor=request.user, closes_at=form.cleaned_data["closes_at"])
+        closes_at = _cleaned(LotteryForm(request.POST))["closes_at"]
+        handover.lottery_start(listing=listing, actor=request.user, closes_at=closes_at)
         messages.success(request, _("The lottery is set. One of the people who asked will be chosen at random when it closes."))
     except ValidationError as exc:
         flash_errors(request, exc)
