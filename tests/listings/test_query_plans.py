@@ -6,21 +6,19 @@ import pytest
 from django.db import connection
 
 from listings.selectors import listings_public, page_after, page_query
+from tests.db import fetch, only_on
 from tests.factories import make_listing
 
 
 def _plan(qs) -> str:
     sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        return " | ".join(str(row[-1]) for row in cursor.fetchall())
+    return " | ".join(str(row[-1]) for row in fetch("EXPLAIN QUERY PLAN " + sql, params))
 
 
 @pytest.fixture
 def thirty_listings(alice):
     """Thirty public listings on SQLite, with fresh statistics as the daily `manage.py expire_listings` leaves them."""
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's plans")
+    only_on("sqlite")
     for i in range(30):
         make_listing(alice, title=f"品物{i}", price=i % 2 * 100)
     with connection.cursor() as db:
