@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import footer, fresh_postgres, publish  # noqa: E402
+from bench.common import footer, fresh_postgres, publish  # noqa: E402
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import footer, fresh_postgres, publish  # noqa: E402
+from bench.common import footer, fresh_postgres, publish, start  # noqa: E402
 
 ENV = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/mottainai_bench_api?sslmode=disable",
@@ -58,20 +58,11 @@ def setup(count: int) -> None:
 
 
 def serve(port: int, workers: int) -> subprocess.Popen:
-    import socket
-
-    proc = subprocess.Popen(
+    return start(
         [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--loop", "uvloop", "--http", "httptools", "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
-        cwd=ROOT, env={**os.environ, **ENV},
+        port=port, cwd=ROOT, env={**os.environ, **ENV},
     )
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not start")
 
 
 def load(base: str, paths: list[str], seconds: float, concurrency: int) -> dict:

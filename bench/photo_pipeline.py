@@ -33,7 +33,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from bench.report import write_section  # noqa: E402 (standard library only: the parent stays lean)
+from bench.common import write_section  # noqa: E402 (standard library only: the parent stays lean)
 
 PIPELINES = {
     "mottainai": "Mottainai `process_photo`",

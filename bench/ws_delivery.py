@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import footer, fresh_postgres, publish  # noqa: E402
+from bench.common import footer, fresh_postgres, publish, start  # noqa: E402
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mottainai_bench?sslmode=disable")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
@@ -96,21 +96,12 @@ def free_port() -> int:
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, **SERVER_ENV}
-    proc = subprocess.Popen(
+    return start(
         [sys.executable, "-m", "uvicorn", "bench.asgi_bench:application", "--host", "127.0.0.1", "--port", str(port),
          "--loop", "uvloop", "--http", "httptools", "--ws", "websockets", "--log-level", "warning", "--no-access-log",
          "--ws-max-queue", "256", "--workers", str(workers)],
-        cwd=ROOT, env=env,
+        port=port, cwd=ROOT, env={**os.environ, **SERVER_ENV},
     )
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
 
 
 def vacuum() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import footer, publish  # noqa: E402
+from bench.common import footer, publish  # noqa: E402
 
 from deploy.stack import Stack  # noqa: E402
 

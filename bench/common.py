@@ -1,9 +1,12 @@
-"""What the benches share: a fresh PostgreSQL database, the closing lines of a report, and
-writing a report into docs/PERFORMANCE.md (one section between two markers per bench)."""
+"""What the benches share: a fresh PostgreSQL database, starting a server, the closing lines of a
+report, and writing a report into docs/PERFORMANCE.md (one section between two markers per bench)."""
 
 import os
 import platform
 import re
+import socket
+import subprocess
+import time
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +21,19 @@ def fresh_postgres(name: str) -> str:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")
     return f"postgres://postgres@127.0.0.1:5432/{name}?sslmode=disable"
+
+
+def start(command: list[str], *, port: int, cwd: Path, env: dict) -> subprocess.Popen:
+    """Start a server process and return it once it accepts connections on 127.0.0.1:`port` (10 s at most)."""
+    proc = subprocess.Popen(command, cwd=cwd, env=env)
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
 
 
 def footer(command: str) -> list[str]:
