@@ -164,6 +164,19 @@ def site_sync(*, using: str = "default") -> None:
     Site.objects.clear_cache()
 
 
+def account_create(*, email: str, password: str | None, display_name: str, postal_code: str | None = None,
+                   verified: bool = True, **extra) -> User:
+    """An account with its primary email address and, given a postal code, its home town; for the
+    demo data and the tests (residents sign up through allauth). The code is not checked here."""
+    user = User.objects.create_user(email=email, password=password, display_name=display_name, **extra)
+    if postal_code:
+        user.postal_code = postal_code
+        user.town = PostalCode.objects.get(code=postal_code).town
+        user.save(update_fields=["postal_code", "town"])
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
+
+
 def user_update_profile(*, user: User, display_name: str, postal_code: str) -> User:
     """Change the display name and home postal code (the town follows the postal code)."""
     town = town_for_postal_code(postal_code)

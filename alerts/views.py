@@ -17,6 +17,7 @@ from alerts import selectors, services
 from alerts.forms import SavedSearchSettingsForm, SaveSearchForm
 from alerts.models import SavedSearch
 from alerts.notify import line_available, line_configured
+from core.forms import flash_errors
 
 
 @require_POST
@@ -27,8 +28,7 @@ def save(request: HttpRequest) -> HttpResponse:
         try:
             services.saved_search_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for text in exc.messages:
-                messages.error(request, text)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Search saved. Choose below how you want to hear about new items."))
     else:

@@ -10,18 +10,17 @@ then each candidate's keywords are checked against the listing's normalised text
 
 import argparse
 import os
-import platform
 import random
 import statistics
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import write_section  # noqa: E402
+from bench.common import footer, fresh_postgres, publish  # noqa: E402
 
 
 def main() -> None:
@@ -31,12 +30,7 @@ def main() -> None:
     parser.add_argument("--write")
     args = parser.parse_args()
     if args.database == "postgresql":
-        import psycopg
-
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS mottainai_bench_alerts WITH (FORCE)")
-            conn.execute("CREATE DATABASE mottainai_bench_alerts")
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/mottainai_bench_alerts?sslmode=disable"
+        os.environ["DATABASE_URL"] = fresh_postgres("mottainai_bench_alerts")
     else:
         import shutil
 
@@ -104,13 +98,9 @@ def main() -> None:
         "| ---: | ---: | ---: | ---: | ---: | ---: |",
         f"| {args.searches:,} | {statistics.median(times):.1f} | {times[int(0.95 * (len(times) - 1))]:.1f} | {times[-1]:.1f} "
         f"| {statistics.median(matched):.0f} | {statistics.median(recording):.1f} / {recording[int(0.95 * (len(recording) - 1))]:.1f} |",
-        "",
-        f"- Date: {date.today().isoformat()}; {os.cpu_count()} CPUs; Python {platform.python_version()}",
-        f"- Reproduce: `python bench/alert_matching.py --database {args.database} --write docs/PERFORMANCE.md`",
+        *footer(f"`python bench/alert_matching.py --database {args.database} --write docs/PERFORMANCE.md`"),
     ])
-    print(report)
-    if args.write:
-        write_section(args.write, "alert-matching", report)
+    publish(report, args.write, "alert-matching")
 
 
 if __name__ == "__main__":

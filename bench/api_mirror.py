@@ -12,20 +12,18 @@ measures how long until the API, the feed and the widget show the change.
 
 import argparse
 import os
-import platform
-import re
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+from bench.common import footer, fresh_postgres, publish, start  # noqa: E402
+
 ENV = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/mottainai_bench_api?sslmode=disable",
     "REDIS_URL": "redis://127.0.0.1:6379/8",
@@ -41,11 +39,7 @@ ENV = {
 
 
 def setup(count: int) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS mottainai_bench_api WITH (FORCE)")
-        conn.execute("CREATE DATABASE mottainai_bench_api")
+    fresh_postgres("mottainai_bench_api")
     os.environ.update(ENV)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
@@ -64,20 +58,11 @@ def setup(count: int) -> None:
 
 
 def serve(port: int, workers: int) -> subprocess.Popen:
-    import socket
-
-    proc = subprocess.Popen(
+    return start(
         [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--loop", "uvloop", "--http", "httptools", "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
-        cwd=ROOT, env={**os.environ, **ENV},
+        port=port, cwd=ROOT, env={**os.environ, **ENV},
     )
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not start")
 
 
 def load(base: str, paths: list[str], seconds: float, concurrency: int) -> dict:
@@ -194,14 +179,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
     report = render(args, rows, fresh)
-    print(report)
-    if args.write:
-        path = Path(args.write)
-        start, end = "<!-- api-mirror:start -->", "<!-- api-mirror:end -->"
-        text = path.read_text() if path.exists() else "# Performance\n"
-        block = f"{start}\n{report}\n{end}"
-        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S) if start in text else text.rstrip() + "\n\n" + block + "\n"
-        path.write_text(text)
+    publish(report, args.write, "api-mirror")
 
 
 def render(args, rows, fresh) -> str:
@@ -223,11 +201,7 @@ def render(args, rows, fresh) -> str:
               "polling every 50 ms without HTTP caches:", "", "| channel | seconds |", "| --- | ---: |"]
     for name, seconds in fresh:
         lines.append(f"| {name} | {seconds:.2f} |")
-    lines += [
-        "",
-        f"- Date: {date.today().isoformat()}; {os.cpu_count()} CPUs; Python {platform.python_version()}",
-        "- Reproduce: `python bench/api_mirror.py --write docs/PERFORMANCE.md` (PostgreSQL and Redis at 127.0.0.1)",
-    ]
+    lines += footer("`python bench/api_mirror.py --write docs/PERFORMANCE.md` (PostgreSQL and Redis at 127.0.0.1)")
     return "\n".join(lines)
 
 

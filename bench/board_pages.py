@@ -10,18 +10,17 @@ page of the long threads, as a visitor. 50 renders of each after 5 warm-ups.
 
 import argparse
 import os
-import platform
 import random
 import statistics
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import write_section  # noqa: E402
+from bench.common import footer, fresh_postgres, publish  # noqa: E402
 
 
 def main() -> None:
@@ -32,12 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     var = f"/tmp/mottainai-bench-board-{args.database}"
     if args.database == "postgresql":
-        import psycopg
-
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS mottainai_bench_board WITH (FORCE)")
-            conn.execute("CREATE DATABASE mottainai_bench_board")
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/mottainai_bench_board?sslmode=disable"
+        os.environ["DATABASE_URL"] = fresh_postgres("mottainai_bench_board")
     else:
         import shutil
 
@@ -117,13 +111,9 @@ def main() -> None:
         "| page | p50 (ms) | p95 (ms) |",
         "| --- | ---: | ---: |",
         *rows,
-        "",
-        f"- Date: {date.today().isoformat()}; {os.cpu_count()} CPUs; Python {platform.python_version()}",
-        f"- Reproduce: `python bench/board_pages.py --database {args.database} --write docs/PERFORMANCE.md`",
+        *footer(f"`python bench/board_pages.py --database {args.database} --write docs/PERFORMANCE.md`"),
     ])
-    print(report)
-    if args.write:
-        write_section(args.write, f"board-{args.database}", report)
+    publish(report, args.write, f"board-{args.database}")
 
 
 if __name__ == "__main__":

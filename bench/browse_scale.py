@@ -15,29 +15,24 @@ PostgreSQL: creates and drops the database `mottainai_bench_scale` at 127.0.0.1.
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG_URL = "postgres://postgres@127.0.0.1:5432/mottainai_bench_scale?sslmode=disable"
+
+from bench.common import footer, fresh_postgres, publish  # noqa: E402
+
 SQLITE_DIR = "/tmp/mottainai-bench-scale"
 
 
 def worker(database: str, sizes: list[int], repeat: int) -> list[dict]:
     """Runs inside the per-database process: set up, grow, measure."""
     if database == "postgresql":
-        import psycopg
-
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS mottainai_bench_scale WITH (FORCE)")
-            conn.execute("CREATE DATABASE mottainai_bench_scale")
-        os.environ["DATABASE_URL"] = PG_URL
+        os.environ["DATABASE_URL"] = fresh_postgres("mottainai_bench_scale")
     else:
         import shutil
 
@@ -126,11 +121,7 @@ def main() -> None:
             raise SystemExit(f"{database} run failed")
         results += json.loads([l for l in proc.stdout.splitlines() if l.startswith("RESULTS ")][0][8:])
     report = render(results, args)
-    print(report)
-    if args.write:
-        from bench.report import write_section
-
-        write_section(args.write, "browse-scale-" + args.databases.replace(",", "-"), report)  # one section per database set
+    publish(report, args.write, "browse-scale-" + args.databases.replace(",", "-"))  # one section per database set
 
 
 def render(results: list[dict], args) -> str:
@@ -150,11 +141,7 @@ def render(results: list[dict], args) -> str:
     for r in results:
         floor = floors.get((r["database"], r["size"])) or 1
         lines.append(f"| {r['database']} | {r['size']:,} | {r['page']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p50'] / floor:.0f} |")
-    lines += [
-        "",
-        f"- Date: {date.today().isoformat()}; {os.cpu_count()} CPUs; Python {platform.python_version()}",
-        "- Reproduce: `python bench/browse_scale.py --write docs/PERFORMANCE.md`",
-    ]
+    lines += footer("`python bench/browse_scale.py --write docs/PERFORMANCE.md`")
     return "\n".join(lines)
 
 

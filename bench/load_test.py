@@ -12,17 +12,15 @@ the same 2 cores as the servers, so the figures are a floor.
 import argparse
 import csv
 import os
-import platform
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import write_section  # noqa: E402
+from bench.common import footer, publish  # noqa: E402
 
 from deploy.stack import Stack  # noqa: E402
 
@@ -90,14 +88,11 @@ def main() -> None:
         *table,
         "",
         *(["Failures, by request and reason:", "", "| request | error | occurrences |", "| --- | --- | ---: |",
-           *(f"| {f['Method']} {f['Name']} | {f['Error']} | {f['Occurrences']} |" for f in failures), ""] if failures else
-          ["No request failed.", ""]),
-        f"- Date: {date.today().isoformat()}; {os.cpu_count()} CPUs; Python {platform.python_version()}",
-        "- Reproduce: `python bench/load_test.py --write docs/PERFORMANCE.md`",
+           *(f"| {f['Method']} {f['Name']} | {f['Error']} | {f['Occurrences']} |" for f in failures)] if failures else
+          ["No request failed."]),
+        *footer("`python bench/load_test.py --write docs/PERFORMANCE.md`"),
     ])
-    print(report)
-    if args.write:
-        write_section(args.write, "load-test", report)
+    publish(report, args.write, "load-test")
 
 
 if __name__ == "__main__":

@@ -31,8 +31,10 @@ import tempfile
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-START_MARKER = "<!-- photo-pipeline:start -->"
-END_MARKER = "<!-- photo-pipeline:end -->"
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from bench.common import write_section  # noqa: E402 (standard library only: the parent stays lean)
+
 PIPELINES = {
     "mottainai": "Mottainai `process_photo`",
     "pillow": "Plain Pillow (open, `exif_transpose`, resize)",
@@ -84,7 +86,7 @@ def main() -> None:
 
     print(report)
     if args.write:
-        write_section(Path(args.write), report)
+        write_section(args.write, "photo-pipeline", report)
         print(f"Wrote {args.write}", file=sys.stderr)
 
 
@@ -180,7 +182,6 @@ def run_child(name: str, image_path: str, *, imports_only: bool) -> None:
 
 def load_mottainai():
     """Import our pipeline with minimal Django settings when the project's are not in use."""
-    sys.path.insert(0, str(PROJECT_ROOT))
     from django.conf import settings
 
     if not os.environ.get("DJANGO_SETTINGS_MODULE"):
@@ -309,20 +310,6 @@ def verdict(results: dict) -> str:
     else:
         parts.append("Speed target (no slower than libvips): not checked without libvips.")
     return "Result: " + " ".join(parts)
-
-
-def write_section(path: Path, report: str) -> None:
-    """Replace the text between the benchmark markers in path, creating what is missing."""
-    text = path.read_text() if path.exists() else "# Performance\n"
-    section = f"{START_MARKER}\n{report}\n{END_MARKER}"
-    if START_MARKER in text and END_MARKER in text:
-        before, rest = text.split(START_MARKER, 1)
-        after = rest.split(END_MARKER, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
 
 
 if __name__ == "__main__":

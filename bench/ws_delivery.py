@@ -17,19 +17,18 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import re
 import socket
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+from bench.common import footer, fresh_postgres, publish, start  # noqa: E402
+
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mottainai_bench?sslmode=disable")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 SERVER_ENV = {
@@ -45,11 +44,7 @@ SERVER_ENV = {
 
 def prepare(pairs: int) -> list[tuple[str, str, int]]:
     """A fresh database with `pairs` conversations; returns (cookie A, cookie B, conversation id)."""
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS mottainai_bench WITH (FORCE)")
-        conn.execute("CREATE DATABASE mottainai_bench")
+    fresh_postgres("mottainai_bench")
     os.environ.update(SERVER_ENV)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
@@ -101,21 +96,12 @@ def free_port() -> int:
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, **SERVER_ENV}
-    proc = subprocess.Popen(
+    return start(
         [sys.executable, "-m", "uvicorn", "bench.asgi_bench:application", "--host", "127.0.0.1", "--port", str(port),
          "--loop", "uvloop", "--http", "httptools", "--ws", "websockets", "--log-level", "warning", "--no-access-log",
          "--ws-max-queue", "256", "--workers", str(workers)],
-        cwd=ROOT, env=env,
+        port=port, cwd=ROOT, env={**os.environ, **SERVER_ENV},
     )
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
 
 
 def vacuum() -> None:
@@ -295,11 +281,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
     report = render(rows, search, best, browser, browser_best, args)
-    print(report)
-    if args.write:
-        from bench.report import write_section
-
-        write_section(args.write, "ws-delivery", report)
+    publish(report, args.write, "ws-delivery")
 
 
 def rate_search(port: int, sessions: list, clients: int, rates: str, duration: float, browser: bool) -> tuple[list, dict | None]:
@@ -366,11 +348,7 @@ def render(rows, search, best, browser, browser_best, args) -> str:
         "when it is visible; each message then also costs a read mark, a seen mark to both sides and badge counts:",
         browser, browser_best,
     )
-    lines += [
-        "",
-        f"- Date: {date.today().isoformat()}; {os.cpu_count()} CPUs; Python {platform.python_version()}",
-        "- Reproduce: `python bench/ws_delivery.py --write docs/PERFORMANCE.md` (PostgreSQL and Redis at 127.0.0.1)",
-    ]
+    lines += footer("`python bench/ws_delivery.py --write docs/PERFORMANCE.md` (PostgreSQL and Redis at 127.0.0.1)")
     return "\n".join(lines)
 
 

@@ -11,18 +11,15 @@ it for our real pages, which decides the WSGI-for-pages, ASGI-for-websockets spl
 """
 
 import argparse
-import os
-import platform
 import re
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import write_section  # noqa: E402
+from bench.common import footer, publish  # noqa: E402
 
 from deploy.stack import Stack  # noqa: E402
 
@@ -79,13 +76,9 @@ def main() -> None:
         *rows,
         "",
         "Pages are therefore served by WSGI and only websockets by ASGI (`docs/DEPLOY.md`).",
-        "",
-        f"- Date: {date.today().isoformat()}; {os.cpu_count()} CPUs; Python {platform.python_version()}",
-        "- Reproduce: `python bench/wsgi_vs_asgi.py --write docs/PERFORMANCE.md`",
+        *footer("`python bench/wsgi_vs_asgi.py --write docs/PERFORMANCE.md`"),
     ])
-    print(report)
-    if args.write:
-        write_section(args.write, "wsgi-vs-asgi", report)
+    publish(report, args.write, "wsgi-vs-asgi")
 
 
 if __name__ == "__main__":

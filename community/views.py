@@ -59,6 +59,14 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _tell_author(request: HttpRequest, post: Post, *, held: str, published: str = "") -> None:
+    """Tell the author whether what they wrote is on the board or waits for staff (NG words held it)."""
+    if post.status == Post.Status.HELD:
+        messages.warning(request, held)
+    elif published:
+        messages.success(request, published)
+
+
 @resident_required
 def thread_create(request: HttpRequest) -> HttpResponse:
     facility = None
@@ -72,11 +80,12 @@ def thread_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            opening = thread.posts.get(number=1)
-            if opening.status == Post.Status.HELD:
-                messages.warning(request, _("Your thread contains words that staff check first. It will appear once staff have reviewed it."))
-            else:
-                messages.success(request, _("Your thread is on the board."))
+            _tell_author(
+                request,
+                thread.posts.get(number=1),
+                held=_("Your thread contains words that staff check first. It will appear once staff have reviewed it."),
+                published=_("Your thread is on the board."),
+            )
             return redirect(thread)
     return render(request, "community/thread_form.html", {"form": form, "facility": facility})
 
@@ -92,8 +101,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            if post.status == Post.Status.HELD:
-                messages.warning(request, _("Your reply contains words that staff check first. It will appear once staff have reviewed it."))
+            _tell_author(request, post, held=_("Your reply contains words that staff check first. It will appear once staff have reviewed it."))
             return redirect(post)
     # Show the errors on the last page, where the reply form is, keeping what was typed.
     page = selectors.thread_posts_page(thread=thread, viewer=request.user, page=selectors.page_of_post(thread.last_number))
@@ -126,10 +134,12 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            if post.status == Post.Status.HELD:
-                messages.warning(request, _("Your post contains words that staff check first. It will appear once staff have reviewed it."))
-            else:
-                messages.success(request, _("Your post was updated."))
+            _tell_author(
+                request,
+                post,
+                held=_("Your post contains words that staff check first. It will appear once staff have reviewed it."),
+                published=_("Your post was updated."),
+            )
             return redirect(post)
     return render(request, "community/post_edit.html", {"form": form, "post": post, "edit_minutes": settings.COMMUNITY_EDIT_MINUTES})
 

@@ -4,9 +4,19 @@ The readable form of a record for the staff pages stays with the staff app (mode
 """
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditRecord
+
+
+def audit_reason(reason: str) -> str:
+    """A staff action's reason for the audit log, stripped and cut to 1,000 characters; ValidationError when empty."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason; it is written to the audit log."), code="reason_required")
+    return reason[:1000]
 
 
 def audit_record(

@@ -1,7 +1,9 @@
 """Form pieces every app's forms and views share."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from core.text import text_clean
 
@@ -22,3 +24,9 @@ def add_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
+    """A refused action's reasons as error messages on the next page, one message each."""
+    for text in exc.messages:
+        messages.error(request, text)

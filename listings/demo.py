@@ -5,14 +5,14 @@ import io
 import random
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
-from accounts.models import STAFF_GROUP, PostalCode, Town, User
+from accounts.models import STAFF_GROUP, Town, User
+from accounts.services import account_create
 from listings.lifecycle import Action
 from listings.models import Category, Listing
 from listings.photos import process_photo
@@ -97,13 +97,7 @@ def demo_photo(rng: random.Random) -> io.BytesIO:
 
 
 def _account(email: str, name: str, postal_code: str | None, *, staff: bool = False) -> User:
-    user = User.objects.create_user(email=email, password=DEMO_PASSWORD, display_name=name, is_staff=staff)
-    if postal_code:
-        user.postal_code = postal_code
-        user.town = PostalCode.objects.get(code=postal_code).town
-        user.save(update_fields=["postal_code", "town"])
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+    return account_create(email=email, password=DEMO_PASSWORD, display_name=name, postal_code=postal_code, is_staff=staff)
 
 
 @transaction.atomic

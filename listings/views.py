@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import resident_required
-from core.forms import add_errors
+from core.forms import add_errors, flash_errors
 from listings import selectors, services
 from listings.filters import ListingFilter
 from listings.forms import ListingForm, ReportForm
@@ -162,8 +162,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             return HttpResponse(status=404)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_errors(request, exc)
     return redirect("listings:mine")
 
 
@@ -192,8 +191,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.listing_report(listing=listing, reporter=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Thank you. Staff will look at the listing."))
             return redirect(listing)

@@ -1,5 +1,6 @@
 """Messaging pages: request, inbox, conversation (works without JavaScript), handover actions."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import resident_required
 from accounts.models import User
+from core.forms import flash_errors
 from listings.models import Listing
 from listings.selectors import listing_for_owner, listing_for_viewer, listings_public
 from messaging import rendering, selectors
@@ -22,9 +24,11 @@ from messaging.services import lottery as lottery_services
 from messaging.services import pickup as pickup_services
 
 
-def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
-    for text in exc.messages:
-        messages.error(request, text)
+def _cleaned(form: forms.Form) -> dict:
+    """The bound form's cleaned data; its errors, if any, raised as one ValidationError (shown as messages)."""
+    if not form.is_valid():
+        raise ValidationError([e for errors in form.errors.values() for e in errors])
+    return form.cleaned_data
 
 
 @resident_required
@@ -172,10 +176,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action in ("pickup_propose", "pickup_accept", "receipt", "thanks") and reservation is None:
             raise ValidationError(_("There is no reservation in this conversation."))
         elif action == "pickup_propose":
-            form = PickupForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
-            pickup_services.pickup_propose(reservation=reservation, actor=request.user, when=form.cleaned_data["when"])
+            when = _cleaned(PickupForm(request.POST))["when"]
+            pickup_services.pickup_propose(reservation=reservation, actor=request.user, when=when)
             messages.success(request, _("Your proposed time has been sent. The other person can accept it."))
         elif action == "pickup_accept":
             pickup_services.pickup_accept(reservation=reservation, actor=request.user)
@@ -184,10 +186,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             handover.reservation_confirm_receipt(reservation=reservation, actor=request.user)
             messages.success(request, _("Receipt confirmed. Thank you!"))
         elif action == "thanks":
-            form = ThanksForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
-            handover.thanks_send(reservation=reservation, sender=request.user, text=form.cleaned_data["text"])
+            text = _cleaned(ThanksForm(request.POST))["text"]
+            handover.thanks_send(reservation=reservation, sender=request.user, text=text)
             messages.success(request, _("Your thanks has been sent."))
         elif action == "block":
             other = User.objects.get(pk=conv.other_participant_id(request.user.pk))
@@ -200,7 +200,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             raise Http404
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
     return redirect(conv)
 
 
@@ -208,14 +208,12 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @resident_required
 def lottery(request: HttpRequest, listing_pk: int) -> HttpResponse:
     listing = listing_for_owner(request.user, listing_pk)
-    form = LotteryForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
-        lottery_services.lottery_start(listing=listing, actor=request.user, closes_at=form.cleaned_data["closes_at"])
+        closes_at = _cleaned(LotteryForm(request.POST))["closes_at"]
+        lottery_services.lottery_start(listing=listing, actor=request.user, closes_at=closes_at)
         messages.success(request, _("The lottery is set. One of the people who asked will be chosen at random when it closes."))
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
     return redirect("messaging:requests", listing_pk=listing.pk)
 
 
@@ -227,7 +225,7 @@ def lottery_cancel(request: HttpRequest, listing_pk: int) -> HttpResponse:
         lottery_services.lottery_cancel(listing=listing, actor=request.user)
         messages.success(request, _("The lottery is cancelled. You can choose whom to give to."))
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
     return redirect("messaging:requests", listing_pk=listing.pk)
 
 

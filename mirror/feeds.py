@@ -11,8 +11,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from core.text import controls_clean
 from listings.models import Listing
-from mirror import selectors
-from mirror.filters import filter_query, valid_filters
+from mirror.filters import browse_url, filter_query, filtered_listings, valid_filters
 from mirror.serializers import absolute
 
 FEED_SIZE = 50
@@ -63,8 +62,7 @@ class ListingsFeed(Feed):
 
     def link(self, filters: dict) -> str:
         """The browse page showing the same listings."""
-        query = filter_query(filters, free="on")
-        return settings.SITE_URL + reverse("listings:browse") + (f"?{query}" if query else "")
+        return browse_url(filters)
 
     def feed_url(self, filters: dict) -> str:
         # SITE_URL, not the Sites framework's domain (written once by a migration), and the
@@ -80,15 +78,7 @@ class ListingsFeed(Feed):
         return f"{settings.MUNICIPALITY_CITY} もったいない"
 
     def items(self, filters: dict):
-        qs = selectors.filter_listings(
-            selectors.listings_for_api(),
-            q=filters.get("q") or "",
-            kind=filters.get("kind") or "",
-            category=filters.get("category") or "",
-            town=filters.get("town"),
-            free=bool(filters.get("free")),
-        )
-        return list(qs.order_by("-published_at", "-id")[:FEED_SIZE])
+        return list(filtered_listings(filters).order_by("-published_at", "-id")[:FEED_SIZE])
 
     def item_title(self, item: Listing) -> str:
         """Title (kind if wanted, town, price, reservation), e.g. 本棚（銀座・無料・取り置き中）."""

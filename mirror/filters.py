@@ -4,6 +4,8 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
 
 from listings.models import Listing
 from mirror import selectors
@@ -48,6 +50,18 @@ def valid_filters(data) -> dict:
     return {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
 
 
+def filtered_listings(filters: dict) -> QuerySet[Listing]:
+    """The public listings that cleaned filters select, unordered (the feed and the widget order them)."""
+    return selectors.filter_listings(
+        selectors.listings_for_api(),
+        q=filters.get("q") or "",
+        kind=filters.get("kind") or "",
+        category=filters.get("category") or "",
+        town=filters.get("town"),
+        free=bool(filters.get("free")),
+    )
+
+
 FILTER_NAMES = ("q", "kind", "category", "town", "free")
 
 
@@ -56,6 +70,12 @@ def filter_query(filters: dict, *, free: str = "1") -> str:
     filtered view. `free` is the value for "free only" (the browse page's checkbox sends "on")."""
     pairs = [(name, free if name == "free" else filters.get(name)) for name in FILTER_NAMES if filters.get(name)]
     return urlencode(pairs)
+
+
+def browse_url(filters: dict) -> str:
+    """The absolute URL of the browse page showing the listings that cleaned filters select."""
+    query = filter_query(filters, free="on")
+    return settings.SITE_URL + reverse("listings:browse") + (f"?{query}" if query else "")
 
 
 def widget_query(filters: dict) -> str:

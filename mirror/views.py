@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
@@ -13,8 +12,7 @@ from django.views.decorators.http import require_GET
 
 from core.municipality import city_name
 from listings.models import Listing
-from mirror import selectors
-from mirror.filters import WIDGET_DEFAULT_LIMIT, filter_query, valid_filters
+from mirror.filters import WIDGET_DEFAULT_LIMIT, browse_url, filtered_listings, valid_filters
 
 # The widget may be framed by the ward's site (and by our own builder page), nothing else.
 WIDGET_CSP = {
@@ -40,16 +38,8 @@ def embed(request: HttpRequest) -> HttpResponse:
     Its language is the `lang` parameter (default Japanese), not the visitor's browser."""
     filters = valid_filters(request.GET)
     lang = filters.get("lang") or settings.LANGUAGE_CODE
-    listings = selectors.filter_listings(
-        selectors.listings_for_api(),
-        q=filters.get("q") or "",
-        kind=filters.get("kind") or "",
-        category=filters.get("category") or "",
-        town=filters.get("town"),
-        free=bool(filters.get("free")),
-    ).order_by("-published_at", "-id")[: filters.get("limit") or WIDGET_DEFAULT_LIMIT]
-    query = filter_query(filters, free="on")
-    more = settings.SITE_URL + reverse("listings:browse") + (f"?{query}" if query else "")
+    listings = filtered_listings(filters).order_by("-published_at", "-id")[: filters.get("limit") or WIDGET_DEFAULT_LIMIT]
+    more = browse_url(filters)
     with translation.override(lang):
         response = render(
             request,

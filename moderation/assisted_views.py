@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
-from core.forms import add_errors
+from core.forms import add_errors, flash_errors
 from core.text import text_clean
 from listings.forms import ListingForm
 from listings.lifecycle import EDITABLE_STATUSES, Action, can_transition
@@ -25,7 +25,6 @@ from moderation.forms import (
     NoteForm,
 )
 from moderation.models import AssistedRegistration
-from moderation.views import flash_errors
 
 
 @staff_required

@@ -14,34 +14,21 @@ from accounts.models import User
 from accounts.selectors import check_staff_member
 from community.models import Post, PostReport, RevealRequest, Thread
 from community.services import _add_post, clean_body, thread_refresh
-from core.audit import audit_record
+from core.audit import audit_reason, audit_record
 from core.models import AuditRecord
 from moderation.models import AccountWarning
-
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Give a reason; it is written to the audit log."), code="reason_required")
-    return reason[:1000]
-
-
-def _close_reports(post: Post, actor: User, status: str) -> None:
-    PostReport.objects.filter(post=post, status=PostReport.Status.OPEN).update(
-        status=status, handled_by=actor, handled_at=timezone.now()
-    )
 
 
 def post_hide(*, post: Post, actor: User, reason: str) -> None:
     """Hide a published or held post from everyone but staff; its open reports count as handled."""
     check_staff_member(actor)
-    reason = _require_reason(reason)
+    reason = audit_reason(reason)
     if post.status not in (Post.Status.PUBLISHED, Post.Status.HELD):
         raise ValidationError(_("Only a published or held post can be hidden."), code="invalid_state")
     with transaction.atomic():
         before = post.status
         Post.objects.filter(pk=post.pk).update(status=Post.Status.HIDDEN, hidden_reason=reason)
-        _close_reports(post, actor, PostReport.Status.RESOLVED)
+        PostReport.objects.filter(post=post).resolve(actor=actor)  # its open reports count as handled
         audit_record(actor=actor, action=AuditRecord.Action.POST_HIDE, target=post, reason=reason,
                      before={"status": before}, after={"status": Post.Status.HIDDEN})
         thread_refresh(post.thread_id)
@@ -50,7 +37,7 @@ def post_hide(*, post: Post, actor: User, reason: str) -> None:
 def post_restore(*, post: Post, actor: User, reason: str) -> None:
     """Show a hidden post again."""
     check_staff_member(actor)
-    reason = _require_reason(reason)
+    reason = audit_reason(reason)
     if post.status != Post.Status.HIDDEN:
         raise ValidationError(_("Only a hidden post can be restored."), code="invalid_state")
     with transaction.atomic():
@@ -97,7 +84,7 @@ def official_answer(*, thread: Thread, actor: User, body: str) -> Post:
 def reveal_request(*, post: Post, actor: User, reason: str) -> RevealRequest:
     """Ask to see who wrote a reported post. One pending request per post."""
     check_staff_member(actor)
-    reason = _require_reason(reason)
+    reason = audit_reason(reason)
     if post.is_official:
         raise ValidationError(_("An official answer is not anonymous."), code="official")
     if not post.reports.exists():
@@ -115,7 +102,7 @@ def reveal_request(*, post: Post, actor: User, reason: str) -> RevealRequest:
 def reveal_decide(*, request: RevealRequest, actor: User, approve: bool, reason: str) -> None:
     """A second staff member approves or refuses; nobody decides their own request."""
     check_staff_member(actor)
-    reason = _require_reason(reason)
+    reason = audit_reason(reason)
     if request.requested_by_id == actor.pk:
         raise PermissionDenied(_("A second staff member must decide on your request."))
     with transaction.atomic():

@@ -15,14 +15,10 @@ from community import selectors
 from community.facilities import facilities_import
 from community.forms import DecisionForm, FacilityImportForm, NGWordForm, OfficialAnswerForm, OptionalReasonForm, ReasonForm
 from community.models import Facility, Post, PostReport, RevealRequest, Thread
+from core.forms import flash_errors
 from moderation import board
 from core.models import NGWord
 from moderation.ngwords import ng_word_add, ng_word_remove
-
-
-def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _staff_next(request: HttpRequest, url: str) -> str:
@@ -57,7 +53,7 @@ def post_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             do(post=post, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _flash_errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, {"hide": _("The post is hidden."), "restore": _("The post is shown again."), "approve": _("The post is published.")}[action])
         return redirect(next_url or post)
@@ -82,7 +78,7 @@ def official_answer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             post = board.official_answer(thread=thread, actor=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _flash_errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("The ward's answer is posted."))
             return redirect(post)
@@ -99,8 +95,7 @@ def reveal_request_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             board.reveal_request(post=post, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Your request waits for a second staff member."))
             return redirect("community_staff:reveal_list")
@@ -130,7 +125,7 @@ def reveal_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 request=reveal, actor=request.user, approve=form.cleaned_data["decision"] == "approve", reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _flash_errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Your decision is recorded."))
         return redirect("community_staff:reveal_list")
@@ -147,7 +142,7 @@ def reveal_show(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         author = board.reveal_view(request=reveal, actor=request.user)
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
         return redirect("community_staff:reveal_list")
     response = render(request, "moderation/board/reveal_show.html", {"reveal": reveal, "author": author})
     response["Cache-Control"] = "no-store"
@@ -161,8 +156,7 @@ def ng_words(request: HttpRequest) -> HttpResponse:
         try:
             ng_word_add(actor=request.user, word=form.cleaned_data["word"])
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error("word", message)
+            form.add_error("word", exc.messages)
         else:
             messages.success(request, _("The word was added."))
             return redirect("community_staff:ng_words")
@@ -188,7 +182,6 @@ def facility_import(request: HttpRequest) -> HttpResponse:
             data = upload.read(settings.COMMUNITY_IMPORT_MAX_BYTES + 1)
             result = facilities_import(actor=request.user, data=data, filename=upload.name, dataset=form.cleaned_data["dataset"])
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error("file", message)
+            form.add_error("file", exc.messages)
     datasets = list(Facility.objects.exclude(dataset="").order_by("dataset").values_list("dataset", flat=True).distinct()[:50])
     return render(request, "moderation/board/facility_import.html", {"form": form, "result": result, "datasets": datasets})

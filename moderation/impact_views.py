@@ -66,8 +66,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         try:
             services.impact_settings_update(actor=request.user, co2_per_tonne=form.cleaned_data["co2_per_tonne"], weights=form.weights())
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("The estimates are saved."))
             return redirect("moderation:impact")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import staff_required
 from accounts.models import User
 from listings.models import Listing
+from core.forms import flash_errors
 from messaging.models import MessageReport
 from messaging.selectors import no_show_count
 from moderation import reports, services
@@ -21,7 +22,6 @@ from moderation.forms import (
 )
 from moderation.models import AccountWarning, Suspension
 from moderation.report_kinds import ReportItem
-from moderation.views import flash_errors
 
 REPORT_ACTIONS = ("dismiss", "hide", "warn", "suspend")
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import check_staff_member
 from accounts.services import user_suspend, user_unsuspend
-from core.audit import audit_record
+from core.audit import audit_reason, audit_record
 from core.mail import email_send
 from core.models import AuditRecord
 from core.text import text_normalise
@@ -169,7 +169,7 @@ def reported_hide(*, item: ReportItem, actor: User, reason: str) -> None:
     """Hide the reported listing, message or board post (its kind's hide action, audited there);
     its reports count as handled."""
     check_staff_member(actor)
-    reason = _required(reason)
+    reason = audit_reason(reason)
     with transaction.atomic():
         item.kind.hide(**{item.kind.target_field: item.target}, actor=actor, reason=reason)
         item.report_queryset.resolve(actor=actor)
@@ -192,7 +192,7 @@ def _listing_staff_transition(listing: Listing, action: Action, audit_action: st
     """Hide or show again: one lifecycle action with a required reason, audited with the status
     before (read under the row lock, whatever the caller's copy says) and after."""
     check_staff_member(actor)
-    reason = _required(reason)
+    reason = audit_reason(reason)
     with transaction.atomic():
         before = Listing.objects.select_for_update().values_list("status", flat=True).get(pk=listing.pk)
         listing = listing_transition(listing=listing, action=action, actor=actor, reason=reason)
@@ -204,7 +204,7 @@ def _listing_staff_transition(listing: Listing, action: Action, audit_action: st
 def message_hide(*, message: Message, actor: User, reason: str) -> None:
     """Hide a message: both participants see a notice instead of it."""
     check_staff_member(actor)
-    reason = _required(reason)
+    reason = audit_reason(reason)
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(hidden_by_staff=True)
         audit_record(actor=actor, action=AuditRecord.Action.MESSAGE_HIDE, target=message, reason=reason,
@@ -216,7 +216,7 @@ def account_warn(*, user: User, actor: User, reason: str, item: ReportItem | Non
     unknown to staff: the audit record names the post, not the account, and the account page
     leaves the warning out (it is `from_board`)."""
     check_staff_member(actor)
-    reason = _required(reason)
+    reason = audit_reason(reason)
     with transaction.atomic():
         anonymous = item is not None and not item.author_known
         warning = AccountWarning.objects.create(user=user, text=reason, created_by=actor, from_board=anonymous)
@@ -231,7 +231,7 @@ def account_suspend(*, user: User, actor: User, reason: str, item: ReportItem | 
     """Suspend an account: no posting, messaging or requests, and its public listings are hidden
     until restored. The account is told why by email."""
     check_staff_member(actor)
-    reason = _required(reason)
+    reason = audit_reason(reason)
     if user.pk == actor.pk:
         raise ValidationError(_("You cannot suspend your own account."))
     with transaction.atomic():
@@ -254,7 +254,7 @@ def account_suspend(*, user: User, actor: User, reason: str, item: ReportItem | 
 def account_restore(*, user: User, actor: User, reason: str) -> None:
     """Lift the suspension; the listings it hid (and still hidden) are shown again."""
     check_staff_member(actor)
-    reason = _required(reason)
+    reason = audit_reason(reason)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         suspension = Suspension.objects.filter(user=user, lifted_at__isnull=True).first()
@@ -276,13 +276,6 @@ def conversation_view_for_report(*, report: MessageReport, actor: User) -> None:
     check_staff_member(actor)
     audit_record(actor=actor, action=AuditRecord.Action.CONVERSATION_VIEW, target=report.message.conversation,
                  after={"report": report.pk, "message": report.message_id})
-
-
-def _required(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Give a reason; it is written to the audit log."), code="reason_required")
-    return reason[:1000]
 
 
 def impact_settings_update(*, actor: User, co2_per_tonne: Decimal, weights: dict[int, Decimal]) -> None:

@@ -19,7 +19,7 @@ from accounts.decorators import staff_required
 from community import selectors as board
 from community.models import RevealRequest
 from core.audit import audit_record
-from core.forms import add_errors
+from core.forms import add_errors, flash_errors
 from core.models import AuditRecord
 from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current
@@ -117,12 +117,6 @@ def listing_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
-    """Show a refused action's reasons as error messages on the next page."""
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 @staff_required
 @require_POST
 def listing_approve(request: HttpRequest, pk: int) -> HttpResponse:
@@ -153,8 +147,7 @@ def listing_reject(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.listing_reject(listing=listing, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("“%(title)s” is rejected; the resident is told why.") % {"title": listing.title})
             return redirect("moderation:listing_queue")
@@ -169,8 +162,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         try:
             services.listing_rules_update(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("The rules are saved and apply at once."))
             return redirect("moderation:rules")
@@ -195,8 +187,7 @@ def reason_template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.reason_template_update(actor=request.user, template=template, **form.cleaned_data)
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("The template is saved."))
             return redirect("moderation:reason_templates")

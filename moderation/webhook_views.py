@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
-from core.forms import add_errors
+from core.forms import add_errors, flash_errors
 from mirror import webhooks
 from mirror.forms import EndpointForm
 from mirror.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -97,8 +97,7 @@ def delivery_redeliver(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         webhooks.webhook_delivery_redeliver(delivery=delivery)
     except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("The event will be sent again in a moment."))
     return redirect("mirror_staff:delivery_list", pk=delivery.endpoint_id)

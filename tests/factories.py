@@ -3,11 +3,11 @@
 import io
 import itertools
 
-from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.models import STAFF_GROUP, PostalCode, User
+from accounts.services import account_create
 from listings.models import Category, Listing
 from listings.photos import process_photo
 from listings.services import ListingData, listing_create
@@ -22,18 +22,13 @@ def make_user(*, email: str | None = None, name: str = "テスト住民", postal
               verified: bool = True, password: str = "correct-horse-battery", is_staff: bool = False, **extra) -> User:
     """A resident; with is_staff=True, a member of the staff role with TOTP set up (STAFF_TOTP_SECRET)."""
     email = email or f"resident{next(_counter)}@example.com"
-    user = User.objects.create_user(email=email, password=password, display_name=name, **extra)
+    user = account_create(email=email, password=password, display_name=name, postal_code=postal_code, verified=verified, **extra)
     if is_staff:
         from allauth.mfa.totp.internal.auth import TOTP
         from django.contrib.auth.models import Group
 
         user.groups.add(Group.objects.get(name=STAFF_GROUP))
         TOTP.activate(user, STAFF_TOTP_SECRET)
-    if postal_code:
-        user.postal_code = postal_code
-        user.town = PostalCode.objects.get(code=postal_code).town
-        user.save(update_fields=["postal_code", "town"])
-    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
     return user
 
 

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_secret
+from tests.db import fetch, only_on
 
 
 def test_booleans_accept_the_usual_spellings(monkeypatch):
@@ -35,13 +36,8 @@ def test_lists_and_secret_files(monkeypatch, tmp_path):
 
 @pytest.mark.django_db
 def test_postgresql_connections_run_without_jit():
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW jit")
-        assert cursor.fetchone()[0] == "off"
+    only_on("postgresql")
+    assert fetch("SHOW jit") == [("off",)]
 
 
 def test_a_log_line_is_printed_once_in_debug_as_under_bin_dev(tmp_path):

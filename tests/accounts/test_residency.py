@@ -5,6 +5,13 @@ from accounts.models import PostalCode, Town
 from accounts.services import postal_code_normalise, town_for_postal_code, towns_load
 
 
+def _refusal(check, typed: str) -> str:
+    """The code of the ValidationError that `check` raises for what was typed."""
+    with pytest.raises(ValidationError) as exc:
+        check(typed)
+    return exc.value.code
+
+
 @pytest.mark.parametrize(
     "typed",
     ["1040061", "104-0061", "〒104-0061", "１０４－００６１", "104 0061", " 104ー0061 ", "104\u22120061",
@@ -17,9 +24,7 @@ def test_it_reads_postal_codes_the_way_people_type_them(typed):
 
 @pytest.mark.parametrize("typed", ["", "104", "10400611", "abc-defg", "104-006x"])
 def test_it_refuses_malformed_postal_codes(typed):
-    with pytest.raises(ValidationError) as exc:
-        postal_code_normalise(typed)
-    assert exc.value.code == "postal_code_format"
+    assert _refusal(postal_code_normalise, typed) == "postal_code_format"
 
 
 @pytest.mark.django_db
@@ -32,9 +37,7 @@ def test_it_finds_the_town_of_a_ward_postal_code():
 @pytest.mark.parametrize("code", ["160-0022", "100-0001", "530-0001", "103-0000"])
 def test_it_refuses_a_postal_code_outside_the_ward(code):
     # 新宿区, 千代田区, 大阪市, and the ward's catch-all code that is no home address.
-    with pytest.raises(ValidationError) as exc:
-        town_for_postal_code(code)
-    assert exc.value.code == "postal_code_outside"
+    assert _refusal(town_for_postal_code, code) == "postal_code_outside"
 
 
 @pytest.mark.django_db

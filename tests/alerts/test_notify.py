@@ -1,11 +1,7 @@
 """Alert delivery: email with one-click unsubscribe, LINE pushes to a local stand-in of the
 Messaging API (an HTTP server on 127.0.0.1), and email whenever LINE cannot deliver."""
 
-import json
-import threading
 import time
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
@@ -15,6 +11,7 @@ from django.utils import timezone
 
 from alerts import notify as notify_module
 from alerts.notify import LINE_TEXT_LIMIT, Notice, line_available, notify
+from tests.stand_in import StandIn, refusing_url
 
 pytestmark = pytest.mark.django_db
 
@@ -38,61 +35,13 @@ def deliver(**kwargs) -> str:
 # --- A stand-in for the Messaging API ---------------------------------------------------------
 
 
-@dataclass
-class Push:
-    path: str
-    headers: dict[str, str]
-    body: dict
-
-
-class LineStandIn:
-    """Records every push and answers from a script: an int is a status code, a float is seconds
-    to sleep before answering 200. When the script runs out it answers 200 like LINE does."""
-
-    def __init__(self) -> None:
-        self.pushes: list[Push] = []
-        self.script: list[int | float] = []
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-                stand_in.pushes.append(Push(self.path, dict(self.headers), body))
-                step = stand_in.script.pop(0) if stand_in.script else 200
-                if isinstance(step, float):
-                    time.sleep(step)
-                    step = 200
-                try:
-                    self.send_response(step)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", "2")
-                    self.end_headers()
-                    self.wfile.write(b"{}")
-                except OSError:
-                    pass  # the client gave up waiting (timeout test)
-
-            def log_message(self, format, *args) -> None:
-                pass
-
-        class Server(ThreadingHTTPServer):
-            daemon_threads = True
-            block_on_close = False  # a handler still sleeping must not hold up the test's end
-
-        self.server = Server(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-
 @pytest.fixture
 def line_api(settings):
     """The ward has a LINE Official Account, served by the stand-in."""
-    stand_in = LineStandIn()
-    stand_in.thread.start()
-    settings.LINE_MESSAGING_API_URL = stand_in.url
-    settings.LINE_MESSAGING_CHANNEL_TOKEN = TOKEN
-    yield stand_in
-    stand_in.server.shutdown()
-    stand_in.server.server_close()
+    with StandIn(answer=b"{}", content_type="application/json") as stand_in:  # 200 like LINE does
+        settings.LINE_MESSAGING_API_URL = stand_in.url
+        settings.LINE_MESSAGING_CHANNEL_TOKEN = TOKEN
+        yield stand_in
 
 
 @pytest.fixture
@@ -132,7 +81,7 @@ def test_a_newline_in_the_subject_does_not_lose_the_email(alice):
 def test_the_email_channel_never_pushes_to_line_even_for_a_line_resident(line_api, alice_on_line):
     assert deliver(user=alice_on_line, notice=NOTICE, channel="email") == "email"
 
-    assert line_api.pushes == []
+    assert line_api.received == []
     assert len(mail.outbox) == 1
 
 
@@ -142,12 +91,12 @@ def test_the_email_channel_never_pushes_to_line_even_for_a_line_resident(line_ap
 def test_a_line_resident_gets_a_push_with_the_token_their_uid_and_the_links(line_api, alice_on_line):
     assert deliver(user=alice_on_line, notice=NOTICE, channel="line") == "line"
 
-    [push] = line_api.pushes
+    [push] = line_api.received
     assert push.path == "/v2/bot/message/push"
     assert push.headers["Authorization"] == f"Bearer {TOKEN}"
     assert push.headers["Content-Type"] == "application/json"
-    assert push.body["to"] == ALICE_UID
-    [message] = push.body["messages"]
+    assert push.json()["to"] == ALICE_UID
+    [message] = push.json()["messages"]
     assert message["type"] == "text"
     assert message["text"].startswith(NOTICE.subject + "\n")
     assert NOTICE.body in message["text"]
@@ -162,7 +111,7 @@ def test_a_long_body_is_shortened_to_lines_limit_but_keeps_both_links(line_api, 
 
     assert deliver(user=alice_on_line, notice=notice, channel="line") == "line"
 
-    text = line_api.pushes[0].body["messages"][0]["text"]
+    text = line_api.received[0].json()["messages"][0]["text"]
     assert len(text.encode("utf-16-le")) // 2 <= LINE_TEXT_LIMIT
     assert "\ufffd" not in text  # no emoji was cut in half
     assert "…" in text
@@ -196,7 +145,7 @@ def test_another_providers_login_is_not_a_line_login(settings, alice):
 def test_a_resident_without_a_line_login_gets_email_instead(line_api, bob):
     assert deliver(user=bob, notice=NOTICE, channel="line") == "email"
 
-    assert line_api.pushes == []
+    assert line_api.received == []
     assert mail.outbox[0].to == ["bob@example.com"]
 
 
@@ -205,7 +154,7 @@ def test_line_not_configured_means_email(line_api, settings, alice_on_line):
 
     assert deliver(user=alice_on_line, notice=NOTICE, channel="line") == "email"
 
-    assert line_api.pushes == []
+    assert line_api.received == []
     assert len(mail.outbox) == 1
 
 
@@ -215,7 +164,7 @@ def test_a_refused_push_falls_back_to_email(line_api, alice_on_line, status, cap
 
     assert deliver(user=alice_on_line, notice=NOTICE, channel="line") == "email"
 
-    assert len(line_api.pushes) == 1
+    assert len(line_api.received) == 1
     assert mail.outbox[0].to == ["alice@example.com"]
     assert str(status) in caplog.text
     assert TOKEN not in caplog.text
@@ -234,9 +183,7 @@ def test_a_push_that_times_out_falls_back_to_email(line_api, alice_on_line, monk
 
 
 def test_an_unreachable_line_api_falls_back_to_email(settings, alice_on_line):
-    closed = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    settings.LINE_MESSAGING_API_URL = f"http://127.0.0.1:{closed.server_address[1]}"
-    closed.server_close()  # nothing listens on that port any more: connection refused
+    settings.LINE_MESSAGING_API_URL = refusing_url()
     settings.LINE_MESSAGING_CHANNEL_TOKEN = TOKEN
 
     assert deliver(user=alice_on_line, notice=NOTICE, channel="line") == "email"
@@ -254,7 +201,7 @@ def test_a_deleted_resident_gets_nothing(line_api, alice_on_line, channel):
 
     assert deliver(user=alice_on_line, notice=NOTICE, channel=channel) == "none"
 
-    assert line_api.pushes == []
+    assert line_api.received == []
     assert mail.outbox == []
 
 
@@ -265,7 +212,7 @@ def test_an_inactive_resident_gets_nothing(line_api, alice_on_line, channel):
 
     assert deliver(user=alice_on_line, notice=NOTICE, channel=channel) == "none"
 
-    assert line_api.pushes == []
+    assert line_api.received == []
     assert mail.outbox == []
 
 

@@ -4,7 +4,6 @@ parameters, and the counts on the home and browse pages."""
 import re
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Town
@@ -222,30 +221,6 @@ def test_a_previous_page_deep_in_the_list_costs_what_the_first_page_costs(client
     deep_previous = count_queries(client, url + "?before=" + pages[-1].context["previous_cursor"])
 
     assert deep_previous == first
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("sort,index", [
-    ("newest", "listing_public_newest"), ("price", "listing_public_price"), ("price_desc", "listing_public_price"),
-    ("expiring", "listing_public_expiring"),
-])
-def test_going_back_walks_the_same_partial_index_without_sorting(alice, sort, index):
-    from listings.selectors import listings_public, page_after, page_query
-
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's plans")
-    for i in range(30):
-        make_listing(alice, title=f"品物{i}", price=i % 2 * 100)
-    with connection.cursor() as db:
-        db.execute("ANALYZE")
-    _rows, cursor = page_after(listings_public(), sort=sort, cursor=None, limit=10)
-    sql, params = page_query(
-        listings_public().select_related(None).prefetch_related(None), sort=sort, cursor=cursor, backward=True
-    ).query.sql_with_params()
-    with connection.cursor() as db:
-        db.execute("EXPLAIN QUERY PLAN " + sql, params)
-        plan = " | ".join(str(row[-1]) for row in db.fetchall())
-    assert index in plan and "TEMP B-TREE" not in plan, plan
 
 
 @pytest.mark.django_db

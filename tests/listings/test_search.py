@@ -8,6 +8,7 @@ from listings.lifecycle import Action
 from listings.models import Listing
 from listings.search import grams, search, terms
 from listings.services import listing_transition, listing_update
+from tests.db import fetch, only_on
 from tests.factories import listing_data, make_listing
 
 CATALOGUE = [
@@ -128,11 +129,6 @@ def test_search_combines_with_filters_and_sorts(client, alice):
 @pytest.mark.django_db
 def test_the_sqlite_search_triggers_survive_every_migration():
     """Migrations that rebuild listings_listing on SQLite must create the FTS5 triggers again."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'listings_listing'")
-        names = {row[0] for row in cursor.fetchall()}
+    only_on("sqlite")
+    names = {name for (name,) in fetch("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'listings_listing'")}
     assert names == {"listings_listing_fts_insert", "listings_listing_fts_delete", "listings_listing_fts_update"}

@@ -123,9 +123,7 @@ def test_a_suspended_participant_may_read_but_not_send(conversation, bob, staff)
         ws = socket(f"/ws/conversations/{conversation.pk}/", cookie)
         connected, _code = await ws.connect()
         await ws.send_json_to({"type": "send", "body": "まだありますか", "client_id": "s1"})
-        reply = await ws.receive_json_from(timeout=5)
-        while reply["type"] != "error":
-            reply = await ws.receive_json_from(timeout=5)
+        reply = await next_of_type(ws, "error")
         await ws.disconnect()
         return connected, reply
 
@@ -264,9 +262,7 @@ def test_a_message_resent_after_a_dropped_connection_is_stored_once(conversation
         ws = socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
         assert (await ws.connect())[0]
         await ws.send_json_to({"type": "send", "body": "土曜日の10時でどうですか", "client_id": "7f1c-page-1"})
-        ack = await ws.receive_json_from(timeout=5)
-        while ack["type"] != "sent":
-            ack = await ws.receive_json_from(timeout=5)
+        ack = await next_of_type(ws, "sent")
         await ws.disconnect()
         return ack
 
@@ -274,14 +270,10 @@ def test_a_message_resent_after_a_dropped_connection_is_stored_once(conversation
         ws = socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
         assert (await ws.connect())[0]
         await ws.send_json_to({"type": "send", "body": "土曜日の10時でどうですか", "client_id": "7f1c-page-1"})
-        ack = await ws.receive_json_from(timeout=5)
-        while ack["type"] != "sent":
-            ack = await ws.receive_json_from(timeout=5)
+        ack = await next_of_type(ws, "sent")
         # Another message with its own id is stored as usual.
         await ws.send_json_to({"type": "send", "body": "土曜日の10時でどうですか", "client_id": "7f1c-page-2"})
-        other = await ws.receive_json_from(timeout=5)
-        while other["type"] != "sent":
-            other = await ws.receive_json_from(timeout=5)
+        other = await next_of_type(ws, "sent")
         await ws.disconnect()
         return ack, other
 
@@ -304,9 +296,7 @@ def test_a_frame_that_is_not_json_gets_an_error_and_the_socket_stays_open(conver
         await ws.send_to(text_data="this is not json {")
         reply = await ws.receive_json_from(timeout=5)
         await ws.send_json_to({"type": "send", "body": "続けて送れます", "client_id": "after-bad-frame"})
-        ack = await ws.receive_json_from(timeout=5)
-        while ack["type"] != "sent":
-            ack = await ws.receive_json_from(timeout=5)
+        ack = await next_of_type(ws, "sent")
         await ws.disconnect()
         return reply, ack
 

@@ -2,7 +2,6 @@
 retry window, and sent again on request (redelivery)."""
 
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from mirror import webhooks
 from mirror.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from tests.factories import make_listing
 from tests.mirror.webhook_receiver import make_due
+from tests.stand_in import refusing_url
 
 pytestmark = pytest.mark.django_db
 
@@ -55,32 +55,32 @@ def test_the_wait_between_retries_doubles_up_to_six_hours():
     assert webhooks.backoff(20) == timedelta(hours=6)
 
 
+def _the_unanswered_attempt() -> WebhookAttempt:
+    """The one delivery failed, and its one attempt got no HTTP answer; returns that attempt."""
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == Status.FAILED
+    [attempt] = delivery.attempt_log.all()
+    assert attempt.status_code is None
+    return attempt
+
+
 def test_a_receiver_slower_than_the_timeout_counts_as_a_failure(settings, alice, endpoint, receiver, deliver):
     settings.MIRROR_WEBHOOK_TIMEOUT_SECONDS = 0.2
     receiver.script = [1.0]
     with deliver():
         make_listing(alice)
 
-    delivery = WebhookDelivery.objects.get()
-    assert delivery.status == Status.FAILED
-    [attempt] = delivery.attempt_log.all()
-    assert attempt.status_code is None
+    attempt = _the_unanswered_attempt()
     assert "Timed out" in attempt.error
     assert 150 <= attempt.response_ms < 1000
 
 
 def test_an_unreachable_receiver_counts_as_a_failure(alice, deliver):
-    closed = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    port = closed.server_address[1]
-    closed.server_close()  # nothing listens on this port any more
-    webhooks.webhook_endpoint_create(url=f"http://127.0.0.1:{port}/")
+    webhooks.webhook_endpoint_create(url=refusing_url() + "/")
     with deliver():
         make_listing(alice)
 
-    delivery = WebhookDelivery.objects.get()
-    assert delivery.status == Status.FAILED
-    [attempt] = delivery.attempt_log.all()
-    assert attempt.status_code is None
+    attempt = _the_unanswered_attempt()
     assert "ConnectionError" in attempt.error
 
 
