@@ -90,7 +90,7 @@ class ErrorOut(Schema):
 class ListingFilters(Schema):
     q: str = Field("", max_length=100, description="Keywords (all must match title or description)")
     kind: Literal["offer", "wanted", ""] = Field("", description="offer or wanted; empty for both")
-    category: str = Field("", max_length=40, description="Category slug (see /categories); empty for all")
+    category: str = Field("", max_length=40, pattern=r"^[-a-zA-Z0-9_]*$", description="Category slug (see /categories); empty for all")
     town: Annotated[int, Field(ge=1, le=2_147_483_647)] | Literal[""] | None = Field(
         None, description="Town id (see /towns); empty for all"
     )

@@ -101,7 +101,7 @@ def test_cursor_pagination_walks_every_listing_once_in_order(client, alice, sort
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["limit=0", "limit=1000", "limit=abc", "sort=random", "kind=sell", "town=-1", "cursor=%%%", "cursor=bm9wZQ"])
+@pytest.mark.parametrize("query", ["limit=0", "limit=1000", "limit=abc", "sort=random", "kind=sell", "town=-1", "cursor=%%%", "cursor=bm9wZQ", "category=sofa%00", "category=%E5%AE%B6%E5%85%B7"])
 def test_bad_parameters_get_a_clear_400(client, public, query):
     response = client.get(f"/api/v1/listings?{query}")
     assert response.status_code == 400
