@@ -61,23 +61,14 @@ def _check_can_write(user: User) -> None:
 
 def _check_rate(user: User, *, new_thread: bool) -> None:
     """Counted from the posts themselves, so every process agrees and nothing needs resetting."""
-    now = timezone.now()
     if new_thread:
-        recent = Thread.objects.filter(author=user, created_at__gte=now - timedelta(days=1)).count()
-        if recent >= settings.COMMUNITY_THREADS_PER_DAY:
-            raise ValidationError(
-                _("You can start at most %(limit)s threads a day. Please try again tomorrow, or reply in an existing thread.")
-                % {"limit": settings.COMMUNITY_THREADS_PER_DAY},
-                code="rate_limited",
-            )
+        rows, window, limit = Thread.objects, timedelta(days=1), settings.COMMUNITY_THREADS_PER_DAY
+        message = _("You can start at most %(limit)s threads a day. Please try again tomorrow, or reply in an existing thread.")
     else:
-        recent = Post.objects.filter(author=user, created_at__gte=now - timedelta(hours=1)).count()
-        if recent >= settings.COMMUNITY_POSTS_PER_HOUR:
-            raise ValidationError(
-                _("You can write at most %(limit)s posts an hour. Please wait a while and try again.")
-                % {"limit": settings.COMMUNITY_POSTS_PER_HOUR},
-                code="rate_limited",
-            )
+        rows, window, limit = Post.objects, timedelta(hours=1), settings.COMMUNITY_POSTS_PER_HOUR
+        message = _("You can write at most %(limit)s posts an hour. Please wait a while and try again.")
+    if rows.filter(author=user, created_at__gte=timezone.now() - window).count() >= limit:
+        raise ValidationError(message % {"limit": limit}, code="rate_limited")
 
 
 def thread_refresh(thread_id: int) -> None:
