@@ -1,7 +1,5 @@
 """Staff pages for the impact figures: the dashboard, its estimates, and the open-data CSV."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.decorators import staff_required
 from core.audit import audit_record
 from core.models import AuditRecord
+from core.spreadsheet import SpreadsheetWriter
 from listings.models import Category
 from moderation import impact, services
 from moderation.forms import ImpactPeriodForm, ImpactSettingsForm
@@ -81,7 +80,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     since = impact.since_for(months)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM
-    writer = csv.writer(response)
+    writer = SpreadsheetWriter(response)
     if table == "monthly":
         writer.writerow(["month", "registered", "published", "reserved", "handed_over", "median_days_to_handover",
                          "requests", "requests_per_published_listing", "assisted_registrations", "assisted_share_percent",

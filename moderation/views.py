@@ -1,7 +1,5 @@
 """The staff console: home with what waits, the listing review queue, rules and the audit log."""
 
-import csv
-
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -21,6 +19,7 @@ from community.models import RevealRequest
 from core.audit import audit_record
 from core.forms import add_errors, flash_errors
 from core.models import AuditRecord
+from core.spreadsheet import SpreadsheetWriter
 from listings.models import Category, Listing, ListingRules
 from listings.rules import rules_current
 from moderation import assisted, reports, selectors, services
@@ -91,7 +90,7 @@ def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
         raise PermissionDenied
     form, qs = _filtered_log(request)
     audit_record(actor=request.user, action=AuditRecord.Action.AUDIT_EXPORT, reason=request.GET.urlencode()[:1000])
-    writer = csv.writer(_Echo())
+    writer = SpreadsheetWriter(_Echo())
 
     def rows():
         yield "\ufeff"  # a BOM, so that Excel opens the UTF-8 file with Japanese text correctly

@@ -80,6 +80,21 @@ def test_the_csv_export_carries_before_and_after_as_json(staff, db):
     assert json.loads(rows[2][10]) == {"request": 7}
 
 
+def test_the_csv_export_never_hands_a_spreadsheet_a_formula(staff, db):
+    """Text that starts like a formula (a listing title, a staff reason) opens as text."""
+    audit_record(actor=staff, action=AuditRecord.Action.NG_WORD_ADD, reason='=HYPERLINK("http://evil.example","x")')
+    audit_record(actor=staff, action=AuditRecord.Action.NG_WORD_ADD, reason="@SUM(1+1)*cmd|' /C calc'!A0")
+    audit_record(actor=staff, action=AuditRecord.Action.NG_WORD_ADD, reason="＝1+1")
+    audit_record(actor=staff, action=AuditRecord.Action.NG_WORD_ADD, reason="-2+3")
+    root = make_user(email="root@example.com", is_superuser=True, is_staff=True)
+    c = Client()
+    login_staff(c, root)
+    text = b"".join(c.get(reverse("moderation:audit_log_csv")).streaming_content).decode("utf-8-sig")
+    reasons = [row[8] for row in csv.reader(io.StringIO(text))][1:]
+    assert reasons[1:] == ["'-2+3", "'＝1+1", "'@SUM(1+1)*cmd|' /C calc'!A0", "'=HYPERLINK(\"http://evil.example\",\"x\")"]
+    assert all(not reason.startswith(("=", "+", "-", "@", "＝")) for reason in reasons)
+
+
 def test_a_superuser_without_a_display_name_is_named_by_email_and_can_be_filtered(staff, staff_client):
     root = make_user(email="root@example.com", name="", is_superuser=True)
     ng_word_add(actor=root, word="詐欺")

@@ -107,3 +107,12 @@ def test_the_open_data_csv_has_aggregates_only(alice, bob, staff_client):
         assert staff_client.get(reverse("moderation:impact_csv"), {"table": table}).status_code == 200
     assert staff_client.get(reverse("moderation:impact_csv"), {"table": "people"}).status_code == 404
     assert AuditRecord.objects.filter(action=AuditRecord.Action.IMPACT_EXPORT).count() == 3
+
+
+def test_a_category_named_like_a_formula_opens_as_text_in_the_open_data_csv(alice, staff_client):
+    Category.objects.filter(slug="furniture").update(name_ja="=HYPERLINK(\"http://evil.example\")")
+    _handed_over(alice, days_ago=0, took_days=1)
+    response = staff_client.get(reverse("moderation:impact_csv"), {"table": "category"})
+    names = [row[0] for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))]
+    assert "'=HYPERLINK(\"http://evil.example\")" in names
+    assert not any(name.startswith("=") for name in names)
