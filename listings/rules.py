@@ -18,18 +18,25 @@ _CACHE_KEY = "listings:rules"
 _ITEM_SEPARATORS = re.compile(r"[、,，・/／()（）「」『』【】\[\]:：;；。]+")
 
 
+def rules_row() -> ListingRules:
+    """The rules row from the database, created from the LISTING_* settings the first time (for
+    editing: never from the cache, which may outlive a rolled-back first creation)."""
+    rules, _created = ListingRules.objects.get_or_create(
+        pk=1,
+        defaults={
+            "price_cap": settings.LISTING_PRICE_CAP,
+            "expiry_days": settings.LISTING_EXPIRY_DAYS,
+            "review_all": settings.LISTING_PREMODERATION,
+        },
+    )
+    return rules
+
+
 def rules_current() -> ListingRules:
     """The rules row (created from the LISTING_* settings the first time), cached for a minute."""
     rules = cache.get(_CACHE_KEY)
     if rules is None:
-        rules, _created = ListingRules.objects.get_or_create(
-            pk=1,
-            defaults={
-                "price_cap": settings.LISTING_PRICE_CAP,
-                "expiry_days": settings.LISTING_EXPIRY_DAYS,
-                "review_all": settings.LISTING_PREMODERATION,
-            },
-        )
+        rules = rules_row()
         rules.category_ids = set(rules.review_categories.values_list("pk", flat=True))
         cache.set(_CACHE_KEY, rules, 60)
     return rules

@@ -18,7 +18,7 @@ from core.models import AuditRecord
 from core.text import text_normalise
 from listings.lifecycle import Action
 from listings.models import Category, Listing, ListingRules
-from listings.rules import rules_current, rules_forget
+from listings.rules import rules_forget, rules_row
 from listings.services import listing_transition
 from messaging.models import Message, MessageReport
 from moderation.board import post_hide
@@ -95,7 +95,7 @@ def listing_rules_update(
     if expiry_days < 1:
         raise ValidationError(_("A listing must stay up for at least one day."))
     with transaction.atomic():
-        rules_current()  # make sure the row exists
+        rules_row()  # make sure the row exists
         rules = ListingRules.objects.select_for_update().get(pk=1)
         before = _rules_snapshot(rules)
         rules.price_cap = price_cap

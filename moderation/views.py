@@ -20,8 +20,8 @@ from core.audit import audit_record
 from core.forms import add_errors, flash_errors
 from core.models import AuditRecord
 from core.spreadsheet import SpreadsheetWriter
-from listings.models import Category, Listing, ListingRules
-from listings.rules import rules_current
+from listings.models import Category, Listing
+from listings.rules import rules_row
 from moderation import assisted, reports, selectors, services
 from moderation.audit import audit_details, audit_json
 from moderation.forms import (
@@ -156,7 +156,7 @@ def listing_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def rules(request: HttpRequest) -> HttpResponse:
-    form = ListingRulesForm(request.POST or None, instance=rules_current_row())
+    form = ListingRulesForm(request.POST or None, instance=rules_row())
     if request.method == "POST" and form.is_valid():
         try:
             services.listing_rules_update(actor=request.user, **form.cleaned_data)
@@ -204,9 +204,6 @@ def reason_template_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("moderation:reason_templates")
 
 
-def rules_current_row() -> ListingRules:
-    rules_current()  # creates the row from the settings the first time
-    return ListingRules.objects.get(pk=1)
 
 
 @staff_required
