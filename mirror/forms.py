@@ -13,7 +13,10 @@ class EndpointForm(forms.Form):
         max_length=500,
         assume_scheme="https",
         validators=[URLValidator(schemes=["http", "https"])],
-        help_text=_("Where the ward's server receives events. Only http:// and https:// addresses; redirects are not followed."),
+        help_text=_(
+            "Where the ward's server receives events: an http:// or https:// address on the public internet, "
+            "without a user name or password. Redirects are not followed."
+        ),
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     events = forms.MultipleChoiceField(

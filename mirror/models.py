@@ -1,5 +1,6 @@
 """Webhook endpoints the ward configures, the events we emit, and every delivery attempt."""
 
+import base64
 import secrets
 import uuid
 
@@ -21,7 +22,8 @@ EVENT_TYPES = [
 
 
 def new_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    """A Standard Webhooks signing secret: "whsec_" and 32 random bytes in standard base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 class WebhookEndpoint(models.Model):
@@ -83,11 +85,25 @@ class WebhookDelivery(models.Model):
 
 
 class WebhookAttempt(models.Model):
+    class Category(models.TextChoices):
+        """Why an attempt failed. Only the category is kept, never the error text: an error such
+        as "connection refused" against an address would map the ward's internal network."""
+
+        TIMEOUT = "timeout", _("No answer in time")
+        REFUSED = "refused", _("Connection refused or cut off")
+        DNS = "dns", _("Host name not found")
+        BLOCKED = "blocked", _("Address not allowed")
+        TLS = "tls", _("TLS (encryption) error")
+        REDIRECT = "redirect", _("Redirect (not followed)")
+        HTTP_STATUS = "http_status", _("Error status")
+        INACTIVE = "inactive", _("Endpoint turned off")
+
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
     started_at = models.DateTimeField()
     status_code = models.PositiveIntegerField(null=True, blank=True)
     response_ms = models.PositiveIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=500, blank=True)
+    # Empty when the receiver answered 2xx.
+    category = models.CharField(max_length=12, choices=Category.choices, blank=True)
 
     class Meta:
         ordering = ["started_at"]

@@ -5,20 +5,18 @@ interested endpoint; the HTTP request happens later in a background task (enqueu
 never inside the request that caused the change. See docs/WEBHOOKS.md for the receiving side.
 """
 
-import hashlib
-import hmac
 import json
 import logging
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from standardwebhooks.webhooks import Webhook
 
 from core.audit import audit_record
 from core.models import AuditRecord
@@ -26,11 +24,11 @@ from listings.models import Listing
 from mirror.models import EVENT_TYPES, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent, new_secret
 from mirror.serializers import is_public, iso, listing_data
 from mirror.tasks import deliver_webhook
+from mirror.webhook_transport import webhook_post, webhook_url_check
 
 logger = logging.getLogger(__name__)
 
 EVENT_TYPE_NAMES = frozenset(name for name, _label in EVENT_TYPES)
-SIGNATURE_HEADER = "Mottainai-Signature"
 USER_AGENT = "Mottainai-Webhooks/1"
 
 # Retry n (after the n-th failed attempt) waits BACKOFF_BASE × 2^(n-1), at most BACKOFF_CAP, until
@@ -66,9 +64,11 @@ def _audit(actor, action: AuditRecord.Action, endpoint: WebhookEndpoint, before:
 def webhook_endpoint_create(
     *, url: str, description: str = "", events: list[str] = (), is_active: bool = True, actor=None
 ) -> WebhookEndpoint:
-    """Add an endpoint with a fresh signing secret; refuses URLs that are not http(s)."""
+    """Add an endpoint with a fresh signing secret; refuses URLs that are not http(s), carry a
+    user name, use a port not allowed or lead into a private network (mirror.webhook_transport)."""
     endpoint = WebhookEndpoint(url=url.strip(), description=description.strip(), events=_clean_events(list(events)), is_active=is_active)
     endpoint.full_clean()
+    webhook_url_check(endpoint.url)
     with transaction.atomic():
         endpoint.save()
         _audit(actor, AuditRecord.Action.WEBHOOK_ADD, endpoint, after=_endpoint_state(endpoint))
@@ -78,13 +78,15 @@ def webhook_endpoint_create(
 def webhook_endpoint_update(
     *, endpoint: WebhookEndpoint, url: str, description: str, events: list[str], is_active: bool, actor=None
 ) -> WebhookEndpoint:
-    """Change an endpoint's address, description, event filter or on/off switch (not its secret)."""
+    """Change an endpoint's address, description, event filter or on/off switch (not its secret);
+    the address is checked again, as when it was added."""
     before = _endpoint_state(WebhookEndpoint.objects.get(pk=endpoint.pk))
     endpoint.url = url.strip()
     endpoint.description = description.strip()
     endpoint.events = _clean_events(list(events))
     endpoint.is_active = is_active
     endpoint.full_clean()
+    webhook_url_check(endpoint.url)
     with transaction.atomic():
         endpoint.save()
         _audit(actor, AuditRecord.Action.WEBHOOK_CHANGE, endpoint, before=before, after=_endpoint_state(endpoint))
@@ -167,18 +169,17 @@ def webhook_body(payload: dict) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def webhook_signature(*, secret: str, timestamp: int, body: bytes) -> str:
-    """Hex HMAC-SHA256 of "<timestamp>.<body>" with the endpoint's secret (docs/WEBHOOKS.md)."""
-    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-
-
-def webhook_headers(*, delivery: WebhookDelivery, body: bytes, timestamp: int) -> dict[str, str]:
-    signature = webhook_signature(secret=delivery.endpoint.secret, timestamp=timestamp, body=body)
+def webhook_headers(*, delivery: WebhookDelivery, body: bytes, sent_at: datetime) -> dict[str, str]:
+    """The request headers, signed by the Standard Webhooks scheme with the endpoint's secret:
+    webhook-id is the event's id (the same on every retry), webhook-timestamp the sending time."""
+    sent_at = sent_at.astimezone(UTC)  # the library reads the wall time as UTC
+    message_id = str(delivery.event_id)
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
-        SIGNATURE_HEADER: f"t={timestamp},v1={signature}",
-        "Mottainai-Event-Id": str(delivery.event_id),
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(sent_at.timestamp())),
+        "webhook-signature": Webhook(delivery.endpoint.secret).sign(message_id, sent_at, body.decode()),
         "Mottainai-Event-Type": delivery.event.type,
     }
 
@@ -223,7 +224,7 @@ def _claim(delivery_id: int) -> WebhookDelivery | None:
         if delivery.next_attempt_at and delivery.next_attempt_at > now:
             return None  # not due yet, or another worker holds the lease
         if not delivery.endpoint.is_active:
-            WebhookAttempt.objects.create(delivery=delivery, started_at=now, error="Endpoint is turned off.")
+            WebhookAttempt.objects.create(delivery=delivery, started_at=now, category=WebhookAttempt.Category.INACTIVE)
             delivery.status = Status.GAVE_UP
             delivery.next_attempt_at = None
             delivery.save(update_fields=["status", "next_attempt_at"])
@@ -234,27 +235,10 @@ def _claim(delivery_id: int) -> WebhookDelivery | None:
 
 
 def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
-    """Send once; (status code, "") when the receiver answered, (None, error text) when not."""
-    url = delivery.endpoint.url
-    if not url.lower().startswith(("http://", "https://")):
-        return None, "Only http and https URLs are supported."
+    """Send once; (status code or None, failure category, "" when the receiver answered 2xx)."""
     body = webhook_body(delivery.event.payload)
-    headers = webhook_headers(delivery=delivery, body=body, timestamp=int(time.time()))
-    try:
-        # stream=True: the status line is all we need; a huge response body is never read.
-        with requests.post(
-            url,
-            data=body,
-            headers=headers,
-            timeout=settings.MIRROR_WEBHOOK_TIMEOUT_SECONDS,
-            allow_redirects=False,
-            stream=True,
-        ) as response:
-            return response.status_code, ""
-    except requests.Timeout:
-        return None, f"Timed out after {settings.MIRROR_WEBHOOK_TIMEOUT_SECONDS} s."
-    except requests.RequestException as error:
-        return None, f"{type(error).__name__}: {error}"[:500]
+    headers = webhook_headers(delivery=delivery, body=body, sent_at=timezone.now())
+    return webhook_post(delivery.endpoint.url, body=body, headers=headers, timeout=settings.MIRROR_WEBHOOK_TIMEOUT_SECONDS)
 
 
 def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
@@ -269,15 +253,15 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         return None
     started_at = timezone.now()
     clock = time.monotonic()
-    status_code, error = _post(delivery)
+    status_code, category = _post(delivery)
     response_ms = round((time.monotonic() - clock) * 1000)
-    succeeded = status_code is not None and 200 <= status_code < 300
+    succeeded = not category
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update(of=("self",)).filter(pk=delivery_id).first()
         if delivery is None:
             return None  # the endpoint was deleted meanwhile
         WebhookAttempt.objects.create(
-            delivery=delivery, started_at=started_at, status_code=status_code, response_ms=response_ms, error=error
+            delivery=delivery, started_at=started_at, status_code=status_code, response_ms=response_ms, category=category
         )
         delivery.attempts += 1
         now = timezone.now()
@@ -292,7 +276,11 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
             if next_attempt_at > delivery.created_at + timedelta(hours=settings.MIRROR_WEBHOOK_RETRY_HOURS):
                 delivery.status = Status.GAVE_UP
                 delivery.next_attempt_at = None
-                logger.warning("Webhook delivery %s to %s given up after %s attempts", delivery.pk, delivery.endpoint_id, delivery.attempts)
+                # The category and the endpoint's id only: no address, no error text in the logs.
+                logger.warning(
+                    "Webhook delivery %s to endpoint %s given up after %s attempts (last: %s)",
+                    delivery.pk, delivery.endpoint_id, delivery.attempts, category,
+                )
             else:
                 delivery.status = Status.FAILED
                 delivery.next_attempt_at = next_attempt_at

@@ -99,8 +99,8 @@ def test_staff_redeliver_an_event_from_the_log(staff_client, alice, endpoint, re
     assert again.event_id == original.event_id
     assert again.status == Status.SUCCEEDED
     first, second = receiver.received
-    assert first.headers["Mottainai-Event-Id"] == second.headers["Mottainai-Event-Id"]
-    assert verify(header=second.headers["Mottainai-Signature"], body=second.body, secret=endpoint.secret)
+    assert first.headers["webhook-id"] == second.headers["webhook-id"]
+    assert verify(second, secret=endpoint.secret)
 
 
 def test_redelivering_is_refused_while_the_event_is_still_on_its_way(staff_client, alice, endpoint, receiver):

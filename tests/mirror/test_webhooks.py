@@ -6,7 +6,10 @@ tests wrap changes in `deliver()` (`django_capture_on_commit_callbacks(execute=T
 Retries are in test_webhook_retries.py, the staff pages in test_webhook_pages.py.
 """
 
-import time
+import base64
+import hashlib
+import hmac
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -18,7 +21,7 @@ from listings.services import listing_transition, listing_update
 from mirror import webhooks
 from mirror.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from tests.factories import listing_data, make_listing
-from tests.mirror.webhook_receiver import verify
+from tests.mirror.webhook_receiver import documented_verifier, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +31,7 @@ Status = WebhookDelivery.Status
 # --- Events and payloads ----------------------------------------------------------------------
 
 
-def test_a_published_listing_reaches_the_endpoint_signed_with_the_documented_algorithm(alice, endpoint, receiver, deliver):
+def test_a_published_listing_reaches_the_endpoint_signed_by_standard_webhooks(alice, endpoint, receiver, deliver):
     with deliver():
         listing = make_listing(alice, photos=1)
 
@@ -36,13 +39,15 @@ def test_a_published_listing_reaches_the_endpoint_signed_with_the_documented_alg
     assert request.path == "/hooks/mottainai"
     assert request.headers["Content-Type"] == "application/json"
     assert request.headers["User-Agent"] == "Mottainai-Webhooks/1"
-    assert verify(header=request.headers["Mottainai-Signature"], body=request.body, secret=endpoint.secret)
-    assert not verify(header=request.headers["Mottainai-Signature"], body=request.body, secret="whsec_wrong")
-    assert not verify(header=request.headers["Mottainai-Signature"], body=request.body + b" ", secret=endpoint.secret)
+    assert "Mottainai-Signature" not in request.headers  # the old scheme is gone
+    assert request.headers["webhook-signature"].startswith("v1,")
+    assert verify(request, secret=endpoint.secret)
+    assert not verify(request, secret=webhooks.new_secret())
+    assert not verify(request, secret=endpoint.secret, body=request.body + b" ")
 
     event = WebhookEvent.objects.get()
     payload = request.json()
-    assert request.headers["Mottainai-Event-Id"] == str(event.id) == payload["id"]
+    assert request.headers["webhook-id"] == str(event.id) == payload["id"]
     assert request.headers["Mottainai-Event-Type"] == "listing.published" == payload["type"]
     assert payload["created_at"].endswith("+09:00")
     assert payload["sequence"] == 1
@@ -212,9 +217,9 @@ def test_each_endpoint_gets_its_own_signature(alice, receiver, deliver):
         make_listing(alice)
 
     by_path = {request.path: request for request in receiver.received}
-    assert verify(header=by_path["/hooks/mottainai"].headers["Mottainai-Signature"], body=by_path["/hooks/mottainai"].body, secret=first.secret)
-    second_request = by_path["/hooks/mottainai/second"]
-    assert verify(header=second_request.headers["Mottainai-Signature"], body=second_request.body, secret=second.secret)
+    assert verify(by_path["/hooks/mottainai"], secret=first.secret)
+    assert not verify(by_path["/hooks/mottainai"], secret=second.secret)
+    assert verify(by_path["/hooks/mottainai/second"], secret=second.secret)
 
 
 @pytest.mark.parametrize("url", ["ftp://ward.example.jp/hooks", "file:///etc/passwd", "javascript:alert(1)", "not a url"])
@@ -232,21 +237,43 @@ def test_it_refuses_unknown_event_types_for_an_endpoint(receiver):
 def test_rotating_the_secret_signs_the_next_deliveries_with_the_new_one(alice, endpoint, receiver, deliver):
     old = endpoint.secret
     webhooks.webhook_endpoint_rotate_secret(endpoint=endpoint)
-    assert endpoint.secret != old and endpoint.secret.startswith("whsec_")
+    assert endpoint.secret != old
     with deliver():
         make_listing(alice)
 
     [request] = receiver.received
-    assert verify(header=request.headers["Mottainai-Signature"], body=request.body, secret=endpoint.secret)
-    assert not verify(header=request.headers["Mottainai-Signature"], body=request.body, secret=old)
+    assert verify(request, secret=endpoint.secret)
+    assert not verify(request, secret=old)
 
 
-def test_the_documented_verifier_refuses_an_old_timestamp():
-    body = b'{"id":"x"}'
-    old = int(time.time()) - 301
-    header = f"t={old},v1={webhooks.webhook_signature(secret='whsec_s', timestamp=old, body=body)}"
-    assert not verify(header=header, body=body, secret="whsec_s")
-    fresh = int(time.time())
-    header = f"t={fresh},v1={webhooks.webhook_signature(secret='whsec_s', timestamp=fresh, body=body)}"
-    assert verify(header=header, body=body, secret="whsec_s")
-    assert not verify(header="garbage", body=body, secret="whsec_s")
+def test_a_secret_is_whsec_and_32_random_bytes_in_base64():
+    secret = webhooks.new_secret()
+    assert secret.startswith("whsec_")
+    assert len(base64.b64decode(secret.removeprefix("whsec_"), validate=True)) == 32
+    assert webhooks.new_secret() != secret
+
+
+def test_the_documented_python_receiver_accepts_a_delivery_and_refuses_a_replay(alice, endpoint, receiver, deliver, clock):
+    verify_mottainai_webhook = documented_verifier()
+    with deliver():
+        make_listing(alice)
+    [request] = receiver.received
+
+    assert verify_mottainai_webhook(request.body, request.headers, endpoint.secret) == request.json()
+    assert verify_mottainai_webhook(request.body + b" ", request.headers, endpoint.secret) is None
+    assert verify_mottainai_webhook(request.body, {**request.headers, "webhook-signature": "garbage"}, endpoint.secret) is None
+    clock.shift(timedelta(minutes=6))  # the same request replayed later
+    assert verify_mottainai_webhook(request.body, request.headers, endpoint.secret) is None
+
+
+def test_the_signature_is_the_hmac_the_php_recipe_computes_by_hand(alice, endpoint, receiver, deliver):
+    """docs/WEBHOOKS.md's PHP receiver: base64 of HMAC-SHA256 over "<id>.<timestamp>.<body>",
+    keyed with the base64-decoded part of the secret after "whsec_"."""
+    with deliver():
+        make_listing(alice)
+    [request] = receiver.received
+
+    key = base64.b64decode(endpoint.secret.removeprefix("whsec_"))
+    signed = f"{request.headers['webhook-id']}.{request.headers['webhook-timestamp']}.".encode() + request.body
+    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    assert request.headers["webhook-signature"] == f"v1,{expected}"

@@ -1,14 +1,16 @@
-"""A real webhook receiver for the tests (an HTTP server on 127.0.0.1), and the verification
-recipe of docs/WEBHOOKS.md run as written."""
+"""A real webhook receiver for the tests (an HTTP server on 127.0.0.1); deliveries are verified
+with the standardwebhooks package, as a ward's receiver does, and with the recipes of
+docs/WEBHOOKS.md run as written."""
 
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings as django_settings
 from django.utils import timezone
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from mirror.models import WebhookDelivery
-from tests.stand_in import StandIn
+from tests.stand_in import Received, StandIn
 
 
 class Receiver(StandIn):
@@ -16,27 +18,30 @@ class Receiver(StandIn):
 
     def __init__(self) -> None:
         super().__init__()
+        self.port = self.server.server_address[1]
         self.url += "/hooks/mottainai"
 
     def events(self) -> list[dict]:
         return [request.json() for request in self.received]
 
 
-def _documented_verifier():
-    """The Python verification example of docs/WEBHOOKS.md, run as written: the tests check
-    every signature with it, so the ward's recipe cannot drift from what we send."""
+def verify(request: Received, *, secret: str, body: bytes | None = None) -> bool:
+    """Whether the standardwebhooks package accepts the request (optionally with another body)."""
+    try:
+        Webhook(secret).verify(request.body if body is None else body, request.headers)
+    except WebhookVerificationError:
+        return False
+    return True
+
+
+def documented_verifier():
+    """The Python receiver of docs/WEBHOOKS.md, run as written, so that the ward's recipe cannot
+    drift from what we send."""
     text = (Path(django_settings.BASE_DIR) / "docs" / "WEBHOOKS.md").read_text()
     code = text.split("```python\n", 1)[1].split("```", 1)[0]
     namespace: dict = {}
     exec(code, namespace)
-    return namespace["verify_mottainai_signature"]
-
-
-_verify = _documented_verifier()
-
-
-def verify(*, header: str, body: bytes, secret: str) -> bool:
-    return _verify(header, body, secret)
+    return namespace["verify_mottainai_webhook"]
 
 
 def make_due(delivery: WebhookDelivery) -> None:
