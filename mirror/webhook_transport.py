@@ -107,11 +107,11 @@ def _host_and_port(url: str) -> tuple[str, int]:
         parts = urlsplit(url)
         port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
     except ValueError:
-        raise ValidationError({"url": NOT_HTTP}, code="not_http") from None
+        raise ValidationError({"url": ValidationError(NOT_HTTP, code="not_http")}) from None
     if parts.scheme.lower() not in DEFAULT_PORTS or not parts.hostname:
-        raise ValidationError({"url": NOT_HTTP}, code="not_http")
+        raise ValidationError({"url": ValidationError(NOT_HTTP, code="not_http")})
     if "@" in parts.netloc:
-        raise ValidationError({"url": USERINFO}, code="userinfo")
+        raise ValidationError({"url": ValidationError(USERINFO, code="userinfo")})
     ports = allowed_ports()
     if port not in ports:
         listed = ", ".join(str(number) for number in ports)
