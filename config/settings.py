@@ -362,16 +362,12 @@ NINJA_NUM_PROXIES = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 MIRROR_CACHE_SECONDS = env_int("MIRROR_CACHE_SECONDS", 60, minimum=0)
 MIRROR_WEBHOOK_TIMEOUT_SECONDS = env_int("MIRROR_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 MIRROR_WEBHOOK_RETRY_HOURS = env_int("MIRROR_WEBHOOK_RETRY_HOURS", 24, minimum=1)
-# Webhooks never go inside a network (loopback, RFC 1918, CGNAT, IPv6 ULA) unless this is on: for
-# tests and intranet receivers. Link-local, multicast and reserved addresses stay closed even then.
+# Webhooks go to loopback, RFC 1918, CGNAT and IPv6 ULA addresses only with this on (tests, intranet).
 MIRROR_WEBHOOK_ALLOW_PRIVATE = env_bool("MIRROR_WEBHOOK_ALLOW_PRIVATE", False)
-# The ports webhook URLs may use.
-try:
-    MIRROR_WEBHOOK_PORTS = [int(port) for port in env_list("MIRROR_WEBHOOK_PORTS", ["80", "443"])]
-except ValueError:
-    raise ImproperlyConfigured("MIRROR_WEBHOOK_PORTS must be comma-separated port numbers, such as 80,443") from None
-if not MIRROR_WEBHOOK_PORTS or not all(0 < port < 65536 for port in MIRROR_WEBHOOK_PORTS):
-    raise ImproperlyConfigured(f"MIRROR_WEBHOOK_PORTS must list ports from 1 to 65535, not {MIRROR_WEBHOOK_PORTS}")
+MIRROR_WEBHOOK_PORTS = env_list("MIRROR_WEBHOOK_PORTS", ["80", "443"])  # the ports webhook URLs may use
+if not all(port.isdigit() and 0 < int(port) < 65536 for port in MIRROR_WEBHOOK_PORTS):
+    raise ImproperlyConfigured(f"MIRROR_WEBHOOK_PORTS must be port numbers such as 80,443, not {MIRROR_WEBHOOK_PORTS}")
+MIRROR_WEBHOOK_PORTS = [int(port) for port in MIRROR_WEBHOOK_PORTS]
 
 # --- Saved searches and alerts -----------------------------------------------------------------
 ALERTS_INSTANT_MIN_INTERVAL_MINUTES = env_int("ALERTS_INSTANT_MIN_INTERVAL_MINUTES", 60, minimum=1)
