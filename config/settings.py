@@ -170,7 +170,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = env_str("MEDIA_URL", "/media/")
+MEDIA_URL = "/media/"  # where listings.views.photo serves photos (config/urls.py), in every environment
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Serve static files from the finders when nothing was collected (embedded default).
 WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
@@ -180,6 +180,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Earlier versions served photos straight from a readable bucket; refuse their settings rather
+# than ignore them silently.
+if env_str("S3_CUSTOM_DOMAIN") or not env_bool("S3_QUERYSTRING_AUTH", True):
+    raise ImproperlyConfigured(
+        "S3_CUSTOM_DOMAIN and S3_QUERYSTRING_AUTH=0 are no longer supported: the photo bucket is private "
+        "and photos are served through the site (docs/DEPLOY.md, Photos)"
+    )
 if S3_BUCKET:
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -189,8 +196,12 @@ if S3_BUCKET:
             "region_name": env_str("S3_REGION") or None,
             "access_key": env_secret("S3_ACCESS_KEY_ID"),
             "secret_key": env_secret("S3_SECRET_ACCESS_KEY"),
-            "custom_domain": env_str("S3_CUSTOM_DOMAIN") or None,
-            "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", False),
+            # The bucket is private: photos reach browsers only through the site's photo view
+            # (listings.views.photo), which checks the listing and hands out links signed for
+            # LISTING_PHOTO_MAX_AGE seconds. An unsigned or custom-domain URL would need a
+            # readable bucket, which would serve hidden listings' photos to anyone.
+            "querystring_auth": True,
+            "signature_version": "s3v4",
             "file_overwrite": False,
             "default_acl": None,
         },
@@ -322,6 +333,10 @@ LISTING_PHOTO_MAX_BYTES = env_int("LISTING_PHOTO_MAX_MB", 15, minimum=1) * 1024 
 LISTING_PHOTO_MAX_PIXELS = env_int("LISTING_PHOTO_MAX_PIXELS", 50_000_000, minimum=1_000_000)
 LISTING_PHOTO_DISPLAY_EDGE = 1600
 LISTING_PHOTO_THUMB_EDGE = 400
+# How long a public listing's photo may be cached (browsers, a CDN) and a signed link to a photo in
+# the private bucket lasts: a photo stops being served at most this long after its listing leaves
+# public view (docs/SECURITY.md, "Photos").
+LISTING_PHOTO_MAX_AGE = env_int("LISTING_PHOTO_MAX_AGE", 60, minimum=1)
 # A request may carry all photos of a listing at once.
 DATA_UPLOAD_MAX_NUMBER_FILES = LISTING_MAX_PHOTOS + 5
 
