@@ -180,13 +180,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Earlier versions served photos straight from a readable bucket; refuse their settings rather
-# than ignore them silently.
-if env_str("S3_CUSTOM_DOMAIN") or not env_bool("S3_QUERYSTRING_AUTH", True):
-    raise ImproperlyConfigured(
-        "S3_CUSTOM_DOMAIN and S3_QUERYSTRING_AUTH=0 are no longer supported: the photo bucket is private "
-        "and photos are served through the site (docs/DEPLOY.md, Photos)"
-    )
+if env_str("S3_CUSTOM_DOMAIN") or not env_bool("S3_QUERYSTRING_AUTH", True):  # once meant a readable bucket
+    raise ImproperlyConfigured("S3_CUSTOM_DOMAIN and S3_QUERYSTRING_AUTH=0 are gone: the photo bucket is private (docs/DEPLOY.md)")
 if S3_BUCKET:
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -196,10 +191,8 @@ if S3_BUCKET:
             "region_name": env_str("S3_REGION") or None,
             "access_key": env_secret("S3_ACCESS_KEY_ID"),
             "secret_key": env_secret("S3_SECRET_ACCESS_KEY"),
-            # The bucket is private: photos reach browsers only through the site's photo view
-            # (listings.views.photo), which checks the listing and hands out links signed for
-            # LISTING_PHOTO_MAX_AGE seconds. An unsigned or custom-domain URL would need a
-            # readable bucket, which would serve hidden listings' photos to anyone.
+            # Private bucket: listings.views.photo checks the listing, then redirects to a link
+            # signed for LISTING_PHOTO_MAX_AGE seconds (docs/SECURITY.md, Photos).
             "querystring_auth": True,
             "signature_version": "s3v4",
             "file_overwrite": False,
@@ -333,9 +326,7 @@ LISTING_PHOTO_MAX_BYTES = env_int("LISTING_PHOTO_MAX_MB", 15, minimum=1) * 1024 
 LISTING_PHOTO_MAX_PIXELS = env_int("LISTING_PHOTO_MAX_PIXELS", 50_000_000, minimum=1_000_000)
 LISTING_PHOTO_DISPLAY_EDGE = 1600
 LISTING_PHOTO_THUMB_EDGE = 400
-# How long a public listing's photo may be cached (browsers, a CDN) and a signed link to a photo in
-# the private bucket lasts: a photo stops being served at most this long after its listing leaves
-# public view (docs/SECURITY.md, "Photos").
+# Seconds a public photo may be cached and a signed bucket link lasts (docs/SECURITY.md, Photos).
 LISTING_PHOTO_MAX_AGE = env_int("LISTING_PHOTO_MAX_AGE", 60, minimum=1)
 # A request may carry all photos of a listing at once.
 DATA_UPLOAD_MAX_NUMBER_FILES = LISTING_MAX_PHOTOS + 5

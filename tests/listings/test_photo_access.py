@@ -235,3 +235,23 @@ def test_on_s3_the_pages_show_photos_through_the_site_never_the_bucket(s3_storag
     sources = re.findall(r'<img[^>]* src="([^"]+)"', html)
     assert sources and all(source.startswith("/media/listings/") for source in sources)
     assert s3_storage not in html
+
+
+def _settings_with(**env) -> "subprocess.CompletedProcess":
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = "from config import settings as s; print(s.STORAGES['default'].get('OPTIONS', {}).get('querystring_auth'))"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env={**os.environ, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_with_s3_photo_links_are_always_signed_and_the_old_public_bucket_settings_are_refused():
+    assert _settings_with(S3_BUCKET="mottainai-photos").stdout.strip() == "True"
+    for env in ({"S3_CUSTOM_DOMAIN": "cdn.example.jp"}, {"S3_QUERYSTRING_AUTH": "0"}):
+        refused = _settings_with(S3_BUCKET="mottainai-photos", **env)
+        assert refused.returncode != 0 and "the photo bucket is private" in refused.stderr
