@@ -170,7 +170,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = env_str("MEDIA_URL", "/media/")
+MEDIA_URL = "/media/"  # where listings.views.photo serves photos (config/urls.py), in every environment
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Serve static files from the finders when nothing was collected (embedded default).
 WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
@@ -180,6 +180,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if env_str("S3_CUSTOM_DOMAIN") or not env_bool("S3_QUERYSTRING_AUTH", True):  # once meant a readable bucket
+    raise ImproperlyConfigured("S3_CUSTOM_DOMAIN and S3_QUERYSTRING_AUTH=0 are gone: the photo bucket is private (docs/DEPLOY.md)")
 if S3_BUCKET:
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -189,8 +191,10 @@ if S3_BUCKET:
             "region_name": env_str("S3_REGION") or None,
             "access_key": env_secret("S3_ACCESS_KEY_ID"),
             "secret_key": env_secret("S3_SECRET_ACCESS_KEY"),
-            "custom_domain": env_str("S3_CUSTOM_DOMAIN") or None,
-            "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", False),
+            # Private bucket: listings.views.photo checks the listing, then redirects to a link
+            # signed for LISTING_PHOTO_MAX_AGE seconds (docs/SECURITY.md, Photos).
+            "querystring_auth": True,
+            "signature_version": "s3v4",
             "file_overwrite": False,
             "default_acl": None,
         },
@@ -322,6 +326,8 @@ LISTING_PHOTO_MAX_BYTES = env_int("LISTING_PHOTO_MAX_MB", 15, minimum=1) * 1024 
 LISTING_PHOTO_MAX_PIXELS = env_int("LISTING_PHOTO_MAX_PIXELS", 50_000_000, minimum=1_000_000)
 LISTING_PHOTO_DISPLAY_EDGE = 1600
 LISTING_PHOTO_THUMB_EDGE = 400
+# Seconds a public photo may be cached and a signed bucket link lasts (docs/SECURITY.md, Photos).
+LISTING_PHOTO_MAX_AGE = env_int("LISTING_PHOTO_MAX_AGE", 60, minimum=1)
 # A request may carry all photos of a listing at once.
 DATA_UPLOAD_MAX_NUMBER_FILES = LISTING_MAX_PHOTOS + 5
 

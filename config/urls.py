@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 
@@ -11,6 +9,9 @@ from moderation import report_views as moderation_report_views
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", listing_views.home, name="home"),
+    # Listing photos, also in development: the view decides who may see each one, so nothing
+    # serves MEDIA_ROOT as plain files (no django.conf.urls.static here).
+    path("media/<path:name>", listing_views.photo, name="listing_photo"),
     path("listings/", include("listings.urls")),
     path("account/reports/", moderation_report_views.my_reports, name="my_reports"),
     path("account/", include("accounts.urls")),
@@ -30,6 +31,3 @@ urlpatterns = [
     path("staff/board/", include("moderation.board_urls")),  # namespace "community_staff"
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

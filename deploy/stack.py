@@ -11,7 +11,6 @@ fault tests can crash and restart them without touching anything else on the mac
 """
 
 import glob
-import json
 import os
 import pwd
 import secrets
@@ -134,9 +133,7 @@ class Stack:
         s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{self.s3_port}", region_name="ap-northeast-1",
                           aws_access_key_id="stack", aws_secret_access_key="stack-secret")
         s3.create_bucket(Bucket="mottainai-media", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
-        # Photos are public (random names, metadata stripped): anyone may read objects, as in production.
-        s3.put_bucket_policy(Bucket="mottainai-media", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::mottainai-media/*"}]}))
+        # Private, as in production: photos reach browsers through the site's signed links only.
         self._manage("migrate", "--no-input")
         self._manage("collectstatic", "--no-input")
         self._start("wsgi", [PYTHON, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.wsgi_port),

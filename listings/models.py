@@ -193,12 +193,28 @@ def photo_thumb_path(instance: "Photo", filename: str) -> str:
     return _random_photo_name("thumb")
 
 
+class PhotoFieldFile(models.fields.files.ImageFieldFile):
+    """A stored photo whose URL is the site's own photo view (listings.views.photo), never the
+    storage's: the storage is private, and the view serves the file only while the listing may
+    be seen (listings.selectors.photo_for_viewer), so a URL published while the listing was
+    public stops working when it leaves public view and works again when it comes back."""
+
+    @property
+    def url(self) -> str:
+        self._require_file()
+        return reverse("listing_photo", args=[self.name])
+
+
+class PhotoField(models.ImageField):
+    attr_class = PhotoFieldFile
+
+
 class Photo(models.Model):
     """A cleaned photo: metadata stripped, resized, stored under a random name. Position 0 is the cover."""
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=photo_display_path)
-    thumbnail = models.ImageField(upload_to=photo_thumb_path)
+    image = PhotoField(_("photo"), upload_to=photo_display_path)
+    thumbnail = PhotoField(upload_to=photo_thumb_path)
     thumbnail_bytes = models.PositiveIntegerField(default=0)  # for feed enclosures, without asking the storage
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
@@ -207,7 +223,12 @@ class Photo(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        indexes = [models.Index(fields=["listing", "position"], name="photo_listing_order")]
+        indexes = [
+            models.Index(fields=["listing", "position"], name="photo_listing_order"),
+            # the photo view finds a photo by the file name in its URL
+            models.Index(fields=["image"], name="photo_image_name"),
+            models.Index(fields=["thumbnail"], name="photo_thumbnail_name"),
+        ]
 
     def __str__(self) -> str:
         return f"Photo {self.pk} of listing {self.listing_id}"

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
 from django.utils.dateparse import parse_datetime
 from django.http import Http404
@@ -88,13 +89,34 @@ def listing_for_viewer(user: User, pk: int) -> Listing:
         .filter(pk=pk)
         .first()
     )
-    if listing is None:
+    if listing is None or not _may_see(user, listing):
         raise Http404
+    return listing
+
+
+def _may_see(user: User, listing: Listing) -> bool:
+    """The one rule behind listing_for_viewer and photo_for_viewer."""
     if listing.status in PUBLIC_STATUSES:
-        return listing  # public
+        return True  # public
     if user.is_authenticated and (listing.owner_id == user.pk or is_staff_member(user)):
-        return listing  # the poster and staff see every state
-    raise Http404  # drafts, closed and rejected listings do not exist for others
+        return True  # the poster and staff see every state
+    return False  # drafts, closed, rejected, hidden listings and those back in review do not exist for others
+
+
+# The folder of each rendition in a photo's file name (listings.models._random_photo_name).
+PHOTO_FIELDS = {"display": "image", "thumb": "thumbnail"}
+
+
+def photo_for_viewer(user: User, name: str) -> tuple[FieldFile, bool]:
+    """The stored photo file called `name` and whether its listing is public, if this user may
+    see the listing (listing_for_viewer's rule); 404 for anything else, the same for a photo of
+    a hidden listing as for one that never existed."""
+    folder = name.split("/")[1] if name.count("/") == 3 and name.startswith("listings/") else ""
+    field = PHOTO_FIELDS.get(folder)
+    photo = Photo.objects.select_related("listing").filter(**{field: name}).first() if field else None
+    if photo is None or not _may_see(user, photo.listing):
+        raise Http404
+    return getattr(photo, field), photo.listing.is_public
 
 
 def listing_for_owner(user: User, pk: int) -> Listing:

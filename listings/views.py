@@ -4,11 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views import defaults, static
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import resident_required
 from core.forms import add_errors, flash_errors
@@ -72,6 +76,34 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_renew": is_owner and services.listing_can_renew(listing),
         },
     )
+
+
+@require_safe
+def photo(request: HttpRequest, name: str) -> HttpResponse:
+    """A listing photo (/media/<name>): to everyone while the listing is public, otherwise only to
+    its poster and staff. Public answers may be cached for LISTING_PHOTO_MAX_AGE seconds, the
+    others only by the viewer's browser; a refusal is never cached, so the same URL works again
+    as soon as the listing is back (docs/SECURITY.md, "Photos")."""
+    try:
+        file, public = selectors.photo_for_viewer(request.user, name)
+    except Http404 as exception:
+        response = defaults.page_not_found(request, exception)
+        patch_cache_control(response, no_store=True)
+        return response
+    max_age = settings.LISTING_PHOTO_MAX_AGE
+    if isinstance(file.storage, FileSystemStorage):
+        response = static.serve(request, file.name, document_root=file.storage.location)
+    else:
+        # A private bucket: send the browser on with a link signed for max_age seconds, which the
+        # bucket tells browsers, but no shared cache, to keep.
+        link = file.storage.url(file.name, expire=max_age, parameters={"ResponseCacheControl": f"private, max-age={max_age}"})
+        response = HttpResponseRedirect(link)
+        max_age //= 2  # a cached redirect must not outlive the link it points to
+    if public:
+        patch_cache_control(response, public=True, max_age=max_age)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @resident_required

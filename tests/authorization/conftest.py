@@ -2,6 +2,7 @@ import pytest
 import time_machine
 from django.db import transaction
 
+from listings.models import Photo
 from tests.authorization.world import build_world
 from tests.conftest import TEST_CLOCK
 from tests.factories import make_user
@@ -20,4 +21,14 @@ def world(django_db_setup, django_db_blocker):
                 staff=make_user(email="staff@example.com", name="環境推進課", is_staff=True),
             )
         yield built
+        for photo in Photo.objects.all():  # the files outlive the rolled-back rows
+            photo.image.delete(save=False)
+            photo.thumbnail.delete(save=False)
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media():
+    """The world's photos are stored once per module, in the test settings' media folder, where
+    the matrix's requests must find them (instead of tests/conftest.py's folder per test)."""
+    yield

@@ -5,6 +5,9 @@ TABLE = """
 # url name                           methods                   args                visit unver resid other susp  staff super
 healthz                              GET                       -                   200   200   200   200   200   200   200
 home                                 GET POST                  -                   200   200   200   200   200   200   200
+# a photo is public while its listing is; otherwise only its poster and staff see it
+listing_photo                        GET HEAD                  listing_photo       200   200   200   200   200   200   200
+listing_photo                        GET HEAD                  draft_photo         404   404   200   404   404   200   200
 listings:browse                      GET POST                  -                   200   200   200   200   200   200   200
 listings:create                      GET POST                  -                   login 403   200   200   403   200   200
 # one's own listings, profile, data and reports stay readable while unverified or suspended

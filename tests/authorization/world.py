@@ -90,8 +90,8 @@ def build_world(*, alice, bob, carol, staff) -> World:
     moderation_services.account_suspend(user=suspended, actor=staff, reason="テスト")
     root = make_user(email="root@example.com", name="管理者", is_superuser=True, is_staff=True)
 
-    listing = make_listing(alice, title="木製の本棚")
-    draft = make_listing(alice, title="下書きの椅子", publish=False)
+    listing = make_listing(alice, title="木製の本棚", photos=1)
+    draft = make_listing(alice, title="下書きの椅子", publish=False, photos=1)
     conversation = conversation_start(listing=listing, requester=bob, body="ください")
     message = conversation.messages.get()
     listing_report(listing=listing, reporter=bob, reason=ListingReport.Reason.OTHER)
@@ -146,7 +146,8 @@ def build_world(*, alice, bob, carol, staff) -> World:
         "Django's staff flag only": _session(flag_only),
     }
     objects = {
-        "listing": listing.pk, "draft": draft.pk, "listing_type": ContentType.objects.get_for_model(listing).pk,
+        "listing": listing.pk, "draft": draft.pk,
+        "listing_photo": listing.photos.get().image.name, "draft_photo": draft.photos.get().thumbnail.name, "listing_type": ContentType.objects.get_for_model(listing).pk,
         "conversation": conversation.pk, "message": message.pk, "message_report": reported_message.pk, "resident": alice.pk, "suspended": suspended.pk,
         "facility": facility.pk, "thread": thread.pk, "post": post.pk, "reply": reply.pk,
         "post_report": reported_post.pk, "held_thread": held_thread.pk, "held_post": held_post.pk,

@@ -102,7 +102,7 @@ def test_the_service_recovers_from_faults_under_load_and_loses_nothing(stack):
     assert after[0] == before[0] and after[2] == before[2] > 0 and after[1] >= before[1]  # nothing lost
     page = requests.get(f"{stack.url}/listings/?q=障害試験", timeout=10).text  # the photo is still served
     photo = re.search(r'<img[^>]+src="([^"]+\.jpg)"', page)
-    assert photo and requests.get(photo.group(1), timeout=10).status_code == 200
+    assert photo and requests.get(stack.url + photo.group(1), timeout=10).status_code == 200  # through the site
     assert sent_ok, "no message got through during the test"
     # every message the server confirmed is stored
     with psycopg.connect(stack.env["DATABASE_URL"].split("?")[0]) as conn:

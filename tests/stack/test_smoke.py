@@ -36,10 +36,14 @@ def test_sign_up_post_with_a_photo_message_over_a_websocket_and_read_the_api(sta
     }, files={"photos": ("shelf.jpg", _jpeg(), "image/jpeg")}, headers={"Referer": form_url}, timeout=30)
     assert response.status_code == 200 and "スモークテストの本棚" in response.text, response.text[:3000]
     listing_url = response.url
-    photo = re.search(r'src="(http://127\.0\.0\.1:%d/mottainai-media/[^"]+\.jpg)"' % int(stack.env["S3_ENDPOINT_URL"].rsplit(":", 1)[1]), response.text)
-    assert photo, "the photo is not served from the object store"
-    stored = requests.get(photo.group(1), timeout=10)
+    # The page shows it through the site, which sends the browser on to a signed link into the
+    # private bucket; the object itself, unsigned, is refused.
+    photo = re.search(r'src="(/media/listings/display/[^"]+\.jpg)"', response.text)
+    assert photo, "the photo is not served through the site"
+    stored = requests.get(stack.url + photo.group(1), timeout=10)
     assert stored.status_code == 200 and stored.content.startswith(b"\xff\xd8")
+    assert stored.url.startswith(stack.env["S3_ENDPOINT_URL"] + "/mottainai-media/") and "X-Amz-Signature=" in stored.url
+    assert requests.get(stored.url.split("?")[0], timeout=10).status_code == 403
 
     # Taro asks for it; both talk over websockets through the front.
     listing_id = int(re.search(r"/listings/(\d+)/", listing_url).group(1))
