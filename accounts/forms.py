@@ -68,6 +68,15 @@ class DeleteAccountForm(forms.Form):
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    board_posts = forms.ChoiceField(
+        label=_("What you wrote on the board"),
+        choices=[
+            ("erase", _("Delete my posts: each is replaced by a notice that it was deleted, so the threads stay readable.")),
+            ("keep", _("Keep my posts anonymous: they stay under their IDs and are no longer linked to any account.")),
+        ],
+        initial="erase",
+        widget=forms.RadioSelect,
+    )
     confirm = forms.BooleanField(
         label=_("I understand that my account will be deleted and my listings withdrawn."),
     )

@@ -196,17 +196,18 @@ def user_update_notifications(*, user: User, notify_messages: bool, notify_listi
     return user
 
 
-def user_delete(*, user: User) -> None:
+def user_delete(*, user: User, erase_posts: bool = True) -> None:
     """Delete an account: listings withdrawn, personal data erased, the row kept as 退会したユーザー.
 
     The row stays so that the other party of a conversation keeps the messages; everything that
-    identifies the person (email, name, postal code, town, password, social logins) goes.
+    identifies the person (email, name, postal code, town, password, social logins) goes. Board
+    posts are erased (`erase_posts`) or kept anonymous, and detached from the row either way.
     """
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.deleted_at:
             return
-        account_deleting.send(sender=User, user=user)
+        account_deleting.send(sender=User, user=user, erase_posts=erase_posts)
         EmailAddress.objects.filter(user=user).delete()
         SocialAccount.objects.filter(user=user).delete()
         user.email = f"deleted-{uuid.uuid4().hex}@deleted.invalid"

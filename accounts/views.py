@@ -63,7 +63,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def delete(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.user_delete(user=request.user)
+        services.user_delete(user=request.user, erase_posts=form.cleaned_data["board_posts"] == "erase")
         logout(request)
         messages.success(request, _("Your account has been deleted. Thank you for using Mottainai."))
         return redirect("home")
