@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from config import legal
 from config.health import healthz
 from listings import views as listing_views
 from mirror.api import api, not_found as api_not_found
@@ -11,6 +12,8 @@ from moderation import report_views as moderation_report_views
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", listing_views.home, name="home"),
+    path("terms/", legal.terms, name="terms"),
+    path("privacy/", legal.privacy, name="privacy"),
     path("listings/", include("listings.urls")),
     path("account/reports/", moderation_report_views.my_reports, name="my_reports"),
     path("account/", include("accounts.urls")),
