@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -45,6 +47,20 @@ class ProfileForm(forms.Form):
 class ResidentSignupForm(ProfileForm):
     """Extra sign-up fields (allauth's ACCOUNT_SIGNUP_FORM_CLASS), also used for LINE sign-up."""
 
+    accept_terms = forms.BooleanField(
+        error_messages={"required": _("Please accept the terms of use and the privacy policy to sign up.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built here, in the page's language, with links to both documents (opened beside the form).
+        self.fields["accept_terms"].label = format_html(
+            _('I accept the <a href="{terms}" target="_blank" rel="noopener">terms of use</a> and the '
+              '<a href="{privacy}" target="_blank" rel="noopener">privacy policy</a>.'),
+            terms=reverse("terms"),
+            privacy=reverse("privacy"),
+        )
+
     def signup(self, request, user: User) -> None:
         """Called by allauth once the account exists."""
         services.user_update_profile(
@@ -52,6 +68,13 @@ class ResidentSignupForm(ProfileForm):
             display_name=self.cleaned_data["display_name"],
             postal_code=self.cleaned_data["postal_code"],
         )
+        services.terms_accept(user=user)
+
+
+class TermsAcceptForm(forms.Form):
+    """The accept button after a new version of the terms; `next` is where the resident was going."""
+
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class NotificationForm(forms.Form):
@@ -67,6 +90,15 @@ class DeleteAccountForm(forms.Form):
         strip=False,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    board_posts = forms.ChoiceField(
+        label=_("What you wrote on the board"),
+        choices=[
+            ("erase", _("Delete my posts: each is replaced by a notice that it was deleted, so the threads stay readable.")),
+            ("keep", _("Keep my posts anonymous: they stay under their IDs and are no longer linked to any account.")),
+        ],
+        initial="erase",
+        widget=forms.RadioSelect,
     )
     confirm = forms.BooleanField(
         label=_("I understand that my account will be deleted and my listings withdrawn."),

@@ -81,6 +81,9 @@ class User(AbstractUser):
     # Set by staff (moderation.services.account_suspend): no posting, messaging or requests.
     suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
     suspension_reason = models.TextField(_("reason for the suspension"), blank=True)
+    # The version of the terms of use (settings.TERMS_VERSION) the resident last accepted, and when.
+    terms_version = models.CharField(_("terms version accepted"), max_length=40, blank=True)
+    terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -3,6 +3,7 @@
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.models import EmailAddress
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
@@ -25,6 +26,14 @@ def is_staff_member(user: User) -> bool:
     if not user.is_authenticated or not user.is_active or user.deleted_at:
         return False
     return user.has_perm("accounts.staff_console")
+
+
+def must_accept_terms(user: User) -> bool:
+    """Must this signed-in resident accept the current terms (settings.TERMS_VERSION) first?
+    Visitors are never asked, and staff and superusers work under the ward's own rules."""
+    if not user.is_authenticated or user.terms_version == settings.TERMS_VERSION:
+        return False
+    return not (user.is_superuser or is_staff_member(user))
 
 
 def check_staff_member(actor: User) -> None:

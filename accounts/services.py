@@ -168,6 +168,8 @@ def account_create(*, email: str, password: str | None, display_name: str, posta
                    verified: bool = True, **extra) -> User:
     """An account with its primary email address and, given a postal code, its home town; for the
     demo data and the tests (residents sign up through allauth). The code is not checked here."""
+    extra.setdefault("terms_version", settings.TERMS_VERSION)  # they accept the current terms, as at sign-up
+    extra.setdefault("terms_accepted_at", timezone.now())
     user = User.objects.create_user(email=email, password=password, display_name=display_name, **extra)
     if postal_code:
         user.postal_code = postal_code
@@ -188,6 +190,14 @@ def user_update_profile(*, user: User, display_name: str, postal_code: str) -> U
     return user
 
 
+def terms_accept(*, user: User) -> User:
+    """Record that the resident accepted the current terms of use and privacy policy, and when."""
+    user.terms_version = settings.TERMS_VERSION
+    user.terms_accepted_at = timezone.now()
+    user.save(update_fields=["terms_version", "terms_accepted_at"])
+    return user
+
+
 def user_update_notifications(*, user: User, notify_messages: bool, notify_listings: bool) -> User:
     """Store the resident's email notification choices."""
     user.notify_messages = notify_messages
@@ -196,17 +206,18 @@ def user_update_notifications(*, user: User, notify_messages: bool, notify_listi
     return user
 
 
-def user_delete(*, user: User) -> None:
+def user_delete(*, user: User, erase_posts: bool = True) -> None:
     """Delete an account: listings withdrawn, personal data erased, the row kept as 退会したユーザー.
 
     The row stays so that the other party of a conversation keeps the messages; everything that
-    identifies the person (email, name, postal code, town, password, social logins) goes.
+    identifies the person (email, name, postal code, town, password, social logins) goes. Board
+    posts are erased (`erase_posts`) or kept anonymous, and detached from the row either way.
     """
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.deleted_at:
             return
-        account_deleting.send(sender=User, user=user)
+        account_deleting.send(sender=User, user=user, erase_posts=erase_posts)
         EmailAddress.objects.filter(user=user).delete()
         SocialAccount.objects.filter(user=user).delete()
         user.email = f"deleted-{uuid.uuid4().hex}@deleted.invalid"
@@ -235,6 +246,8 @@ def user_export(*, user: User) -> dict:
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "notify_messages": user.notify_messages,
             "notify_listings": user.notify_listings,
+            "terms_version_accepted": user.terms_version or None,
+            "terms_accepted_at": user.terms_accepted_at.isoformat() if user.terms_accepted_at else None,
             "email_addresses": [
                 {"email": e.email, "verified": e.verified, "primary": e.primary}
                 for e in EmailAddress.objects.filter(user=user).order_by("id")

@@ -2,8 +2,10 @@
 
 from django.dispatch import Signal
 
-# Sent inside the deletion transaction, before the account is anonymised: kwargs `user`.
-# Receivers close what the account owns (listings are withdrawn, conversations stay readable).
+# Sent inside the deletion transaction, before the account is anonymised: kwargs `user` and
+# `erase_posts` (the resident's choice for what they wrote in public: True to delete it, False to
+# keep it anonymous). Receivers close what the account owns (listings are withdrawn,
+# conversations stay readable, board posts are erased or kept, and detached either way).
 account_deleting = Signal()
 
 # Sent when a resident downloads their data: kwargs `user`. Each receiver returns a

@@ -9,4 +9,5 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("export/", views.export, name="export"),
     path("delete/", views.delete, name="delete"),
+    path("terms/", views.terms, name="terms"),
 ]

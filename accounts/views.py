@@ -5,14 +5,17 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.forms import DeleteAccountForm, NotificationForm, ProfileForm
+from accounts.forms import DeleteAccountForm, NotificationForm, ProfileForm, TermsAcceptForm
+from accounts.selectors import must_accept_terms
 
 
 @login_required
@@ -63,8 +66,26 @@ def export(request: HttpRequest) -> HttpResponse:
 def delete(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.user_delete(user=request.user)
+        services.user_delete(user=request.user, erase_posts=form.cleaned_data["board_posts"] == "erase")
         logout(request)
         messages.success(request, _("Your account has been deleted. Thank you for using Mottainai."))
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+@login_required
+def terms(request: HttpRequest) -> HttpResponse:
+    """Accept the current version of the terms of use and privacy policy, then go on."""
+    data = request.POST if request.method == "POST" else None  # the button sends nothing else but `next`
+    form = TermsAcceptForm(data, initial={"next": request.GET.get("next", "")})
+    if request.method == "POST" and form.is_valid():
+        services.terms_accept(user=request.user)
+        messages.success(request, _("Thank you. You have accepted the current terms of use."))
+        target = form.cleaned_data["next"]
+        safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+        return redirect(target if target and safe else "home")
+    return render(
+        request,
+        "accounts/terms.html",
+        {"form": form, "version": settings.TERMS_VERSION, "must_accept": must_accept_terms(request.user)},
+    )

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from accounts.signals import account_data_requested
+from accounts.signals import account_data_requested, account_deleting
 
 
 class CommunityConfig(AppConfig):
@@ -11,3 +11,4 @@ class CommunityConfig(AppConfig):
         from community import receivers  # in ready(): receivers import models, which load after every apps.py
 
         account_data_requested.connect(receivers.export_board_posts, dispatch_uid="community_export")
+        account_deleting.connect(receivers.detach_posts_of_deleted_account, dispatch_uid="community_detach_on_delete")

@@ -2,6 +2,8 @@
 
 Anonymity: a post stores its author (for edits, rate limits, deletion and the audited reveal)
 but every page shows only the post's pseudonym, which is derived per thread (services.pseudonym).
+When the author deletes their account, their posts and threads are detached from it (author set
+to None, services.posts_detach): nothing leads from them to the account any more.
 """
 
 from django.conf import settings
@@ -82,7 +84,8 @@ class Thread(models.Model):
         Facility, verbose_name=_("facility"), on_delete=models.SET_NULL, null=True, blank=True, related_name="threads"
     )
     title = models.CharField(_("title"), max_length=80)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None once the starter deleted their account (services.posts_detach).
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     # Shown on the board while the opening post is published, or deleted or hidden with replies
     # to keep (community.services.thread_refresh).
     is_listed = models.BooleanField(default=False)
@@ -124,7 +127,8 @@ class Post(models.Model):
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     number = models.PositiveIntegerField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None once the author deleted their account (services.posts_detach).
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     pseudonym = models.CharField(max_length=12)  # stable per (thread, author), unlinkable across threads
     body = models.TextField(_("text"), max_length=4000)
     status = models.CharField(max_length=10, choices=PostStatus.choices, default=PostStatus.PUBLISHED)

@@ -1,6 +1,7 @@
 """Reactions to account events (connected in apps.py)."""
 
 from community.models import Post
+from community.services import posts_detach
 
 
 def export_board_posts(sender, user, **kwargs) -> tuple[str, list]:
@@ -18,3 +19,9 @@ def export_board_posts(sender, user, **kwargs) -> tuple[str, list]:
         }
         for post in posts
     ]
+
+
+def detach_posts_of_deleted_account(sender, user, erase_posts: bool = True, **kwargs) -> None:
+    """A deleted account's board posts are erased or kept anonymous, as the resident chose;
+    either way they no longer point at the account."""
+    posts_detach(author=user, erase=erase_posts)

@@ -109,8 +109,14 @@ def thread_posts_page(*, thread: Thread, viewer: User, page: int) -> PostPage:
         ids = [p.pk for p in posts]
         marked = set(Helpful.objects.filter(user_id=user_id, post_id__in=ids).values_list("post_id", flat=True))
         reported = set(PostReport.objects.filter(reporter_id=user_id, post_id__in=ids).values_list("post_id", flat=True))
+    opening_pseudonym = None
+    if thread.author_id is None:  # the starter left (posts_detach): their posts share the opening post's pseudonym
+        opening_pseudonym = Post.objects.filter(thread=thread, number=1).values_list("pseudonym", flat=True).first()
     for post in posts:
-        post.is_starter = not post.is_official and post.author_id == thread.author_id
+        if thread.author_id is None:
+            post.is_starter = not post.is_official and post.author_id is None and post.pseudonym == opening_pseudonym
+        else:
+            post.is_starter = not post.is_official and post.author_id == thread.author_id
         post.is_mine = user_id is not None and post.author_id == user_id
         post.marked_helpful = post.pk in marked
         post.reported = post.pk in reported

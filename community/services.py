@@ -179,6 +179,28 @@ def post_delete(*, post: Post, author: User) -> None:
         thread_refresh(post.thread_id)
 
 
+def posts_detach(*, author: User, erase: bool) -> None:
+    """The author is deleting their account: detach their posts and threads from it (author set to
+    None), so that nothing leads from them to the account, not even the staff reveal.
+
+    With `erase` their posts are first deleted as by `post_delete` (text and opening posts'
+    titles erased, a notice in their place, so threads keep their shape); without it they stay
+    as written under their pseudonyms. Official answers are the ward's and stay as they are.
+    """
+    with transaction.atomic():
+        posts = Post.objects.filter(author=author, is_official=False)
+        thread_ids = set(posts.values_list("thread_id", flat=True))
+        if erase:
+            posts.exclude(status=Post.Status.DELETED).update(
+                status=Post.Status.DELETED, body="", held_words="", edited_at=timezone.now()
+            )
+            Thread.objects.filter(author=author).update(title="")
+        posts.update(author=None)
+        Thread.objects.filter(author=author).update(author=None)
+        for thread_id in sorted(thread_ids):
+            thread_refresh(thread_id)
+
+
 def helpful_toggle(*, post: Post, user: User) -> bool:
     """Mark (or unmark) a published post as helpful; returns whether it is now marked."""
     _check_can_write(user)

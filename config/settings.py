@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.TermsMiddleware",  # a new version of the terms is accepted before the next page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,7 +91,7 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [*env_list("DJANGO_TEMPLATE_DIRS", []), BASE_DIR / "templates"],  # a ward's overrides first
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -313,6 +314,9 @@ MUNICIPALITY_NAME_EN = env_str("MUNICIPALITY_NAME_EN", "Chuo City")
 MUNICIPALITY_PREFECTURE_EN = env_str("MUNICIPALITY_PREFECTURE_EN", "Tokyo")
 # The environment office's phone number, printed on the receipt a postcard resident keeps.
 ENVIRONMENT_OFFICE_PHONE = env_str("ENVIRONMENT_OFFICE_PHONE", "")
+# Terms of use and privacy policy (docs/CONFIGURATION.md): a new version is accepted at next visit.
+TERMS_VERSION = env_str("TERMS_VERSION", "2026-12").strip() or "2026-12"
+LEGAL_TERMS_URL, LEGAL_PRIVACY_URL = env_str("LEGAL_TERMS_URL"), env_str("LEGAL_PRIVACY_URL")  # a ward's own pages
 
 # --- Listings ---------------------------------------------------------------------------------
 LISTING_PRICE_CAP = env_int("LISTING_PRICE_CAP", 10_000, minimum=0)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from config import legal
 from config.health import healthz
 from listings import views as listing_views
 from mirror.api import api, not_found as api_not_found
@@ -12,6 +13,8 @@ urlpatterns = [
     # Listing photos, also in development: the view decides who may see each one, so nothing
     # serves MEDIA_ROOT as plain files (no django.conf.urls.static here).
     path("media/<path:name>", listing_views.photo, name="listing_photo"),
+    path("terms/", legal.terms, name="terms"),
+    path("privacy/", legal.privacy, name="privacy"),
     path("listings/", include("listings.urls")),
     path("account/reports/", moderation_report_views.my_reports, name="my_reports"),
     path("account/", include("accounts.urls")),

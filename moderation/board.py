@@ -18,6 +18,9 @@ from core.audit import audit_reason, audit_record
 from core.models import AuditRecord
 from moderation.models import AccountWarning
 
+# A resident who deleted their account left their posts linked to no account (community.services.posts_detach).
+_DETACHED = _("The author has deleted their account. The post is no longer linked to any account.")
+
 
 def post_hide(*, post: Post, actor: User, reason: str) -> None:
     """Hide a published or held post from everyone but staff; its open reports count as handled."""
@@ -87,6 +90,8 @@ def reveal_request(*, post: Post, actor: User, reason: str) -> RevealRequest:
     reason = audit_reason(reason)
     if post.is_official:
         raise ValidationError(_("An official answer is not anonymous."), code="official")
+    if post.author_id is None:
+        raise ValidationError(_DETACHED, code="detached")
     if not post.reports.exists():
         raise ValidationError(_("Only the author of a reported post can be revealed."), code="not_reported")
     try:
@@ -133,6 +138,8 @@ def reveal_view(*, request: RevealRequest, actor: User) -> dict:
         request = RevealRequest.objects.select_for_update(of=("self",)).select_related("post__author__town").get(pk=request.pk)
         if request.status != RevealRequest.Status.APPROVED:
             raise ValidationError(_("The author can be shown only once, after a second staff member approved."), code="not_approved")
+        if request.post.author_id is None:
+            raise ValidationError(_DETACHED, code="detached")
         request.status = RevealRequest.Status.REVEALED
         request.revealed_at = timezone.now()
         request.save(update_fields=["status", "revealed_at"])

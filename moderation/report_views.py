@@ -41,7 +41,8 @@ def _actions_for(item: ReportItem) -> list[str]:
     actions = ["dismiss"]
     if item.kind.can_hide(item.target):
         actions.append("hide")
-    actions.append("warn")
+    if item.author is not None:
+        actions.append("warn")  # not for a board post whose author deleted their account (detached)
     if item.author_known:
         actions.append("suspend")  # a board author stays anonymous: suspension needs the reveal first
     return actions

@@ -93,7 +93,9 @@ def test_download_my_data_holds_the_account_and_its_listings(alice_client, alice
 @pytest.mark.django_db
 def test_deleting_the_account_withdraws_listings_and_erases_personal_data(alice_client, alice):
     listing = make_listing(alice)
-    response = alice_client.post(reverse("accounts:delete"), {"password": "correct-horse-battery", "confirm": "on"})
+    response = alice_client.post(
+        reverse("accounts:delete"), {"password": "correct-horse-battery", "board_posts": "erase", "confirm": "on"}
+    )
     assert response.status_code == 302
     alice.refresh_from_db()
     listing.refresh_from_db()
@@ -108,7 +110,7 @@ def test_deleting_the_account_withdraws_listings_and_erases_personal_data(alice_
 
 @pytest.mark.django_db
 def test_deleting_needs_the_right_password(alice_client, alice):
-    response = alice_client.post(reverse("accounts:delete"), {"password": "wrong", "confirm": "on"})
+    response = alice_client.post(reverse("accounts:delete"), {"password": "wrong", "board_posts": "erase", "confirm": "on"})
     assert response.status_code == 200
     alice.refresh_from_db()
     assert alice.deleted_at is None

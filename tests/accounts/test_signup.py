@@ -17,6 +17,7 @@ SIGNUP = {
     "password2": "a-long-enough-passphrase",
     "display_name": "しんにゅう",
     "postal_code": "１０４－００６１",
+    "accept_terms": "on",
 }
 
 

@@ -29,6 +29,12 @@ accounts:profile                     GET POST                  -                
 accounts:notifications               POST                      -                   login 302   302   302   302   302   302
 accounts:export                      GET POST                  -                   login 200   200   200   200   200   200
 accounts:delete                      GET POST                  -                   login 200   200   200   200   200   200
+# accepting the current terms: a blank POST is the accept button, then home
+accounts:terms                       GET                       -                   login 200   200   200   200   200   200
+accounts:terms                       POST                      -                   login 302   302   302   302   302   302
+# the terms of use and the privacy policy are public
+terms                                GET                       -                   200   200   200   200   200   200   200
+privacy                              GET                       -                   200   200   200   200   200   200   200
 messaging:inbox                      GET POST                  -                   login 200   200   200   200   200   200
 # a conversation exists only for its two participants (staff read one only through a report)
 messaging:conversation               GET POST                  conversation        login 404   200   200   404   404   404

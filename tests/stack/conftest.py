@@ -71,6 +71,7 @@ def sign_up(stack: Stack, email: str, name: str, postal_code: str) -> requests.S
     response = session.post(url, data={
         "csrfmiddlewaretoken": csrf(session, url), "email": email, "password1": "correct-horse-battery-42",
         "password2": "correct-horse-battery-42", "display_name": name, "postal_code": postal_code,
+        "accept_terms": "on",
     }, headers={"Referer": url}, timeout=10)
     assert response.status_code == 200, response.text[:500]
     link = _confirmation_link(stack.run_dir / "var" / "mail", email)

@@ -58,6 +58,7 @@ def test_a_resident_signs_up_posts_and_another_asks_and_they_chat_in_real_time(b
     page.fill("input[name=password2]", "correct-horse-battery-42")
     page.fill("input[name=display_name]", "はなこ")
     page.fill("input[name=postal_code]", "104-0061")
+    page.check("input[name=accept_terms]")
     page.click("main form button[type=submit]")
     from tests.stack.conftest import _confirmation_link
 
