@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "core.ratelimit.RateLimitMiddleware",  # a refused repeat (core/ratelimit.py) becomes a 429 page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -310,6 +311,10 @@ MUNICIPALITY_PREFECTURE_EN = env_str("MUNICIPALITY_PREFECTURE_EN", "Tokyo")
 # The environment office's phone number, printed on the receipt a postcard resident keeps.
 ENVIRONMENT_OFFICE_PHONE = env_str("ENVIRONMENT_OFFICE_PHONE", "")
 
+# --- Limits on what a resident can repeat (core/ratelimit.py; each app's own are with it) ------
+# Reports of listings, messages and board posts together, per resident.
+REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 10, minimum=1)
+
 # --- Listings ---------------------------------------------------------------------------------
 LISTING_PRICE_CAP = env_int("LISTING_PRICE_CAP", 10_000, minimum=0)
 LISTING_EXPIRY_DAYS = env_int("LISTING_EXPIRY_DAYS", 90, minimum=1)
@@ -366,6 +371,7 @@ MIRROR_WEBHOOK_RETRY_HOURS = env_int("MIRROR_WEBHOOK_RETRY_HOURS", 24, minimum=1
 # --- Saved searches and alerts -----------------------------------------------------------------
 ALERTS_INSTANT_MIN_INTERVAL_MINUTES = env_int("ALERTS_INSTANT_MIN_INTERVAL_MINUTES", 60, minimum=1)
 ALERTS_MAX_SAVED_SEARCHES = env_int("ALERTS_MAX_SAVED_SEARCHES", 20, minimum=1)
+ALERTS_SAVED_SEARCHES_PER_HOUR = env_int("ALERTS_SAVED_SEARCHES_PER_HOUR", 10, minimum=1)
 ALERTS_DIGEST_HOUR = env_int("ALERTS_DIGEST_HOUR", 7, minimum=0)
 if ALERTS_DIGEST_HOUR > 23:  # an hour of the day; 24 or more would crash the digest's scheduling
     raise ImproperlyConfigured(

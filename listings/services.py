@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town, User
 from core.mail import email_send
+from core.ratelimit import Limit, rate_limit
+from core.reports import report_rate_limit
 from listings import search
 from listings.lifecycle import AWAY_TRANSITIONS, EDITABLE_STATUSES, Action, State, can_transition, next_state
 from listings.models import Category, Listing, ListingReport, NotInterested, Photo
@@ -104,13 +106,10 @@ def _refresh_photo_count(listing: Listing) -> None:
 
 
 def _check_create_rate(owner: User) -> None:
-    """At most LISTING_CREATE_PER_DAY new listings per account in 24 hours (counted from the rows)."""
-    since = timezone.now() - timedelta(days=1)
-    if Listing.objects.filter(owner=owner, created_at__gte=since).count() >= settings.LISTING_CREATE_PER_DAY:
-        raise ValidationError(
-            _("You can post at most %(n)s listings a day. Please try again tomorrow.") % {"n": settings.LISTING_CREATE_PER_DAY},
-            code="rate_limited",
-        )
+    """At most LISTING_CREATE_PER_DAY new listings per account in 24 hours (core.ratelimit)."""
+    limit = settings.LISTING_CREATE_PER_DAY
+    message = _("You can post at most %(n)s listings a day.") % {"n": limit}
+    rate_limit(owner.pk, Limit("listing_create", limit, timedelta(days=1), message))
 
 
 def listing_create(
@@ -367,6 +366,7 @@ def listing_report(*, listing: Listing, reporter: User, reason: str, note: str =
     if reason not in ListingReport.Reason.values:
         raise ValidationError(_("Choose a reason."), code="invalid_reason")
     note = (note or "").strip().replace("\x00", "")[:1000]
+    report_rate_limit(reporter)
     report, _created = ListingReport.objects.get_or_create(
         listing=listing, reporter=reporter, defaults={"reason": reason, "note": note}
     )
