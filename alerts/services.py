@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _, override
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
+from core.ratelimit import Limit, rate_limit
 from alerts.models import Alert, SavedSearch
 from alerts.notify import Notice, notify
 from alerts.selectors import (
@@ -49,6 +50,10 @@ def saved_search_create(*, user: User, q: str = "", kind: str = "", category=Non
     # ｲｽ and イス, or "木製 本棚" and "本棚 木製", are the same search: it would alert twice.
     if any(set(other.terms) == set(saved.terms) for other in same_filters.only("terms")):
         raise ValidationError(_("This search is already saved."), code="duplicate")
+    # Deleting and saving again would get round the cap above; this limits the churn.
+    limit = settings.ALERTS_SAVED_SEARCHES_PER_HOUR
+    message = _("You can save at most %(n)s searches an hour.") % {"n": limit}
+    rate_limit(user.pk, Limit("saved_search_create", limit, timedelta(hours=1), message))
     saved.save()
     return saved
 

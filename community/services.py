@@ -20,6 +20,8 @@ from accounts.selectors import is_verified_resident
 from community.models import Facility, Helpful, Post, PostReport, Thread, Topic
 from community.selectors import can_edit
 from core.ngwords import ng_words_in
+from core.ratelimit import Limit, rate_limit
+from core.reports import report_rate_limit
 
 
 def pseudonym(*, thread_id: int, user_id: int) -> str:
@@ -60,15 +62,16 @@ def _check_can_write(user: User) -> None:
 
 
 def _check_rate(user: User, *, new_thread: bool) -> None:
-    """Counted from the posts themselves, so every process agrees and nothing needs resetting."""
+    """Count one post (and one thread when it opens one) in core.ratelimit; a thread refused by
+    either limit counts in neither. Raises RateLimited (a 429 page) before anything is written."""
+    limit = settings.COMMUNITY_POSTS_PER_HOUR
+    message = _("You can write at most %(limit)s posts an hour.") % {"limit": limit}
+    limits = [Limit("board_post", limit, timedelta(hours=1), message)]
     if new_thread:
-        rows, window, limit = Thread.objects, timedelta(days=1), settings.COMMUNITY_THREADS_PER_DAY
-        message = _("You can start at most %(limit)s threads a day. Please try again tomorrow, or reply in an existing thread.")
-    else:
-        rows, window, limit = Post.objects, timedelta(hours=1), settings.COMMUNITY_POSTS_PER_HOUR
-        message = _("You can write at most %(limit)s posts an hour. Please wait a while and try again.")
-    if rows.filter(author=user, created_at__gte=timezone.now() - window).count() >= limit:
-        raise ValidationError(message % {"limit": limit}, code="rate_limited")
+        limit = settings.COMMUNITY_THREADS_PER_DAY
+        message = _("You can start at most %(limit)s threads a day. You can still reply in an existing thread.") % {"limit": limit}
+        limits.insert(0, Limit("board_thread", limit, timedelta(days=1), message))
+    rate_limit(user.pk, *limits)
 
 
 def thread_refresh(thread_id: int) -> None:
@@ -114,7 +117,6 @@ def thread_create(*, author: User, topic: str, title: str, body: str, facility: 
         raise ValidationError(_("Choose a topic."), code="invalid_topic")
     title, body = clean_title(title), clean_body(body)
     _check_rate(author, new_thread=True)
-    _check_rate(author, new_thread=False)
     with transaction.atomic():
         thread = Thread.objects.create(topic=topic, title=title, author=author, facility=facility)
         _add_post(thread, author, body)
@@ -230,5 +232,6 @@ def post_report(*, post: Post, reporter: User, reason: str, note: str = "") -> P
     if post.status == Post.Status.DELETED:
         raise ValidationError(_("This post has been deleted."), code="deleted")
     note = (note or "").strip().replace("\x00", "")[:1000]
+    report_rate_limit(reporter)
     report, _created = PostReport.objects.get_or_create(post=post, reporter=reporter, defaults={"reason": reason, "note": note})
     return report

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.TermsMiddleware",  # a new version of the terms is accepted before the next page
+    "core.ratelimit.RateLimitMiddleware",  # a refused repeat (core/ratelimit.py) becomes a 429 page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -318,6 +319,10 @@ ENVIRONMENT_OFFICE_PHONE = env_str("ENVIRONMENT_OFFICE_PHONE", "")
 TERMS_VERSION = env_str("TERMS_VERSION", "2026-12").strip() or "2026-12"
 LEGAL_TERMS_URL, LEGAL_PRIVACY_URL = env_str("LEGAL_TERMS_URL"), env_str("LEGAL_PRIVACY_URL")  # a ward's own pages
 
+# --- Limits on what a resident can repeat (core/ratelimit.py; each app's own are with it) ------
+# Reports of listings, messages and board posts together, per resident.
+REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 10, minimum=1)
+
 # --- Listings ---------------------------------------------------------------------------------
 LISTING_PRICE_CAP = env_int("LISTING_PRICE_CAP", 10_000, minimum=0)
 LISTING_EXPIRY_DAYS = env_int("LISTING_EXPIRY_DAYS", 90, minimum=1)
@@ -382,6 +387,7 @@ MIRROR_WEBHOOK_PORTS = [int(port) for port in MIRROR_WEBHOOK_PORTS]
 # --- Saved searches and alerts -----------------------------------------------------------------
 ALERTS_INSTANT_MIN_INTERVAL_MINUTES = env_int("ALERTS_INSTANT_MIN_INTERVAL_MINUTES", 60, minimum=1)
 ALERTS_MAX_SAVED_SEARCHES = env_int("ALERTS_MAX_SAVED_SEARCHES", 20, minimum=1)
+ALERTS_SAVED_SEARCHES_PER_HOUR = env_int("ALERTS_SAVED_SEARCHES_PER_HOUR", 10, minimum=1)
 ALERTS_DIGEST_HOUR = env_int("ALERTS_DIGEST_HOUR", 7, minimum=0)
 if ALERTS_DIGEST_HOUR > 23:  # an hour of the day; 24 or more would crash the digest's scheduling
     raise ImproperlyConfigured(

@@ -6,12 +6,16 @@ its `Reason` choices and the `reason` field, and its one-report-per-reporter con
 queue (moderation.reports) reads them all through one table of kinds.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.ratelimit import Limit, rate_limit
 
 
 class ReportStatus(models.TextChoices):
@@ -58,3 +62,10 @@ class Report(models.Model):
         # The staff queue reads the open reports, oldest first.
         indexes = [models.Index(fields=["status", "created_at"], name="%(app_label)s_%(class)s_queue")]
 
+
+
+def report_rate_limit(reporter: AbstractBaseUser) -> None:
+    """Count one report by `reporter` (listings, messages and board posts together); raises
+    core.ratelimit.RateLimited past REPORTS_PER_HOUR in an hour. Call it before writing."""
+    message = _("You can send at most %(n)s reports an hour.") % {"n": settings.REPORTS_PER_HOUR}
+    rate_limit(reporter.pk, Limit("report", settings.REPORTS_PER_HOUR, timedelta(hours=1), message))

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils import timezone
 
-from listings.models import Category, Listing, Photo
+from listings.models import PUBLIC_FIELDS, Category, Listing, Photo
 
 
 @admin.register(Category)
@@ -23,3 +24,9 @@ class ListingAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     raw_id_fields = ["owner"]
     inlines = [PhotoInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """A superuser's change to something public moves updated_at, as listings.services does."""
+        super().save_related(request, form, formsets, change)
+        if set(PUBLIC_FIELDS) & set(form.changed_data) or any(formset.has_changed() for formset in formsets):
+            Listing.objects.filter(pk=form.instance.pk).update(updated_at=timezone.now())

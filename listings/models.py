@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import In
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
 from accounts.models import Town
@@ -67,6 +68,11 @@ class ListingCondition(models.TextChoices):
 # Published or reserved: what visitors, the API, the feed and the widget see.
 PUBLIC_Q = Q(status__in=["published", "reserved"])
 
+# What the public sees of a listing (its page, the API, the feed, the widget, webhooks), photos
+# apart: listings.services moves `updated_at` when one of these or the photos change, and for
+# nothing else (review reasons, a rejection reason, the status to return to, search text, counts).
+PUBLIC_FIELDS = ("kind", "title", "description", "category", "condition", "price", "town", "status", "published_at", "expires_at")
+
 
 class Listing(models.Model):
     Kind = ListingKind
@@ -97,7 +103,9 @@ class Listing(models.Model):
     search_text = models.TextField(default="", blank=True, editable=False)
     search_grams = models.TextField(default="", blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # When something public last changed (PUBLIC_FIELDS or the photos), set by listings.services;
+    # published by the API and the feed, and what the mirror's Last-Modified and ETag follow.
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)  # renewal starts it again
     first_published_at = models.DateTimeField(_("first published"), null=True, blank=True)  # for the impact figures
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)

@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town, User
 from core.mail import email_send
+from core.ratelimit import Limit, rate_limit
+from core.reports import report_rate_limit
 from listings import search
 from listings.lifecycle import AWAY_TRANSITIONS, EDITABLE_STATUSES, Action, State, can_transition, next_state
-from listings.models import Category, Listing, ListingReport, NotInterested, Photo
+from listings.models import PUBLIC_FIELDS, Category, Listing, ListingReport, NotInterested, Photo
 from listings.photos import ProcessedPhoto, process_photo
 from listings.rules import review_reasons, rules_current
 from listings.signals import listing_transitioned, listing_updated
@@ -98,19 +100,20 @@ def _delete_files(photo: Photo) -> None:
                 logger.warning("Could not delete photo file %s", field.name)
 
 
+def _public(listing: Listing) -> tuple:
+    return tuple(getattr(listing, field.attname) for field in map(Listing._meta.get_field, PUBLIC_FIELDS))
+
+
 def _refresh_photo_count(listing: Listing) -> None:
     listing.photo_count = listing.photos.count()
     Listing.objects.filter(pk=listing.pk).update(photo_count=listing.photo_count)
 
 
 def _check_create_rate(owner: User) -> None:
-    """At most LISTING_CREATE_PER_DAY new listings per account in 24 hours (counted from the rows)."""
-    since = timezone.now() - timedelta(days=1)
-    if Listing.objects.filter(owner=owner, created_at__gte=since).count() >= settings.LISTING_CREATE_PER_DAY:
-        raise ValidationError(
-            _("You can post at most %(n)s listings a day. Please try again tomorrow.") % {"n": settings.LISTING_CREATE_PER_DAY},
-            code="rate_limited",
-        )
+    """At most LISTING_CREATE_PER_DAY new listings per account in 24 hours (core.ratelimit)."""
+    limit = settings.LISTING_CREATE_PER_DAY
+    message = _("You can post at most %(n)s listings a day.") % {"n": limit}
+    rate_limit(owner.pk, Limit("listing_create", limit, timedelta(days=1), message))
 
 
 def listing_create(
@@ -158,7 +161,7 @@ def listing_update(
         listing = Listing.objects.select_for_update().get(pk=listing.pk)
         if listing.status not in EDITABLE_STATUSES:
             raise ValidationError(_("This listing is closed and can no longer be edited."))
-        before = _reviewed_content(listing)
+        before, public_before = _reviewed_content(listing), _public(listing)
         _apply(listing, data)
         _validate(listing)
         existing = list(listing.photos.all())
@@ -168,13 +171,18 @@ def listing_update(
         removed = [p for p in existing if p.pk in remove_photo_ids]
         rank = {pk: i for i, pk in enumerate(order or [])}
         keep.sort(key=lambda p: (p.pk != cover_id, rank.get(p.pk, len(rank) + p.position), p.pk))
+        photos_changed = bool(removed or new_photos)
         for position, photo in enumerate(keep):
             if photo.position != position:
                 photo.position = position
                 photo.save(update_fields=["position"])
+                photos_changed = True
         for photo in removed:
             photo.delete()
         _store_photos(listing, list(new_photos), start=len(keep))
+        changed = photos_changed or _public(listing) != public_before  # saving the form unchanged is no change
+        if changed:
+            listing.updated_at = timezone.now()
         listing.save()
         _refresh_photo_count(listing)
         reasons = []
@@ -185,7 +193,7 @@ def listing_update(
             listing.review_reasons = f"{edited}: {'; '.join(reasons)}"[:300]
             listing.save(update_fields=["review_reasons"])
             listing = listing_transition(listing=listing, action=Action.RESUBMIT, actor=actor)
-        else:
+        elif changed:
             listing_updated.send(sender=Listing, listing=listing, actor=actor)
         transaction.on_commit(lambda: [_delete_files(p) for p in removed])
     return listing
@@ -205,6 +213,7 @@ def listing_transition(*, listing: Listing, action: Action, actor: User | None =
     """
     with transaction.atomic():
         locked = Listing.objects.select_for_update().get(pk=listing.pk)
+        public_before = _public(locked)
         state = next_state(State(locked.status, locked.return_status), action)
         if state is None:
             raise ValidationError(
@@ -233,6 +242,8 @@ def listing_transition(*, listing: Listing, action: Action, actor: User | None =
             locked.rejection_reason = ""
         locked.status = state.status
         locked.status_changed_at = now
+        if _public(locked) != public_before:
+            locked.updated_at = now
         locked.save()
         listing_transitioned.send(sender=Listing, listing=locked, action=action, actor=actor)
     return locked
@@ -367,6 +378,7 @@ def listing_report(*, listing: Listing, reporter: User, reason: str, note: str =
     if reason not in ListingReport.Reason.values:
         raise ValidationError(_("Choose a reason."), code="invalid_reason")
     note = (note or "").strip().replace("\x00", "")[:1000]
+    report_rate_limit(reporter)
     report, _created = ListingReport.objects.get_or_create(
         listing=listing, reporter=reporter, defaults={"reason": reason, "note": note}
     )

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.ratelimit import RateLimited
 from messaging import rendering, selectors
 from messaging.services import conversations as services
 
@@ -173,6 +174,8 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
                 message = services.message_send(
                     conversation=conversation, sender=self.user, body=body, broadcast=False, client_id=client_id
                 )
+            except RateLimited as exc:  # a page would get core.ratelimit's 429; the socket says it here
+                return {"type": "error", "client_id": client_id, "message": str(exc.message)}, []
             except (ValidationError, PermissionDenied) as exc:
                 text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(NOT_ALLOWED)
                 return {"type": "error", "client_id": client_id, "message": text}, []

@@ -12,7 +12,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from core.text import controls_clean
 from listings.models import Listing
 from mirror.filters import browse_url, filter_query, filtered_listings, valid_filters
-from mirror.serializers import absolute
+from mirror.serializers import absolute, to_the_minute
 
 FEED_SIZE = 50
 
@@ -97,10 +97,10 @@ class ListingsFeed(Feed):
         return f"{settings.SITE_URL}/listings/{item.pk}/"
 
     def item_pubdate(self, item: Listing):
-        return item.published_at
+        return to_the_minute(item.published_at)
 
     def item_updateddate(self, item: Listing):
-        return item.updated_at
+        return to_the_minute(item.updated_at)
 
     def item_categories(self, item: Listing) -> list[str]:
         return [item.category.name_ja, item.town.name, item.get_kind_display()]

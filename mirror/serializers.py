@@ -1,6 +1,8 @@
 """The public form of a listing: what the API, the feeds, the widget and webhooks publish.
 Never the poster's identity, email, postal code or anything else personal."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -14,9 +16,15 @@ def absolute(url: str) -> str:
     return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
 
 
-def iso(value) -> str | None:
-    """ISO 8601 with the ward's offset (+09:00)."""
-    return timezone.localtime(value).isoformat() if value else None
+def to_the_minute(value: datetime | None) -> datetime | None:
+    """A public time in the ward's time zone, to the minute: seconds and microseconds would tell
+    more about when someone acted than anyone needs (and make times look different for nothing)."""
+    return timezone.localtime(value).replace(second=0, microsecond=0) if value else None
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 (RFC 3339) to the minute with the ward's offset: 2030-06-12T10:05:00+09:00."""
+    return to_the_minute(value).isoformat() if value else None
 
 
 def category_data(category: Category) -> dict:

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import is_verified_resident
 from core.mail import email_send
+from core.ratelimit import Limit, rate_limit
+from core.reports import report_rate_limit
 from listings.models import Listing
 from messaging import selectors
 from messaging.models import Conversation, Message, MessageReport, Presence
@@ -83,18 +85,14 @@ def _clean_body(body: str) -> str:
     return body
 
 
+def _send_limit() -> Limit:
+    """At most MESSAGING_RATE_PER_MINUTE messages per sender a minute (core.ratelimit)."""
+    message = _("You are sending messages too quickly. Please wait a minute and try again.")
+    return Limit("message", settings.MESSAGING_RATE_PER_MINUTE, timedelta(minutes=1), message)
+
+
 def _check_send_rate(sender: User) -> None:
-    """At most MESSAGING_RATE_PER_MINUTE messages per sender per clock minute, counted in the cache
-    (shared by all processes through Redis in production), like allauth's own rate limits."""
-    key = f"messaging:rate:{sender.pk}:{int(timezone.now().timestamp() // 60)}"
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # first message this minute
-        sent = 1 if cache.add(key, 1, timeout=90) else cache.incr(key)
-    if sent > settings.MESSAGING_RATE_PER_MINUTE:
-        raise ValidationError(
-            _("You are sending messages too quickly. Please wait a minute and try again."), code="rate_limited"
-        )
+    rate_limit(sender.pk, _send_limit())
 
 
 def _add_message(
@@ -148,13 +146,9 @@ def conversation_start(*, listing: Listing, requester: User, body: str) -> Conve
     if existing is not None:
         message_send(conversation=existing, sender=requester, body=body)
         return existing
-    since = timezone.now() - timedelta(days=1)
-    if Conversation.objects.filter(requester=requester, created_at__gte=since).count() >= settings.MESSAGING_NEW_CONVERSATIONS_PER_DAY:
-        raise ValidationError(
-            _("You have started the most conversations allowed in one day. Please try again tomorrow."),
-            code="rate_limited",
-        )
-    _check_send_rate(requester)
+    limit = settings.MESSAGING_NEW_CONVERSATIONS_PER_DAY
+    message = _("You can ask about at most %(n)s listings a day.") % {"n": limit}
+    rate_limit(requester.pk, Limit("conversation_start", limit, timedelta(days=1), message), _send_limit())
     try:
         with transaction.atomic():
             conversation = Conversation.objects.create(listing=listing, requester=requester)
@@ -260,6 +254,7 @@ def message_report(*, message: Message, reporter: User, reason: str, note: str =
         raise ValidationError(_("You can only report messages the other person wrote."))
     report = MessageReport(message=message, reporter=reporter, reason=reason, note=(note or "").strip())
     report.full_clean(exclude=["message", "reporter"], validate_constraints=False)
+    report_rate_limit(reporter)
     report, _created = MessageReport.objects.get_or_create(
         message=message, reporter=reporter, defaults={"reason": report.reason, "note": report.note}
     )

@@ -74,6 +74,7 @@ def test_the_rate_limit_message_is_shown(bob_client, bob, settings):
     thread_create(author=bob, topic=Topic.OTHER, title="一つ目", body="本文")
     bob_client.cookies["django_language"] = "en"
     response = bob_client.post(reverse("community:thread_create"), {"topic": Topic.OTHER, "title": "二つ目", "body": "本文"})
+    assert response.status_code == 429
     assert "at most 1 threads a day" in response.content.decode()
     assert Thread.objects.count() == 1
 

@@ -101,5 +101,5 @@ def test_posting_is_rate_limited_per_day_with_a_clear_message(bob_client, bob, s
         assert bob_client.post(reverse("listings:create"), form).status_code == 302
     bob_client.cookies["django_language"] = "en"
     response = bob_client.post(reverse("listings:create"), form)
-    assert response.status_code == 200 and "at most 2 listings a day" in response.content.decode()
+    assert response.status_code == 429 and "at most 2 listings a day" in response.content.decode()
     assert Listing.objects.filter(owner=bob).count() == 2

@@ -88,6 +88,24 @@ def test_sending_over_the_socket_is_refused_with_a_reason_and_nothing_is_stored(
     assert Message.objects.count() == before
 
 
+def test_sending_too_fast_over_the_socket_is_refused_in_the_conversation(conversation, alice, settings):
+    settings.MESSAGING_RATE_PER_MINUTE = 1
+    message_send(conversation=conversation, sender=alice, body="一通目")
+    alice_cookie = cookie_for(alice)
+
+    async def scenario():
+        ws = socket(f"/ws/conversations/{conversation.pk}/", alice_cookie)
+        assert (await ws.connect())[0]
+        await ws.send_json_to({"type": "send", "body": "二通目", "client_id": "c10"})
+        reply = await ws.receive_json_from(timeout=5)
+        await ws.disconnect()
+        return reply
+
+    reply = run(scenario())
+    assert reply == {"type": "error", "client_id": "c10", "message": "短時間に多くのメッセージが送信されています。1分ほど待ってから、もう一度お試しください。"}
+    assert not Message.objects.filter(body="二通目").exists()
+
+
 @pytest.mark.parametrize("who", ["visitor", "outsider", "staff", "deactivated"])
 def test_only_participants_may_connect(conversation, bob, who):
     if who == "visitor":
