@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
-from core.contacts import ContactDetail, contact_details_in
-from core.forms import TextField
+from core.contacts import ContactDetail
+from core.forms import TextField, contact_details_check, send_anyway_field
 from core.text import text_normalise
 from listings.models import Category, Listing, ListingReport, Photo
 from listings.rules import rules_current
@@ -69,11 +69,7 @@ class ListingForm(forms.Form):
         queryset=Town.objects.all(),
         help_text=_("Only the town is shown, never your address."),
     )
-    send_anyway = forms.BooleanField(
-        label=_("This is not a contact detail — send anyway"),
-        required=False,
-        help_text=_("Staff will check the listing before it is shown."),
-    )
+    send_anyway = send_anyway_field()
     photos = MultiplePhotoField(
         label=_("Add photos"),
         required=False,
@@ -144,21 +140,9 @@ class ListingForm(forms.Form):
         kept = len(self.existing_photos) - len(removed)
         if kept + len(cleaned.get("photos") or []) > settings.LISTING_MAX_PHOTOS:
             self.add_error("photos", _("A listing can have at most %(n)s photos.") % {"n": settings.LISTING_MAX_PHOTOS})
-        self._check_contact_details(cleaned)
+        # Sent anyway, the listing waits for staff: listings.rules.review_reasons.
+        contact_details_check(self, ("title", "description"))
         return cleaned
-
-    def _check_contact_details(self, cleaned: dict) -> None:
-        """Point at each part of a changed title or description that looks like a contact detail;
-        the poster may confirm it is not one (the listing then waits for staff: listings.rules)."""
-        for name in ("title", "description"):
-            value = cleaned.get(name) or ""
-            if value == self.initial.get(name):
-                continue  # unchanged text (already seen by staff): no new warning on every edit
-            found = contact_details_in(value)
-            self.contact_details.extend(found)
-            if found and not cleaned.get("send_anyway"):
-                for detail in found:
-                    self.add_error(name, contact_detail_error(detail))
 
     def removed_photo_ids(self) -> set[int]:
         return {p.pk for p in self.existing_photos if self.cleaned_data.get(f"remove_{p.pk}")}
@@ -194,14 +178,6 @@ class ListingForm(forms.Form):
             "price": listing.price,
             "town": listing.town_id,
         }
-
-
-def contact_detail_error(detail: ContactDetail) -> str:
-    """The sentence shown under a field holding a contact detail: which part, and why."""
-    return _("“%(text)s” %(reason)s. Please arrange the handover through messages instead.") % {
-        "text": detail.text,
-        "reason": detail.reason,
-    }
 
 
 class ReportForm(forms.Form):

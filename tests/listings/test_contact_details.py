@@ -67,8 +67,8 @@ def test_an_address_in_the_description_is_pointed_at_in_the_description(alice_cl
     )
     form = response.context["form"]
     assert form.errors["description"] == [
-        "“3-4-5” looks like a street address. Please arrange the handover through messages instead.",
-        "“ハイツ201” looks like a building or room number. Please arrange the handover through messages instead.",
+        "“3-4-5” looks like a street address. Please do not publish contact details.",
+        "“ハイツ201” looks like a building or room number. Please do not publish contact details.",
     ]
     assert "title" not in form.errors
 
