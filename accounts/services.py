@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import PostalCode, Town, User
 from accounts.selectors import is_staff_member
 from accounts.signals import account_data_requested, account_deleting
+from core.contacts import contact_details_in
 from core.municipality import city_name
 from core.text import DASHES, text_normalise
 
@@ -131,8 +132,16 @@ def _name_letters(name: str) -> str:
 
 
 def display_name_check(name: str, *, user: User | None = None) -> str:
-    """Return the display name, or raise when it could be taken for the ward, staff or a deleted
-    account. Staff members may use such names: they are the ward."""
+    """Return the display name, or raise when it holds a contact detail (nobody may publish one)
+    or could be taken for the ward, staff or a deleted account. Staff members may use such names:
+    they are the ward."""
+    contacts = contact_details_in(name)
+    if contacts:
+        raise ValidationError(
+            _("A display name cannot hold contact details: “%(text)s” %(reason)s.")
+            % {"text": contacts[0].text, "reason": contacts[0].reason},
+            code="contact_detail",
+        )
     if user is not None and is_staff_member(user):
         return name
     letters = _name_letters(name)

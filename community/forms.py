@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
 from community.models import Facility, FacilityKind, PostReport, Thread, Topic
-from core.forms import TextField
+from core.forms import TextField, contact_details_check, send_anyway_field
 
 RULES_HELP = _(
     "Do not write the names of teachers, staff, children or other residents, and no personal attacks. "
@@ -24,12 +24,28 @@ class ThreadForm(forms.Form):
     body = TextField(
         label=_("Text"), max_length=settings.COMMUNITY_POST_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}), help_text=RULES_HELP
     )
+    send_anyway = send_anyway_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        contact_details_check(self, ("title", "body"))  # sent anyway, the post is held (community.services)
+        return cleaned
+
+    def post_data(self) -> dict:
+        """What the thread_create service takes."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "send_anyway"}
 
 
 class ReplyForm(forms.Form):
     body = TextField(
         label=_("Reply"), max_length=settings.COMMUNITY_POST_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}), help_text=RULES_HELP
     )
+    send_anyway = send_anyway_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        contact_details_check(self, ("body",))
+        return cleaned
 
 
 class EditForm(forms.Form):
@@ -38,12 +54,19 @@ class EditForm(forms.Form):
         label=_("Text"), max_length=settings.COMMUNITY_POST_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}), help_text=RULES_HELP
     )
 
+    send_anyway = send_anyway_field()
+
     def __init__(self, *args, with_title: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if with_title:
             self.fields["title"].required = True
         else:
             del self.fields["title"]
+
+    def clean(self):
+        cleaned = super().clean()
+        contact_details_check(self, ("title", "body"))
+        return cleaned
 
 
 class ReportForm(forms.Form):

@@ -19,6 +19,7 @@ from accounts.models import User
 from accounts.selectors import is_verified_resident
 from community.models import Facility, Helpful, Post, PostReport, Thread, Topic
 from community.selectors import can_edit
+from core.contacts import contact_details_in
 from core.ngwords import ng_words_in
 from core.ratelimit import Limit, rate_limit
 from core.reports import report_rate_limit
@@ -92,12 +93,18 @@ def thread_refresh(thread_id: int) -> None:
         Facility.objects.filter(pk=thread.facility_id).update(thread_count=count)
 
 
+def _held_for(title: str, body: str) -> list[str]:
+    """Why staff must see a post first: the NG words in it and what looks like a contact detail
+    (its author said it is not one; the form asked), each named for staff."""
+    return ng_words_in(title, body) + [str(detail) for detail in contact_details_in(title, body)]
+
+
 def _add_post(thread: Thread, author: User, body: str, *, official: bool = False) -> Post:
     # The UPDATE takes the thread's row lock (PostgreSQL) or the write lock (SQLite) first, so two
     # replies at once get consecutive numbers instead of colliding.
     Thread.objects.filter(pk=thread.pk).update(last_number=F("last_number") + 1)
     number = Thread.objects.values_list("last_number", flat=True).get(pk=thread.pk)
-    held = [] if official else ng_words_in(thread.title if number == 1 else "", body)
+    held = [] if official else _held_for(thread.title if number == 1 else "", body)
     return Post.objects.create(
         thread=thread,
         number=number,
@@ -111,7 +118,8 @@ def _add_post(thread: Thread, author: User, body: str, *, official: bool = False
 
 
 def thread_create(*, author: User, topic: str, title: str, body: str, facility: Facility | None = None) -> Thread:
-    """Start a thread with its opening post. An NG word holds it for staff review (post.status)."""
+    """Start a thread with its opening post. An NG word or a contact detail holds it for staff
+    review (post.status)."""
     _check_can_write(author)
     if topic not in Topic.values:
         raise ValidationError(_("Choose a topic."), code="invalid_topic")
@@ -126,7 +134,7 @@ def thread_create(*, author: User, topic: str, title: str, body: str, facility: 
 
 
 def post_reply(*, thread: Thread, author: User, body: str) -> Post:
-    """Reply in a listed thread. An NG word holds the reply for staff review."""
+    """Reply in a listed thread. An NG word or a contact detail holds the reply for staff review."""
     _check_can_write(author)
     if not thread.is_listed:
         raise PermissionDenied(_("This thread is not open for replies."))
@@ -156,7 +164,7 @@ def post_edit(*, post: Post, author: User, body: str, title: str | None = None) 
         if post.number == 1 and title is not None:
             thread.title = clean_title(title)
             Thread.objects.filter(pk=thread.pk).update(title=thread.title)
-        held = ng_words_in(thread.title if post.number == 1 else "", body)
+        held = _held_for(thread.title if post.number == 1 else "", body)
         post.body = body
         post.edited_at = timezone.now()
         if held:

@@ -59,9 +59,12 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _tell_author(request: HttpRequest, post: Post, *, held: str, published: str = "") -> None:
-    """Tell the author whether what they wrote is on the board or waits for staff (NG words held it)."""
-    if post.status == Post.Status.HELD:
+def _tell_author(request: HttpRequest, post: Post, *, held: str, published: str = "", form=None) -> None:
+    """Tell the author whether what they wrote is on the board or waits for staff (NG words or
+    what they sent anyway although it looks like a contact detail held it)."""
+    if post.status == Post.Status.HELD and form is not None and form.contact_details:
+        messages.warning(request, _("Staff will check what you wrote before it appears, as part of it looks like a contact detail."))
+    elif post.status == Post.Status.HELD:
         messages.warning(request, held)
     elif published:
         messages.success(request, published)
@@ -76,7 +79,7 @@ def thread_create(request: HttpRequest) -> HttpResponse:
     form = ThreadForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            thread = services.thread_create(author=request.user, **form.cleaned_data)
+            thread = services.thread_create(author=request.user, **form.post_data())
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -85,6 +88,7 @@ def thread_create(request: HttpRequest) -> HttpResponse:
                 thread.posts.get(number=1),
                 held=_("Your thread contains words that staff check first. It will appear once staff have reviewed it."),
                 published=_("Your thread is on the board."),
+                form=form,
             )
             return redirect(thread)
     return render(request, "community/thread_form.html", {"form": form, "facility": facility})
@@ -101,7 +105,10 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            _tell_author(request, post, held=_("Your reply contains words that staff check first. It will appear once staff have reviewed it."))
+            _tell_author(
+                request, post, form=form,
+                held=_("Your reply contains words that staff check first. It will appear once staff have reviewed it."),
+            )
             return redirect(post)
     # Show the errors on the last page, where the reply form is, keeping what was typed.
     page = selectors.thread_posts_page(thread=thread, viewer=request.user, page=selectors.page_of_post(thread.last_number))
@@ -139,6 +146,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 post,
                 held=_("Your post contains words that staff check first. It will appear once staff have reviewed it."),
                 published=_("Your post was updated."),
+                form=form,
             )
             return redirect(post)
     return render(request, "community/post_edit.html", {"form": form, "post": post, "edit_minutes": settings.COMMUNITY_EDIT_MINUTES})

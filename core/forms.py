@@ -4,7 +4,9 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from core.contacts import ContactDetail, contact_details_in
 from core.text import text_clean
 
 
@@ -30,3 +32,35 @@ def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
     """A refused action's reasons as error messages on the next page, one message each."""
     for text in exc.messages:
         messages.error(request, text)
+
+
+def send_anyway_field() -> forms.BooleanField:
+    """The box a person ticks when what looks like a contact detail is not one (staff then check)."""
+    return forms.BooleanField(
+        label=_("This is not a contact detail — send anyway"),
+        required=False,
+        help_text=_("Staff will check it before it is shown."),
+    )
+
+
+def contact_detail_error(detail: ContactDetail) -> str:
+    """The sentence shown under a field holding a contact detail: which part, and why."""
+    return _("“%(text)s” %(reason)s. Please do not publish contact details.") % {"text": detail.text, "reason": detail.reason}
+
+
+def contact_details_check(form: forms.Form, names: tuple[str, ...], *, confirm: str = "send_anyway") -> list[ContactDetail]:
+    """Point at each contact detail in the form's changed text fields, unless the person ticked
+    `confirm`; returns what was found (form.contact_details, for components/contact_warning.html).
+    A field whose text is its initial value (already seen by staff) is not checked again."""
+    found: list[ContactDetail] = []
+    for name in names:
+        value = form.cleaned_data.get(name) or ""
+        if value == form.initial.get(name):
+            continue
+        details = contact_details_in(value)
+        found.extend(details)
+        if details and not form.cleaned_data.get(confirm):
+            for detail in details:
+                form.add_error(name, contact_detail_error(detail))
+    form.contact_details = found
+    return found

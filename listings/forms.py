@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
-from core.forms import TextField
+from core.contacts import ContactDetail
+from core.forms import TextField, contact_details_check, send_anyway_field
 from core.text import text_normalise
 from listings.models import Category, Listing, ListingReport, Photo
 from listings.rules import rules_current
@@ -68,6 +69,7 @@ class ListingForm(forms.Form):
         queryset=Town.objects.all(),
         help_text=_("Only the town is shown, never your address."),
     )
+    send_anyway = send_anyway_field()
     photos = MultiplePhotoField(
         label=_("Add photos"),
         required=False,
@@ -77,6 +79,7 @@ class ListingForm(forms.Form):
     def __init__(self, *args, existing_photos: list[Photo] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.existing_photos = list(existing_photos)
+        self.contact_details: list[ContactDetail] = []
         rules = rules_current()  # read per form: staff may change the cap and the rules
         self.prohibited_items = [line.strip() for line in rules.prohibited_items.splitlines() if line.strip()]
         self.price_cap = rules.price_cap
@@ -137,6 +140,8 @@ class ListingForm(forms.Form):
         kept = len(self.existing_photos) - len(removed)
         if kept + len(cleaned.get("photos") or []) > settings.LISTING_MAX_PHOTOS:
             self.add_error("photos", _("A listing can have at most %(n)s photos.") % {"n": settings.LISTING_MAX_PHOTOS})
+        # Sent anyway, the listing waits for staff: listings.rules.review_reasons.
+        contact_details_check(self, ("title", "description"))
         return cleaned
 
     def removed_photo_ids(self) -> set[int]:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.contacts import contact_details_describe, contact_details_in
 from core.matching import WordMatcher, word_key
 from listings.models import Listing, ListingRules
 from listings.signals import listing_review_requested
@@ -75,6 +76,10 @@ def review_reasons(listing: Listing) -> list[str]:
     prohibited = prohibited_items_in(rules, listing.title, listing.description)
     if prohibited:
         reasons.append(_("prohibited items: %(items)s") % {"items": ", ".join(prohibited)})
+    # Always checked: a poster who says it is not a contact detail still has staff look first.
+    contacts = contact_details_in(listing.title, listing.description)
+    if contacts:
+        reasons.append(_("contact details: %(details)s") % {"details": contact_details_describe(contacts)})
     for _receiver, reason in listing_review_requested.send(sender=Listing, listing=listing, rules=rules):
         if reason:
             reasons.append(str(reason))

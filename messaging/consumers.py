@@ -107,7 +107,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
                 for payload in await self._missed(content.get("after")):
                     await self.send_json({"type": "message", "message": payload})
             elif kind == "send":
-                result, events = await self._send(content.get("body"), content.get("client_id"))
+                result, events = await self._send(content.get("body"), content.get("client_id"), content.get("confirmed") is True)
                 for group, event in events:  # stored and committed: now announce it
                     await self.channel_layer.group_send(group, event)
                 await self.send_json(result)
@@ -164,12 +164,15 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         return [self._rendered(m) for m in messages]
 
     @database_sync_to_async
-    def _send(self, body, client_id) -> tuple[dict, list]:
+    def _send(self, body, client_id, confirmed: bool) -> tuple[dict, list]:
         conversation = self.conversation
         self.writer_state.refresh(conversation)  # 404 when the conversation is gone
         if not isinstance(body, str):
             return {"type": "error", "client_id": client_id, "message": self._text(NOT_TEXT)}, []
         with translation.override(self.language):  # the services word their refusals in the active language
+            details = [] if confirmed else selectors.contact_details_to_confirm(conversation, body)
+            if details:  # nothing stored: the page asks, and sends again with "confirmed" if the sender agrees
+                return {"type": "confirm", "client_id": client_id, "message": selectors.contact_details_question(details)}, []
             try:
                 message = services.message_send(
                     conversation=conversation, sender=self.user, body=body, broadcast=False, client_id=client_id

@@ -3,7 +3,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from messaging.models import MessageReport
+from messaging.models import Conversation, MessageReport
+from messaging.selectors import contact_details_question, contact_details_to_confirm
 
 
 class MessageForm(forms.Form):
@@ -13,6 +14,23 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Do not write your address or phone number until you have agreed on the handover."),
     )
+    send_anyway = forms.BooleanField(required=False)  # the "Send anyway" button of the question below
+
+    def __init__(self, *args, conversation: Conversation | None = None, **kwargs):
+        """`conversation`: where the message goes (None for a first message), to know whether a
+        handover is agreed there yet."""
+        super().__init__(*args, **kwargs)
+        self.conversation = conversation
+        self.contact_details = []
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("body") and not cleaned.get("send_anyway"):
+            # Asked, never refused: the message waits in the box until the sender confirms.
+            self.contact_details = contact_details_to_confirm(self.conversation, cleaned["body"])
+            if self.contact_details:
+                self.add_error("body", contact_details_question(self.contact_details))
+        return cleaned
 
 
 class RequestForm(MessageForm):

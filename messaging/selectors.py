@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.contacts import ContactDetail, contact_details_in
 from listings.models import Listing
 from messaging.models import Block, Conversation, Lottery, Message, Reservation, Thanks
 
@@ -191,3 +192,22 @@ def no_show_allowed(reservation: Reservation) -> bool:
         and reservation.pickup_status == Reservation.Pickup.ACCEPTED
         and reservation.pickup_at <= timezone.now()
     )
+
+
+def contact_details_to_confirm(conversation: Conversation | None, body: str) -> list[ContactDetail]:
+    """The contact details in a message the sender should confirm before it goes: all of them
+    until a handover is agreed in this conversation (a reservation, active or handed over), then
+    none. `conversation` is None for a first message."""
+    agreed = conversation is not None and Reservation.objects.filter(
+        conversation=conversation, status__in=[Reservation.Status.ACTIVE, Reservation.Status.HANDED_OVER]
+    ).exists()
+    return [] if agreed else contact_details_in(body)
+
+
+def contact_details_question(details: list[ContactDetail]) -> str:
+    """What the sender is asked before a message with contact details goes (in the active language)."""
+    found = _("; ").join(_("“%(text)s” (%(reason)s)") % {"text": detail.text, "reason": detail.reason} for detail in details)
+    return _(
+        "Part of your message looks like a contact detail: %(found)s. Until you have agreed on a "
+        "handover, it is safer to keep your phone number, address and IDs to yourself. Send it anyway?"
+    ) % {"found": found}

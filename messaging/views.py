@@ -40,7 +40,7 @@ def start(request: HttpRequest, listing_pk: int) -> HttpResponse:
     existing = listing.conversations.filter(requester=request.user).first()
     if existing and request.method == "GET":
         return redirect(existing)
-    form = RequestForm(request.POST or None)
+    form = RequestForm(request.POST or None, conversation=existing)
     lottery = selectors.lottery_open(listing)
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +104,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
         before = int(request.GET["before"]) if request.GET.get("before") else None
     except ValueError:
         before = None  # a mangled link: show the newest messages
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, conversation=conv)
     if request.method == "POST" and form.is_valid():
         try:
             conversation_services.message_send(conversation=conv, sender=request.user, body=form.cleaned_data["body"])

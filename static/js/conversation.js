@@ -17,6 +17,8 @@
   // drops loses them in flight, so they are sent again (same id: the server stores each once).
   var pending = {};
   var pendingOrder = [];
+  // Messages the sender confirmed although they look like a contact detail: {id: true}.
+  var confirmed = {};
 
   // Older messages: fetch the page of older messages (the same page the link opens without
   // JavaScript) and put its messages on top, where the reader is.
@@ -95,6 +97,7 @@
 
   function forget(id) {
     delete pending[id];
+    delete confirmed[id];
     pendingOrder = pendingOrder.filter(function (other) { return other !== id; });
   }
 
@@ -118,13 +121,24 @@
       showStatus("");
       send({type: "resume", after: lastId()});  // whatever arrived while we were away
       send({type: "read", upto: lastId()});
-      pendingOrder.forEach(function (id) { send({type: "send", body: pending[id], client_id: id}); });
+      pendingOrder.forEach(function (id) { send({type: "send", body: pending[id], client_id: id, confirmed: !!confirmed[id]}); });
     };
     socket.onmessage = function (event) {
       var data = JSON.parse(event.data);
       if (data.type === "message") { render(data.message); }
       else if (data.type === "seen" && data.user !== me) { markSeen(data.upto); }
       else if (data.type === "sent") { forget(data.client_id); }
+      else if (data.type === "confirm") {
+        // Part of it looks like a contact detail and no handover is agreed yet: ask, never refuse.
+        if (pending[data.client_id] !== undefined && window.confirm(data.message)) {
+          confirmed[data.client_id] = true;
+          send({type: "send", body: pending[data.client_id], client_id: data.client_id, confirmed: true});
+        } else {
+          var unsent = pending[data.client_id];
+          forget(data.client_id);
+          if (unsent && form) { form.elements.body.value = unsent; }
+        }
+      }
       else if (data.type === "error") {
         var text = pending[data.client_id];
         forget(data.client_id);
@@ -145,8 +159,11 @@
       var text = form.elements.body.value;
       if (!text.trim()) { return; }  // let the server say what is wrong
       var id = newClientId();
-      if (send({type: "send", body: text, client_id: id})) {
+      // "Send anyway" (shown after the page asked about a contact detail without the socket) confirms.
+      var sure = Boolean(event.submitter && event.submitter.name === "send_anyway");
+      if (send({type: "send", body: text, client_id: id, confirmed: sure})) {
         event.preventDefault();
+        if (sure) { confirmed[id] = true; }
         pending[id] = text;
         pendingOrder.push(id);
         form.elements.body.value = "";
