@@ -214,6 +214,8 @@ class PhotoFieldFile(models.fields.files.ImageFieldFile):
 
 
 class PhotoField(models.ImageField):
+    """An ImageField whose files answer .url with the site's photo view."""
+
     attr_class = PhotoFieldFile
 
 

@@ -12,7 +12,8 @@ from accounts.models import Town
 
 
 def absolute(url: str) -> str:
-    """Photo URLs may already be absolute (S3, CDN); site paths get SITE_URL in front."""
+    """Site paths get SITE_URL in front. Photo URLs are site paths (listings.views.photo checks
+    the listing on every request), never the bucket's: they stop answering when it leaves public view."""
     return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
 
 

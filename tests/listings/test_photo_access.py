@@ -143,7 +143,7 @@ def test_photos_stop_at_the_published_url_when_the_listing_leaves_public_view(
         for insider in (alice_client, staff_client):  # the poster and staff still see it
             response, body = _fetch_local(insider, url)
             assert response.status_code == 200 and body == _stored_bytes(url)
-            assert response["Cache-Control"] == "private, no-cache"
+            assert response["Cache-Control"] == "private, no-cache" and "Cookie" in response["Vary"]
 
     if back is not None:
         listing_transition(listing=listing, action=back, actor=staff)
