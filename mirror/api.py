@@ -70,9 +70,9 @@ class ListingOut(Schema):
     price: int = Field(description="Yen; 0 means free")
     status: Literal["published", "reserved"]
     photos: list[PhotoOut]
-    published_at: datetime | None
-    expires_at: datetime | None
-    updated_at: datetime
+    published_at: datetime | None = Field(description="To the minute, +09:00")
+    expires_at: datetime | None = Field(description="To the minute, +09:00")
+    updated_at: datetime = Field(description="Last change to anything public, to the minute, +09:00")
     url: str = Field(description="Canonical page of the listing")
 
 
