@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("listings", "0015_report_base_queue_index_and_status_check"),
+        ("listings", "0016_photo_served_by_the_site"),
     ]
 
     operations = [
