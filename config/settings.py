@@ -23,6 +23,7 @@ from config.env import (
     env_str,
 )
 from config.logs import logging_config
+from config.storage import s3_image_origins, s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MOTTAINAI_VAR_DIR", str(BASE_DIR / "var")))
@@ -182,25 +183,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if env_str("S3_CUSTOM_DOMAIN") or not env_bool("S3_QUERYSTRING_AUTH", True):  # once meant a readable bucket
-    raise ImproperlyConfigured("S3_CUSTOM_DOMAIN and S3_QUERYSTRING_AUTH=0 are gone: the photo bucket is private (docs/DEPLOY.md)")
 if S3_BUCKET:
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
-            "region_name": env_str("S3_REGION") or None,
-            "access_key": env_secret("S3_ACCESS_KEY_ID"),
-            "secret_key": env_secret("S3_SECRET_ACCESS_KEY"),
-            # Private bucket: listings.views.photo checks the listing, then redirects to a link
-            # signed for LISTING_PHOTO_MAX_AGE seconds (docs/SECURITY.md, Photos).
-            "querystring_auth": True,
-            "signature_version": "s3v4",
-            "file_overwrite": False,
-            "default_acl": None,
-        },
-    }
+    STORAGES["default"] = s3_storage(S3_BUCKET)
 # Uploads above this are streamed to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -283,7 +267,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", "blob:", *env_list("CSP_IMG_SRC", [])],
+    "img-src": [CSP.SELF, "data:", "blob:", *s3_image_origins(S3_BUCKET), *env_list("CSP_IMG_SRC", [])],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],

@@ -57,3 +57,15 @@ def test_a_log_line_is_printed_once_in_debug_as_under_bin_dev(tmp_path):
         capture_output=True, text=True, timeout=120, check=True,
     )
     assert (result.stdout + result.stderr).count("one line") == 1
+
+
+def test_photo_redirects_to_the_bucket_are_allowed_as_images(monkeypatch):
+    """Photos on S3 answer with a redirect to a signed link: the page's img-src must allow the bucket."""
+    from config.storage import s3_image_origins
+
+    assert s3_image_origins("") == []
+    monkeypatch.setenv("S3_ENDPOINT_URL", "https://s3.example.jp:9000/")
+    assert s3_image_origins("photos") == ["https://s3.example.jp:9000", "https://photos.s3.example.jp:9000"]
+    monkeypatch.delenv("S3_ENDPOINT_URL")
+    monkeypatch.setenv("S3_REGION", "ap-northeast-1")
+    assert s3_image_origins("photos") == ["https://photos.s3.amazonaws.com", "https://photos.s3.ap-northeast-1.amazonaws.com"]
