@@ -50,6 +50,8 @@ class ResidentSignupForm(ProfileForm):
     accept_terms = forms.BooleanField(
         error_messages={"required": _("Please accept the terms of use and the privacy policy to sign up.")},
     )
+    # allauth adds the password fields after this form's own; the acceptance comes last, above the button.
+    field_order = ["email", "display_name", "postal_code", "password1", "password2", "accept_terms"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
