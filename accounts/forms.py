@@ -50,6 +50,8 @@ class ResidentSignupForm(ProfileForm):
     accept_terms = forms.BooleanField(
         error_messages={"required": _("Please accept the terms of use and the privacy policy to sign up.")},
     )
+    # allauth adds the password fields after this form's own; the acceptance comes last, above the button.
+    field_order = ["email", "display_name", "postal_code", "password1", "password2", "accept_terms"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,6 +100,7 @@ class DeleteAccountForm(forms.Form):
             ("keep", _("Keep my posts anonymous: they stay under their IDs and are no longer linked to any account.")),
         ],
         initial="erase",
+        required=False,  # the default is chosen on the page; a form sent without it means the same
         widget=forms.RadioSelect,
     )
     confirm = forms.BooleanField(
@@ -109,6 +112,9 @@ class DeleteAccountForm(forms.Form):
         self.user = user
         if not user.has_usable_password():
             del self.fields["password"]  # LINE-only accounts have no password to confirm with
+
+    def clean_board_posts(self) -> str:
+        return self.cleaned_data["board_posts"] or "erase"
 
     def clean_password(self) -> str:
         password = self.cleaned_data.get("password", "")

@@ -78,7 +78,7 @@ def test_the_template_directories_of_a_ward_come_first(tmp_path):
 @pytest.mark.django_db
 def test_the_sign_up_form_links_both_documents(client):
     page = client.get(reverse("account_signup")).content.decode()
-    assert 'name="accept_terms"' in page
+    assert page.index('name="postal_code"') < page.index('name="password1"') < page.index('name="accept_terms"')  # last, above the button
     assert f'<a href="{reverse("terms")}" target="_blank" rel="noopener">利用規約</a>' in page
     assert f'<a href="{reverse("privacy")}" target="_blank" rel="noopener">プライバシーポリシー</a>' in page
 

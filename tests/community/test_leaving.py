@@ -76,10 +76,17 @@ def test_leaving_with_delete_erases_every_post_and_leaves_a_notice_in_its_place(
     assert not Post.objects.filter(author=alice).exists() and not Thread.objects.filter(author=alice).exists()
 
 
-def test_deleting_the_account_from_code_erases_the_posts_by_default(thread, alice):
-    user_delete(user=alice)
+def test_deleting_the_account_without_a_choice_erases_the_posts(thread, alice, alice_client):
+    assert alice_client.post(reverse("accounts:delete"), {"password": "correct-horse-battery", "confirm": "on"}).status_code == 302
     opening = thread.posts.get(number=1)
     assert (opening.status, opening.body, opening.author_id) == (Post.Status.DELETED, "", None)
+
+
+def test_an_unknown_choice_is_refused_and_nothing_is_deleted(thread, alice, alice_client):
+    response = _leave(alice_client, "sell")
+    assert response.status_code == 200
+    alice.refresh_from_db()
+    assert alice.deleted_at is None and thread.posts.get(number=1).body == "期間はどれくらいでしたか？"
 
 
 # --- leaving: keep the posts anonymous ----------------------------------------------------------
