@@ -95,6 +95,9 @@ _SOCIAL_DOMAINS = re.compile(
     r"tiktok\.com|threads\.net|youtube\.com|youtu\.be|note\.com|ameblo\.jp|mixi\.jp|pinterest\.com|"
     r"linkedin\.com)"
 )
+# Shops residents name as where they bought something ("Amazon.co.jpで購入"): no contact detail
+# when written bare, without a scheme, www or a path.
+_SHOP_MENTIONS = frozenset({"amazon.co.jp", "amazon.com", "rakuten.co.jp", "yahoo.co.jp", "zozo.jp", "ikea.com", "muji.com", "apple.com"})
 _MESSENGER_DOMAINS = re.compile(r"(?:line\.me|lin\.ee|page\.line\.me|t\.me|wa\.me|discord\.gg|m\.me)")
 
 _URL = re.compile(
@@ -187,6 +190,8 @@ def _find(normalised: str) -> list[tuple[int, int, str]]:
             if not found or any(start < e and s < end for s, e, _k in taken):
                 continue
             if kind == URL:
+                if found in _SHOP_MENTIONS:
+                    continue
                 kind = MESSENGER if _MESSENGER_DOMAINS.search(found) else SOCIAL if _SOCIAL_DOMAINS.search(found) else URL
             if kind == PHONE and not _phone_digits_fit(found):
                 continue

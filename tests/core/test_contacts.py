@@ -106,6 +106,7 @@ def test_it_finds_addresses_finer_than_the_town_and_room_numbers(text, found):
         ("facebook.com/taro.y", [("social", "facebook.com/taro.y")]),
         ("詳しくは https://example.com/items/1 へ", [("url", "https://example.com/items/1")]),
         ("www.example.co.jp", [("url", "www.example.co.jp")]),
+        ("https://www.amazon.co.jp/dp/B000000", [("url", "https://www.amazon.co.jp/dp/B000000")]),
     ],
 )
 def test_it_finds_messenger_ids_social_profiles_and_links(text, found):
@@ -133,6 +134,7 @@ def test_it_finds_messenger_ids_social_profiles_and_links(text, found):
         "@100円×3点",
         "月島一丁目の公園で",
         "ラインストーンのケース",
+        "Amazon.co.jpで購入",
     ],
 )
 def test_it_leaves_sizes_years_prices_model_numbers_dates_and_times_alone(text):

@@ -6,7 +6,8 @@
   for a contact detail (sizes, years, model numbers, prices, quantities, dates, times).
 
 Run it again (`.venv/bin/python tests/data/generate_contact_corpus.py`) after changing it; the
-output is fixed by the seed, and the hand-written lines at the end of each list are kept as they are.
+output is fixed by the seed; each list ends with the lines of hand_written_contacts.txt and
+hand_written_ordinary.txt as they are.
 """
 
 import random
@@ -220,22 +221,7 @@ def contact_lines() -> list[str]:
     for maker, count in MAKERS.items():
         for _ in range(count):
             lines.append(rng.choice(CONTACT_SENTENCES).format(maker()))
-    return lines + [
-        "電話 090-1234-5678",
-        "TEL:03-3543-0211（9時〜17時）",
-        "携帯 ０８０−９８７６−５４３２ まで",
-        "ぜろきゅうぜろ じゃなくて 090 1111 2222 です",
-        "メールはtaro.yamada(at)gmail.comです",
-        "月島三丁目十二番五号のマンションの前で渡します",
-        "住所：中央区佃2-1-7 リバーシティ 1203号室",
-        "LINEで連絡ください ID→ginza_mama",
-        "インスタやってます→ https://instagram.com/reuse_tsukishima",
-        "勝どき5-9-1 勝どきハイツ305まで取りに来てください",
-        "fax 03-1234-5679 でも受け付けます",
-        "こちらに連絡を→hanako_s（アット）yahoo.co.jp",
-        "電話番号は〇三の三五四三の〇二一一です",
-        "中央区晴海1−8−10 #1502",
-    ]
+    return lines + (HERE / "hand_written_contacts.txt").read_text(encoding="utf-8").splitlines()
 
 
 ITEMS = [
@@ -311,87 +297,7 @@ def ordinary_lines(count: int) -> list[str]:
             continue
         fragments = rng.sample(ORDINARY_FRAGMENTS, rng.randint(2, 5))
         lines.append(f"{item}（{rng.choice(models)}）。" + "".join(f() for f in fragments))
-    hand_written = [
-        "幅120cm 奥行60cm 高さ75cmのデスク",
-        "120×60×75cm",
-        "3-4人用のテント",
-        "2024年製の冷蔵庫",
-        "No.5の香水の空き瓶",
-        "¥1,000",
-        "1,000円でお願いします",
-        "KJ-43X8000H ソニー ブラビア",
-        "Panasonic NR-B17FW-W 冷蔵庫",
-        "12/5の15:00以降に受け渡しできます",
-        "2024-05-01に購入",
-        "iPhone 12 ケース",
-        "USB-C ケーブル 1m",
-        "身長100-110cm向け",
-        "0〜6ヶ月用のベビー服",
-        "1/2サイズのバイオリン",
-        "ヤマハ電子ピアノ P-125",
-        "トミカ 10台セット No.1-No.10",
-        "ワンピース 1-100巻 全巻セット",
-        "6畳用エアコン 2.2kW",
-        "ラインストーン付きのスマホケース",
-        "LINEスタンプのぬいぐるみ（非売品）",
-        "ドライバー #2 と #1 のセット",
-        "紙やすり #120 #240 #400 各5枚",
-        "ロードバイク用タイヤ 700x28C 2本",
-        "タイヤサイズ 20×1.75",
-        "マンション3階ですがエレベーターがあります",
-        "〇〇マンションの前まで来ていただける方（場所はメッセージでお伝えします）",
-        "マンション住まいの方におすすめの小型洗濯機",
-        "ハイツ・コーポ向けの室内物干し",
-        "トミカ No.5 と No.12",
-        "プラレール 1号車〜3号車",
-        "1番人気のおもちゃです",
-        "3番目の写真に傷があります",
-        "使用期間：2021.4〜2024.3",
-        "受付は9:00〜17:00、土日も可",
-        "ID不要のWi-Fiルーター",
-        "型番 DCR-SR220 ハンディカム",
-        "品番 0412-3 のパーツ",
-        "ワット数 1200W / 100V / 50-60Hz",
-        "子供用自転車 16インチ 4-6歳向け",
-        "靴 24.5cm 2足",
-        "ズボン W76 L80",
-        "Tシャツ Lサイズ 3枚",
-        "トイレットペーパー 12ロール×2",
-        "ベビー服 60-70cm 10枚",
-        "電話台（固定電話用の小さな棚）",
-        "メールで届いた取扱説明書を印刷して付けます",
-        "住所ラベル用のシール",
-        "@コスメのランキング1位の化粧水",
-        "ABCマート で買った靴",
-        "アマゾンで買いました",
-        "Ver.2.0 対応",
-        "a.m.10時〜",
-        "ワンピース 全1-105巻",
-        "ソファ 幅180 奥行85 高さ80",
-        "机 1200×600×720",
-        "1-2人用の土鍋",
-        "2-3-4段に調節できます",
-        "カラーボックス 3段×2個",
-        "レゴ 10698 クラシック",
-        "任天堂スイッチ 有機ELモデル HEG-001",
-        "エアコン 2.8kW 10畳用 2019年製",
-        "10/15(土) 13:00-15:00 に月島駅で",
-        "2030年6月まで有効のクーポン付き",
-        "6.5号の鉢 3個",
-        "Sサイズ（7-9号）",
-        "スーツケース 56L 2-3泊",
-        "ブックエンド 2組",
-        "ボールペン 0.5mm 20本",
-        "地球儀 直径30cm",
-        "ダイソーの収納ケース 4個",
-        "キッチンタイマー 99分59秒まで",
-        "窓用 100×135cm 2枚組",
-        "ベッド シングル 97×195cm",
-        "幼児用 2-5歳 身長85-110cm",
-        "ナンバーロック付き（番号は0000にリセット済み）",
-        "ヨガマット 厚さ6mm 183×61cm",
-        "10-20-30kgのダンベルセット",
-    ]
+    hand_written = (HERE / "hand_written_ordinary.txt").read_text(encoding="utf-8").splitlines()
     return lines[: count - len(hand_written)] + hand_written
 
 

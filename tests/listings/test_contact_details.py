@@ -8,6 +8,8 @@ from django.utils import translation
 
 from accounts.models import Town
 from listings.models import Category, Listing
+from mirror.models import WebhookEvent
+from mirror.webhooks import webhook_endpoint_create
 from moderation.services import listing_approve
 from tests.factories import make_listing
 
@@ -48,6 +50,7 @@ def test_a_title_with_a_phone_number_is_not_published_and_the_form_says_which_pa
 
 @pytest.mark.django_db
 def test_send_anyway_sends_it_to_staff_review_and_nowhere_public_until_approved(alice_client, client, staff):
+    webhook_endpoint_create(url="https://www.example.invalid/hook")  # the ward's site, told of public listings
     response = alice_client.post(
         reverse("listings:create"), _form(title="電話 090-1234-5678", send_anyway="on")
     )
@@ -56,8 +59,10 @@ def test_send_anyway_sends_it_to_staff_review_and_nowhere_public_until_approved(
     assert listing.status == Listing.Status.PENDING
     assert "090-1234-5678" in listing.review_reasons  # staff see which part and why
     assert _public_everywhere(client, listing) == {"page": False, "api": False, "feed": False, "widget": False}
+    assert not WebhookEvent.objects.filter(listing_id=listing.pk).exists()
     listing_approve(listing=listing, actor=staff)
     assert _public_everywhere(client, listing) == {"page": True, "api": True, "feed": True, "widget": True}
+    assert WebhookEvent.objects.filter(listing_id=listing.pk).count() == 1
 
 
 @pytest.mark.django_db

@@ -109,3 +109,42 @@ def test_a_live_message_is_the_same_markup_as_after_a_reload_with_its_report_lin
             browser.close()
     assert not errors, errors
     assert Message.objects.get(pk=message_id).body == text
+
+
+def test_a_live_message_with_a_phone_number_asks_first_and_goes_only_once_confirmed(asgi_server, conversation, bob):
+    from playwright.sync_api import sync_playwright
+
+    from messaging.models import Message
+
+    path = conversation.get_absolute_url()
+    bob_session = _session(bob)
+    before = Message.objects.count()
+    errors: list[str] = []
+    questions: list[str] = []
+    answers = [False, True]  # "Cancel" first: the text comes back to the box; then "OK"
+    text = "090-1234-5678 に電話ください"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        try:
+            page = _open(browser, asgi_server, bob_session, path, errors)
+
+            def answer(dialog):
+                questions.append(dialog.message)
+                dialog.accept() if answers.pop(0) else dialog.dismiss()
+
+            page.on("dialog", answer)
+            page.fill("textarea[name=body]", text)
+            page.click("#message-form button[type=submit]")
+            deadline = time.monotonic() + 10
+            while not questions:
+                assert time.monotonic() < deadline, "the page did not ask"
+                page.wait_for_timeout(50)
+            # Not sent: back in the box.
+            page.wait_for_function("text => document.querySelector('textarea[name=body]').value === text", arg=text, timeout=10_000)
+            page.click("#message-form button[type=submit]")
+            page.wait_for_selector("#messages-list li.msg-mine:has-text('090-1234-5678')", timeout=10_000)
+        finally:
+            browser.close()
+    assert not errors, errors
+    assert len(questions) == 2 and all("090-1234-5678" in question for question in questions)
+    assert Message.objects.count() == before + 1 and Message.objects.latest("pk").body == text

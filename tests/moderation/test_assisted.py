@@ -202,3 +202,23 @@ def test_the_staff_forms_show_the_listing_fields_as_the_residents_form_does(alic
     staff_client.post(reverse("moderation:assisted_new"), _form())
     resident_edit = kind_fieldset(reverse("listings:edit", args=[make_listing(alice).pk]), alice_client)
     assert kind_fieldset(reverse("moderation:assisted_edit", args=[AssistedRegistration.objects.get().pk]), staff_client) == resident_edit
+
+
+def test_staff_see_the_contact_detail_warning_and_must_confirm_it(staff_client):
+    # The resident's own phone (staff-only field) is expected; in the listing's text it is not.
+    response = staff_client.post(reverse("moderation:assisted_new"), _form(description="お電話は 03-1234-5678 まで"))
+    page = response.content.decode()
+    assert response.status_code == 200 and not AssistedRegistration.objects.exists()
+    assert "「03-1234-5678」は電話番号のようです。" in page and "これは連絡先ではありません" in page
+    staff_client.post(reverse("moderation:assisted_new"), _form(description="お電話は 03-1234-5678 まで", send_anyway="on"))
+    assert AssistedRegistration.objects.get().listing.status == Listing.Status.PUBLISHED  # staff confirmed it themselves
+
+
+def test_staff_correcting_an_assisted_listing_are_warned_too(staff_client):
+    staff_client.post(reverse("moderation:assisted_new"), _form())
+    registration = AssistedRegistration.objects.get()
+    url = reverse("moderation:assisted_edit", args=[registration.pk])
+    response = staff_client.post(url, _form(title="桐のたんす 佃2-3-4"))
+    assert response.status_code == 200 and "「2-3-4」は番地まで含む住所のようです。" in response.content.decode()
+    registration.listing.refresh_from_db()
+    assert registration.listing.title == "桐のたんす"
