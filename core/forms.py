@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from core.text import text_clean
+from core.text import text_clean, validate_one_line
 
 
 class TextField(forms.CharField):
@@ -13,6 +13,17 @@ class TextField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
+        return text_clean(value) if value else value
+
+
+class LineField(TextField):
+    """A TextField for one line (a title, a name, a label that may reach an email subject): a line
+    break or a bidi override control is refused with a sentence, not cleaned away unseen."""
+
+    def to_python(self, value):
+        value = forms.CharField.to_python(self, value)  # strips, so a pasted trailing newline is fine
+        if value:
+            validate_one_line(value)
         return text_clean(value) if value else value
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
-from core.forms import TextField
+from core.forms import LineField, TextField
 from core.text import text_normalise
 from listings.models import Category, Listing, ListingReport, Photo
 from listings.rules import rules_current
@@ -44,7 +44,7 @@ class YenField(forms.IntegerField):
 
 class ListingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Listing.Kind.choices, widget=forms.RadioSelect)
-    title = TextField(label=_("Title"), max_length=60)
+    title = LineField(label=_("Title"), max_length=60)
     description = TextField(
         label=_("Description"),
         max_length=2000,

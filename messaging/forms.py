@@ -3,6 +3,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LineField
+
 from messaging.models import MessageReport
 
 
@@ -46,7 +48,7 @@ class LotteryForm(forms.Form):
 
 
 class ThanksForm(forms.Form):
-    text = forms.CharField(label=_("A short thank-you (optional)"), max_length=200, required=False)
+    text = LineField(label=_("A short thank-you (optional)"), max_length=200, required=False)
 
 
 class ReportForm(forms.Form):

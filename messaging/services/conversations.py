@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import is_verified_resident
 from core.mail import email_send
+from core.text import text_clean
 from listings.models import Listing
 from messaging import selectors
 from messaging.models import Conversation, Message, MessageReport, Presence
@@ -69,7 +70,8 @@ def _broadcast_on_commit(events: list[tuple[str, dict]]) -> None:
 
 
 def _clean_body(body: str) -> str:
-    body = (body or "").strip()
+    # text_clean: line breaks kept, control characters (NUL...) and bidi overrides dropped.
+    body = text_clean(body)
     if not body:
         raise ValidationError(_("Write a message first."), code="empty")
     if len(body) > settings.MESSAGING_MAX_LENGTH:
@@ -78,8 +80,6 @@ def _clean_body(body: str) -> str:
             % {"limit": settings.MESSAGING_MAX_LENGTH, "length": len(body)},
             code="too_long",
         )
-    if "\x00" in body:
-        raise ValidationError(_("The message contains characters that are not allowed."), code="invalid")
     return body
 
 

@@ -110,7 +110,7 @@ def test_with_a_worker_each_retry_waits_longer(settings, flaky_mail_server):
     assert send_email.call(to="alice@example.com", subject="件名", body="本文", attempt=2) is False
 
     [retry] = send_email.get_backend().results
-    assert retry.kwargs == {"to": "alice@example.com", "subject": "件名", "body": "本文", "headers": None, "attempt": 3}
+    assert retry.kwargs == {"to": "alice@example.com", "subject": "件名", "body": "本文", "headers": None, "kind": "", "attempt": 3}
     assert before + mail_backoff(2) <= retry.task.run_after <= timezone.now() + mail_backoff(2)
     assert [mail_backoff(n).total_seconds() / 60 for n in range(1, MAIL_ATTEMPTS)] == [1, 4, 16, 64]
 
