@@ -309,6 +309,9 @@ MUNICIPALITY_NAME_EN = env_str("MUNICIPALITY_NAME_EN", "Chuo City")
 MUNICIPALITY_PREFECTURE_EN = env_str("MUNICIPALITY_PREFECTURE_EN", "Tokyo")
 # The environment office's phone number, printed on the receipt a postcard resident keeps.
 ENVIRONMENT_OFFICE_PHONE = env_str("ENVIRONMENT_OFFICE_PHONE", "")
+# How residents see every staff account (never a staff member's own name).
+ENVIRONMENT_OFFICE_NAME = env_str("ENVIRONMENT_OFFICE_NAME", "環境推進課")
+ENVIRONMENT_OFFICE_NAME_EN = env_str("ENVIRONMENT_OFFICE_NAME_EN", "Environment Office")
 
 # --- Listings ---------------------------------------------------------------------------------
 LISTING_PRICE_CAP = env_int("LISTING_PRICE_CAP", 10_000, minimum=0)

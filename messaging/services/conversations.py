@@ -70,7 +70,9 @@ def _broadcast_on_commit(events: list[tuple[str, dict]]) -> None:
 
 
 def _clean_body(body: str) -> str:
-    # text_clean: line breaks kept, control characters (NUL...) and bidi overrides dropped.
+    if "\x00" in (body or ""):
+        raise ValidationError(_("The message contains characters that are not allowed."), code="invalid")
+    # text_clean: line breaks kept, other control characters and bidi overrides dropped.
     body = text_clean(body)
     if not body:
         raise ValidationError(_("Write a message first."), code="empty")
