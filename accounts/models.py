@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager, Permission
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.municipality import office_name
@@ -128,9 +129,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.public_name
 
-    @property
+    @cached_property
     def is_office(self) -> bool:
-        """Does this account hold the staff role? Residents then see the office, not a person."""
+        """Does this account hold the staff role? Residents then see the office, not a person.
+        (Set on an unsaved copy, messaging.rendering does, to render without a query.)"""
         return self.pk is not None and self.pk in staff_account_ids()
 
     @property

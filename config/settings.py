@@ -246,6 +246,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.ResidentSignupForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # its emails go by core's mail task
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mottainai] "
 ACCOUNT_PREVENT_ENUMERATION = True

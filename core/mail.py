@@ -32,6 +32,13 @@ def email_send_text(*, to: str, subject: str, body: str, headers: dict[str, str]
     )
 
 
+def email_queue(*, to: str, subject: str, body: str, kind: str = "") -> None:
+    """Queue a written email on the mail task at once, inside the current transaction: for
+    allauth's emails, whose flows run outside ours. The database task queue commits or rolls back
+    the task with the transaction, so nothing is sent for a change that rolls back either."""
+    send_email.enqueue(to=to, subject=one_line(subject), body=body, headers={}, kind=kind)
+
+
 def email_send(*, to: str, template: str, context: dict, language: str | None = None) -> None:
     """Render `<template>_subject.txt` and `<template>_body.txt` (plain text) in the recipient's
     `language` (default: the site's; accounts store no language yet) and send them as

@@ -87,6 +87,9 @@ NOTICE_KINDS = {
     "messaging/email/unread": _("Unread message"),
     "listings/email/expired": _("Listings expired"),
     "alerts/notice": _("Saved-search alert"),
+    "account/email/email_confirmation_signup": _("Email address confirmation (sign-up)"),
+    "account/email/email_confirmation": _("Email address confirmation"),
+    "account/email/password_reset_key": _("Password reset"),
 }
 
 

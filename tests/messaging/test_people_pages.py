@@ -39,7 +39,7 @@ def test_every_account_has_its_own_random_public_id(alice, bob, carol):
     ids = [alice.public_id, bob.public_id, carol.public_id]
     assert len(set(ids)) == 3
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{16}", public_id) for public_id in ids)
-    assert str(alice.pk) not in _page(alice)
+    assert _page(alice) == f"/messages/people/{alice.public_id}/" != f"/messages/people/{alice.pk}/"
 
 
 def test_a_visitor_is_sent_to_sign_in_and_learns_no_name(client, alice):
