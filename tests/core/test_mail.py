@@ -122,3 +122,22 @@ def test_nothing_is_sent_for_an_action_that_rolls_back(django_capture_on_commit_
             raise RuntimeError
 
     assert mail.outbox == []
+
+
+def test_a_display_name_with_a_line_break_still_gets_the_unread_email_out_on_one_line(
+    alice, bob, clock, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from accounts.models import User
+    from messaging.services.conversations import unread_email_send
+
+    User.objects.filter(pk=bob.pk).update(display_name=HOSTILE_TITLE)  # a name saved before forms refused line breaks
+    conversation = conversation_start(listing=make_listing(alice, title="本棚"), requester=User.objects.get(pk=bob.pk), body="ください")
+    mail.outbox.clear()
+    clock.shift(timedelta(minutes=settings.MESSAGING_EMAIL_AFTER_MINUTES + 1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert unread_email_send(conversation_id=conversation.pk, user_id=alice.pk)
+
+    _assert_one_clean_email_to(alice.email)

@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
@@ -153,3 +155,15 @@ def test_granting_the_staff_role_hides_the_name_at_once(bob_client, dave):
 
     page = bob_client.get(listing.get_absolute_url()).content.decode()
     assert "でいぶ" not in page and "環境推進課" in page
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_gives_every_existing_account_its_own_public_id(alice, bob, carol):
+    executor = MigrationExecutor(connection)
+    executor.migrate([("accounts", "0006_town_updated_at")])  # before public ids existed
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    ids = list(User.objects.filter(pk__in=[alice.pk, bob.pk, carol.pk]).values_list("public_id", flat=True))
+    assert len(set(ids)) == 3 and all(re.fullmatch(r"[A-Za-z0-9_-]{16}", public_id) for public_id in ids)
+    assert alice.public_id not in ids  # new ones, not kept from before
