@@ -14,11 +14,14 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.tasks import send_email
+from core.text import bidi_controls_drop
 
 
 def one_line(text: str) -> str:
     """The text as one header line: control characters (CR, LF, tab...) and line separators
-    become spaces, runs of spaces one space."""
+    become spaces, runs of spaces one space, and bidi override controls are dropped (a title
+    saved before forms refused them must not show a file name backwards in a mail client)."""
+    text = bidi_controls_drop(text)
     return " ".join("".join(" " if unicodedata.category(char) == "Cc" else char for char in text).split())
 
 

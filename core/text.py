@@ -63,7 +63,12 @@ def controls_clean(text: str) -> str:
     override controls, which turn text around on screen."""
     if not text:
         return text
-    return _BIDI_CONTROLS.sub("", _UNWANTED.sub("", _NEWLINES.sub("\n", text)))
+    return bidi_controls_drop(_UNWANTED.sub("", _NEWLINES.sub("\n", text)))
+
+
+def bidi_controls_drop(text: str) -> str:
+    """The text without bidi embedding, override and isolate controls (U+202A-202E, U+2066-2069)."""
+    return _BIDI_CONTROLS.sub("", text) if text else text
 
 
 def _is_blank_looking(char: str) -> bool:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.mail import email_send_text
+from core.mail import email_send_text, one_line
 from core.tasks import MAIL_ATTEMPTS, mail_backoff, send_email
 from listings.models import Listing
 from messaging.services.conversations import conversation_start
@@ -141,3 +141,16 @@ def test_a_display_name_with_a_line_break_still_gets_the_unread_email_out_on_one
         assert unread_email_send(conversation_id=conversation.pk, user_id=alice.pk)
 
     _assert_one_clean_email_to(alice.email)
+
+
+@pytest.mark.parametrize(
+    "raw,line",
+    [
+        ("Sofa\r\nBcc: x@example.com", "Sofa Bcc: x@example.com"),
+        ("a\x0bb\x0cc\x85d\u2028e\u2029f", "a b c d e f"),
+        ("Free sofa \u202egnp.exe", "Free sofa gnp.exe"),  # a title saved before forms refused it
+        ("「本棚」\u2066x\u2069 を譲ります", "「本棚」x を譲ります"),
+    ],
+)
+def test_a_subject_is_always_one_line_without_bidi_overrides(raw, line):
+    assert one_line(raw) == line
