@@ -286,7 +286,7 @@ def _schedule_unread_email(conversation_id: int, recipient_id: int, *, run_after
             task = task.using(run_after=run_after)
         task.enqueue(conversation_id=conversation_id, user_id=recipient_id)
 
-    transaction.on_commit(enqueue)
+    transaction.on_commit(enqueue, robust=True)  # an email that cannot be queued must not fail the message
 
 
 def unread_email_send(*, conversation_id: int, user_id: int, now=None) -> bool:

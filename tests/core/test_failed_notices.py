@@ -7,12 +7,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.mail.backends.locmem import EmailBackend
+from django.tasks.backends.dummy import DummyBackend
 from django.urls import reverse
 from django.utils import timezone
 
 from core.mail import email_send, email_send_text
 from core.models import FailedNotice
 from core.tasks import MAIL_ATTEMPTS, address_mask, send_email
+from listings.models import Listing
 from tests.factories import make_listing
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +122,39 @@ def test_old_failures_leave_the_count(staff_client):
 @pytest.mark.parametrize("address,masked", [("alice@example.com", "a***@example.com"), ("x@y.jp", "x***@y.jp"), ("broken", "***")])
 def test_addresses_are_masked(address, masked):
     assert address_mask(address) == masked
+
+
+class BrokenQueue(DummyBackend):
+    """A task queue that cannot take the email (its database unreachable, say)."""
+
+    def enqueue(self, task, args, kwargs):
+        raise ConnectionError("task queue unreachable")
+
+
+def test_a_task_queue_that_fails_after_the_commit_does_not_fail_the_staff_action(
+    alice, staff_client, settings, django_capture_on_commit_callbacks
+):
+    listing = make_listing(alice, title="本棚")
+    settings.TASKS = {"default": {"BACKEND": "tests.core.test_failed_notices.BrokenQueue"}}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("moderation:report_act", args=["listing", listing.pk, "hide"]), {"reason": "理由"})
+
+    assert response.status_code == 302
+    assert Listing.objects.get(pk=listing.pk).status == Listing.Status.HIDDEN
+
+
+def test_a_task_queue_that_fails_after_the_commit_does_not_fail_a_reservation(
+    alice, alice_client, bob, settings, django_capture_on_commit_callbacks
+):
+    from messaging.services.conversations import conversation_start
+
+    listing = make_listing(alice, title="本棚")
+    conversation = conversation_start(listing=listing, requester=bob, body="ください")
+    settings.TASKS = {"default": {"BACKEND": "tests.core.test_failed_notices.BrokenQueue"}}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(reverse("messaging:act", args=[conversation.pk, "reserve"]))
+
+    assert response.status_code == 302
+    assert Listing.objects.get(pk=listing.pk).status == Listing.Status.RESERVED
