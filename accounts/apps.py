@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate, post_save
 
 
 def _site_sync(*, using: str = "default", **kwargs) -> None:
@@ -17,3 +17,13 @@ class AccountsConfig(AppConfig):
         # runs migrate, so the Site row that allauth's emails read follows it. Not in ready()
         # itself, which must not touch the database.
         post_migrate.connect(_site_sync, sender=self, dispatch_uid="accounts_site_sync")
+        from django.contrib.auth.models import Group
+
+        from accounts.models import User
+        from accounts.receivers import staff_ids_forget
+
+        # Granting or taking the staff role (a group, a permission, the superuser flag) must show
+        # at once: residents see a staff account as the office (User.public_name).
+        post_save.connect(staff_ids_forget, sender=User, dispatch_uid="accounts_staff_ids_user")
+        for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+            m2m_changed.connect(staff_ids_forget, sender=through, dispatch_uid=f"accounts_staff_ids_{through._meta.label}")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import User
-from core.forms import TextField
+from core.forms import LineField
 
 _POSTAL_HELP = _("Your home postal code, e.g. 104-0061. Only residents of the ward can take part; it is never shown to others.")
 
@@ -16,7 +16,7 @@ _POSTAL_HELP = _("Your home postal code, e.g. 104-0061. Only residents of the wa
 class ProfileForm(forms.Form):
     """Display name and home postal code; the postal code must lie in the municipality."""
 
-    display_name = TextField(
+    display_name = LineField(
         label=_("Display name"),
         max_length=30,
         help_text=_("Shown to other residents. Do not use your full real name."),

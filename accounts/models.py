@@ -1,11 +1,41 @@
 """Residents and residency: the custom user, the municipality's towns and their postal codes."""
 
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+import secrets
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager, Permission
+from django.core.cache import cache
 from django.db import models
+from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from core.municipality import office_name
 
 
 STAFF_GROUP = "staff"  # 環境推進課: holds the accounts.staff_console permission (migration 0004)
+STAFF_IDS_CACHE_KEY = "accounts:staff-account-ids"
+STAFF_IDS_CACHE_SECONDS = 300  # a change of role clears it at once (accounts.receivers)
+
+
+def public_id_new() -> str:
+    """A random, URL-safe id for a person's page (16 characters, 96 bits): it says nothing about
+    the account and cannot be guessed or counted through, unlike the sequential primary key."""
+    return secrets.token_urlsafe(12)
+
+
+def staff_account_ids() -> frozenset[int]:
+    """The ids of accounts that hold the staff role (the staff permission through a group or
+    directly, or superuser), active or not; cached, since every name on a page asks."""
+    ids = cache.get(STAFF_IDS_CACHE_KEY)
+    if ids is None:
+        granted = Permission.objects.filter(codename="staff_console", content_type__app_label="accounts")
+        ids = frozenset(
+            User.objects.filter(Q(is_superuser=True) | Q(groups__permissions__in=granted) | Q(user_permissions__in=granted))
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        cache.set(STAFF_IDS_CACHE_KEY, ids, STAFF_IDS_CACHE_SECONDS)
+    return ids
 
 
 class Town(models.Model):
@@ -70,6 +100,8 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
+    # How other residents' pages address this person (messaging:profile), never the sequential pk.
+    public_id = models.CharField(_("public id"), max_length=22, unique=True, default=public_id_new, editable=False)
     display_name = models.CharField(_("display name"), max_length=30)
     postal_code = models.CharField(_("postal code"), max_length=7, blank=True)
     town = models.ForeignKey(
@@ -100,11 +132,19 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.public_name
 
+    @cached_property
+    def is_office(self) -> bool:
+        """Does this account hold the staff role? Residents then see the office, not a person.
+        (Set on an unsaved copy, messaging.rendering does, to render without a query.)"""
+        return self.pk is not None and self.pk in staff_account_ids()
+
     @property
     def public_name(self) -> str:
-        """The name other residents see."""
+        """The name other residents see: a staff member's is the office's, never their own."""
         if self.deleted_at:
             return str(_("Deleted user"))
+        if self.is_office:
+            return office_name()
         return self.display_name or str(_("Resident"))
 
     @property

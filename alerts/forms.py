@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
+from core.forms import LineField
 from alerts.models import SavedSearch
 from listings.models import Category, Listing
 
@@ -9,7 +10,7 @@ from listings.models import Category, Listing
 class SaveSearchForm(forms.Form):
     """The browse page's current filters, posted by its "save this search" button."""
 
-    q = forms.CharField(required=False, max_length=100)
+    q = LineField(required=False, max_length=100)
     kind = forms.ChoiceField(required=False, choices=[("", "")] + list(Listing.Kind.choices))
     category = forms.ModelChoiceField(required=False, queryset=Category.objects.filter(is_active=True), to_field_name="slug")
     town = forms.ModelChoiceField(required=False, queryset=Town.objects.all())

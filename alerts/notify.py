@@ -122,6 +122,7 @@ def _send_email(*, user, notice: Notice) -> None:
             "List-Unsubscribe": f"<{notice.unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
+        kind="alerts/notice",
     )
 
 

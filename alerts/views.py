@@ -33,8 +33,9 @@ def save(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Search saved. Choose below how you want to hear about new items."))
     else:
         messages.error(request, _("This search could not be saved."))
-        for text in form.non_field_errors():
-            messages.error(request, text)
+        for errors in form.errors.values():  # the keyword's own error too (a line break in it)
+            for text in errors:
+                messages.error(request, text)
     return redirect("alerts:list")
 
 

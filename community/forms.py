@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
 from community.models import Facility, FacilityKind, PostReport, Thread, Topic
-from core.forms import TextField, contact_details_check, send_anyway_field
+from core.forms import LineField, TextField, contact_details_check, send_anyway_field
 
 RULES_HELP = _(
     "Do not write the names of teachers, staff, children or other residents, and no personal attacks. "
@@ -20,7 +20,7 @@ class ThreadForm(forms.Form):
         required=False,
         empty_label=_("No particular facility"),
     )
-    title = TextField(label=_("Title"), max_length=Thread._meta.get_field("title").max_length)
+    title = LineField(label=_("Title"), max_length=Thread._meta.get_field("title").max_length)
     body = TextField(
         label=_("Text"), max_length=settings.COMMUNITY_POST_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}), help_text=RULES_HELP
     )
@@ -49,7 +49,7 @@ class ReplyForm(forms.Form):
 
 
 class EditForm(forms.Form):
-    title = TextField(label=_("Title"), max_length=Thread._meta.get_field("title").max_length, required=False)
+    title = LineField(label=_("Title"), max_length=Thread._meta.get_field("title").max_length, required=False)
     body = TextField(
         label=_("Text"), max_length=settings.COMMUNITY_POST_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}), help_text=RULES_HELP
     )
@@ -75,7 +75,7 @@ class ReportForm(forms.Form):
 
 
 class FacilityFilterForm(forms.Form):
-    q = TextField(label=_("Search"), max_length=100, required=False)
+    q = LineField(label=_("Search"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *FacilityKind.choices], required=False)
     town = forms.ModelChoiceField(label=_("Town"), queryset=Town.objects.all(), required=False, empty_label=_("All towns"))
 
@@ -107,7 +107,7 @@ class OfficialAnswerForm(forms.Form):
 
 
 class NGWordForm(forms.Form):
-    word = TextField(label=_("Word or phrase"), max_length=50)
+    word = LineField(label=_("Word or phrase"), max_length=50)
 
 
 class FacilityImportForm(forms.Form):

@@ -236,6 +236,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.ResidentSignupForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # its emails go by core's mail task
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mottainai] "
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -299,6 +300,9 @@ MUNICIPALITY_NAME_EN = env_str("MUNICIPALITY_NAME_EN", "Chuo City")
 MUNICIPALITY_PREFECTURE_EN = env_str("MUNICIPALITY_PREFECTURE_EN", "Tokyo")
 # The environment office's phone number, printed on the receipt a postcard resident keeps.
 ENVIRONMENT_OFFICE_PHONE = env_str("ENVIRONMENT_OFFICE_PHONE", "")
+# How residents see every staff account (never a staff member's own name).
+ENVIRONMENT_OFFICE_NAME = env_str("ENVIRONMENT_OFFICE_NAME", "環境推進課")
+ENVIRONMENT_OFFICE_NAME_EN = env_str("ENVIRONMENT_OFFICE_NAME_EN", "Environment Office")
 # Terms of use and privacy policy (docs/CONFIGURATION.md): a new version is accepted at next visit.
 TERMS_VERSION = env_str("TERMS_VERSION", "2026-12").strip() or "2026-12"
 LEGAL_TERMS_URL, LEGAL_PRIVACY_URL = env_str("LEGAL_TERMS_URL"), env_str("LEGAL_PRIVACY_URL")  # a ward's own pages

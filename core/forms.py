@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.contacts import ContactDetail, contact_details_in
-from core.text import text_clean
+from core.text import text_clean, validate_one_line
 
 
 class TextField(forms.CharField):
@@ -15,6 +15,17 @@ class TextField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
+        return text_clean(value) if value else value
+
+
+class LineField(TextField):
+    """A TextField for one line (a title, a name, a label that may reach an email subject): a line
+    break or a bidi override control is refused with a sentence, not cleaned away unseen."""
+
+    def to_python(self, value):
+        value = forms.CharField.to_python(self, value)  # strips, so a pasted trailing newline is fine
+        if value:
+            validate_one_line(value)
         return text_clean(value) if value else value
 
 

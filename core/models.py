@@ -124,3 +124,27 @@ class NGWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class FailedNotice(models.Model):
+    """An email the mail task gave up on, for the staff console: to whom (masked), which email,
+    when and why. Never the body or the subject, which can hold what residents wrote."""
+
+    class Reason(models.TextChoices):
+        SERVER = "server", _("The mail server did not accept it")
+        MESSAGE = "message", _("The email could not be written")
+
+    recipient = models.CharField(_("recipient"), max_length=254)  # masked: "a***@example.com"
+    kind = models.CharField(_("email"), max_length=100, blank=True)  # the template, e.g. "messaging/email/chosen"
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    error = models.CharField(_("error"), max_length=100)  # the exception's class name only
+    attempts = models.PositiveSmallIntegerField(_("attempts"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("failed email")
+        verbose_name_plural = _("failed emails")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind} {self.recipient}"

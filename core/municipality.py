@@ -15,3 +15,8 @@ def city_name() -> str:
 
 def prefecture_name() -> str:
     return settings.MUNICIPALITY_PREFECTURE if _japanese() else settings.MUNICIPALITY_PREFECTURE_EN
+
+
+def office_name() -> str:
+    """The environment office as residents see it wherever a staff member acts (環境推進課)."""
+    return settings.ENVIRONMENT_OFFICE_NAME if _japanese() else settings.ENVIRONMENT_OFFICE_NAME_EN

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town
 from core.contacts import ContactDetail
-from core.forms import TextField, contact_details_check, send_anyway_field
+from core.forms import LineField, TextField, contact_details_check, send_anyway_field
 from core.text import text_normalise
 from listings.models import Category, Listing, ListingReport, Photo
 from listings.rules import rules_current
@@ -45,7 +45,7 @@ class YenField(forms.IntegerField):
 
 class ListingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Listing.Kind.choices, widget=forms.RadioSelect)
-    title = TextField(label=_("Title"), max_length=60)
+    title = LineField(label=_("Title"), max_length=60)
     description = TextField(
         label=_("Description"),
         max_length=2000,

@@ -282,8 +282,8 @@ def _schedule_expiry_emails(expired: dict[int, list[int]]) -> None:
     owners = User.objects.filter(pk__in=expired, notify_listings=True, is_active=True, deleted_at__isnull=True)
     for owner_id in owners.values_list("pk", flat=True):
         transaction.on_commit(
-            partial(email_expired_listings.enqueue, owner_id=owner_id, listing_ids=expired[owner_id])
-        )
+            partial(email_expired_listings.enqueue, owner_id=owner_id, listing_ids=expired[owner_id]), robust=True
+        )  # robust: a task queue that fails logs it and does not fail the expiry run
 
 
 def listings_expired_email_send(*, owner_id: int, listing_ids: list[int]) -> bool:

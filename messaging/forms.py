@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LineField
 from messaging.models import Conversation, MessageReport
 from messaging.selectors import contact_details_question, contact_details_to_confirm
 
@@ -64,7 +65,7 @@ class LotteryForm(forms.Form):
 
 
 class ThanksForm(forms.Form):
-    text = forms.CharField(label=_("A short thank-you (optional)"), max_length=200, required=False)
+    text = LineField(label=_("A short thank-you (optional)"), max_length=200, required=False)
 
 
 class ReportForm(forms.Form):

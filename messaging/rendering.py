@@ -20,6 +20,7 @@ def viewer_context(conversation: Conversation, user: User) -> dict:
     listing = conversation.listing
     is_poster = listing.owner_id == user.pk
     other = conversation.requester if is_poster else listing.owner
+    other.is_office  # noqa: B018  asked here, in sync code: the consumer renders without queries
     return {
         "user": user,
         "conversation": conversation,
@@ -49,7 +50,8 @@ def message_data(message: Message) -> dict:
         "hidden": message.hidden_by_staff,
         "created_at": message.created_at.isoformat(),
         # The name is worded by each reader's page (a deleted account reads "Deleted user" in their language).
-        "sender": {"id": sender.pk, "display_name": sender.display_name, "deleted": sender.deleted_at is not None},
+        "sender": {"id": sender.pk, "display_name": sender.display_name, "deleted": sender.deleted_at is not None,
+                   "office": sender.is_office},
     }
 
 
@@ -59,6 +61,7 @@ def message_from_data(data: dict) -> Message:
     # public_name only asks whether the account is deleted, not when.
     deleted_at = created_at if data["sender"]["deleted"] else None
     sender = User(pk=data["sender"]["id"], display_name=data["sender"]["display_name"], deleted_at=deleted_at)
+    sender.is_office = data["sender"].get("office", False)  # staff appear as the office; no query here
     return Message(
         pk=data["id"],
         conversation_id=data["conversation"],

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.contacts import ContactDetail, contact_details_in
 from listings.models import Listing
+from listings.selectors import listings_public
 from messaging.models import Block, Conversation, Lottery, Message, Reservation, Thanks
 
 # Listing states in which a conversation takes new messages (others keep it readable only).
@@ -30,6 +31,25 @@ def conversation_for_user(user: User, pk: int) -> Conversation:
     if user.pk not in (conversation.requester_id, conversation.listing.owner_id):
         raise Http404  # outsiders, and staff without a report
     return conversation
+
+
+def person_for_viewer(viewer: User, public_id: str) -> User:
+    """The account behind a people page, for a signed-in verified resident (the view checks
+    that); 404 for what the viewer has no reason to know: people pages are not a directory."""
+    person = User.objects.filter(public_id=public_id, is_active=True, deleted_at__isnull=True).first()
+    if person is None:
+        raise Http404  # unknown id, deactivated and deleted accounts
+    if person.is_office:
+        raise Http404  # staff act as the office, never as a person with a page
+    if not EmailAddress.objects.filter(user=person, verified=True).exists():
+        raise Http404  # a sign-up that never confirmed its email is nobody yet
+    if person.pk == viewer.pk:
+        return person  # one's own page
+    if listings_public().filter(owner=person).exists():
+        return person  # someone with a public listing: their listing already links here
+    if Conversation.objects.filter(Q(listing__owner=person, requester=viewer) | Q(listing__owner=viewer, requester=person)).exists():
+        return person  # someone the viewer has talked with
+    raise Http404
 
 
 class WriterState:

@@ -14,5 +14,5 @@ urlpatterns = [
     path("listing/<int:listing_pk>/lottery/", views.lottery, name="lottery"),
     path("listing/<int:listing_pk>/lottery/cancel/", views.lottery_cancel, name="lottery_cancel"),
     path("message/<int:message_pk>/report/", views.report, name="report"),
-    path("people/<int:user_pk>/", views.profile, name="profile"),
+    path("people/<str:public_id>/", views.profile, name="profile"),
 ]

@@ -245,9 +245,11 @@ def report(request: HttpRequest, message_pk: int) -> HttpResponse:
     return render(request, "messaging/report.html", {"form": form, "message": message, "conversation": conv})
 
 
-def profile(request: HttpRequest, user_pk: int) -> HttpResponse:
-    """A resident's public profile: display name, thanks received, public listings. Nothing personal."""
-    person = get_object_or_404(User, pk=user_pk, is_active=True, deleted_at__isnull=True)
+@resident_required
+def profile(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A resident's page (display name, thanks received, public listings; nothing personal), for
+    verified residents who have a reason to see it (messaging.selectors.person_for_viewer)."""
+    person = selectors.person_for_viewer(request.user, public_id)
     listings = list(listings_public().filter(owner=person).order_by("-published_at")[:24])
     return render(
         request,

@@ -4,6 +4,8 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LineField
+
 from mirror.models import EVENT_TYPES, WebhookEndpoint
 
 
@@ -18,7 +20,7 @@ class EndpointForm(forms.Form):
             "without a user name or password. Redirects are not followed."
         ),
     )
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    description = LineField(label=_("Description"), max_length=200, required=False)
     events = forms.MultipleChoiceField(
         label=_("Events"),
         choices=EVENT_TYPES,

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_GROUP, User
-from core.forms import TextField
+from core.forms import LineField, TextField
 from core.models import AuditRecord
 from listings.forms import ListingForm
 from listings.models import Category, Listing, ListingRules
@@ -62,7 +62,7 @@ class ListingRulesForm(forms.ModelForm):
 
 
 class ReasonTemplateForm(forms.Form):
-    title = TextField(label=_("Name"), max_length=60)
+    title = LineField(label=_("Name"), max_length=60)
     text = TextField(label=_("Reason the resident reads"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -83,7 +83,7 @@ class PrintFilterForm(forms.Form):
 class AssistedForm(ListingForm):
     """A listing form with the postcard resident's details (kept for staff only)."""
 
-    resident_name = TextField(label=_("Resident's name"), max_length=60)
+    resident_name = LineField(label=_("Resident's name"), max_length=60)
     phone = forms.CharField(label=_("Phone"), max_length=20)
     postal_code = forms.CharField(label=_("Resident's postal code"), max_length=10)
     staff_note = TextField(label=_("Note for staff (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -125,7 +125,7 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
         fields = ["name_ja", "name_en", "slug", "position", "is_active"]
-        field_classes = {"name_ja": TextField, "name_en": TextField}
+        field_classes = {"name_ja": LineField, "name_en": LineField}
         help_texts = {"slug": _("Letters, digits and hyphens; used in addresses and the API. It cannot change later.")}
 
     def __init__(self, *args, **kwargs):

@@ -1,11 +1,12 @@
 """Reads for the staff console: the listing queue and the audit log."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from core.models import AuditRecord
+from core.models import AuditRecord, FailedNotice
 from listings.models import Listing, Photo
 
 
@@ -70,3 +71,33 @@ def listings_for_print(*, kind: str = Listing.Kind.OFFER, category=None, since=N
     if until:
         qs = qs.filter(published_at__lte=timezone.make_aware(datetime.combine(until, time.max)))
     return qs.order_by("-published_at", "-id")
+
+
+FAILED_NOTICE_DAYS = 30
+# What each email template tells, for the failed-email list (an unknown one shows its template name).
+NOTICE_KINDS = {
+    "moderation/email/listing_approved": _("Listing approved"),
+    "moderation/email/listing_rejected": _("Listing rejected"),
+    "moderation/email/listing_hidden": _("Listing hidden"),
+    "moderation/email/account_warning": _("Warning"),
+    "moderation/email/account_suspended": _("Suspension"),
+    "moderation/email/account_restored": _("Suspension lifted"),
+    "messaging/email/chosen": _("Reserved for the requester"),
+    "messaging/email/pickup": _("Pickup reminder"),
+    "messaging/email/unread": _("Unread message"),
+    "listings/email/expired": _("Listings expired"),
+    "alerts/notice": _("Saved-search alert"),
+    "account/email/email_confirmation_signup": _("Email address confirmation (sign-up)"),
+    "account/email/email_confirmation": _("Email address confirmation"),
+    "account/email/password_reset_key": _("Password reset"),
+}
+
+
+def failed_notices(*, limit: int = 10) -> tuple[int, list[FailedNotice]]:
+    """How many emails were given up in the last FAILED_NOTICE_DAYS days, and the newest `limit`
+    of them, each with `kind_label`."""
+    recent = FailedNotice.objects.filter(created_at__gte=timezone.now() - timedelta(days=FAILED_NOTICE_DAYS))
+    rows = list(recent[:limit])
+    for row in rows:
+        row.kind_label = NOTICE_KINDS.get(row.kind, row.kind)
+    return recent.count(), rows

@@ -40,6 +40,7 @@ PRINT_PAGE_SIZE = 60  # cards per print run (about five A4 sheets)
 
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
+    failed_count, failed_recent = selectors.failed_notices()
     return render(
         request,
         "moderation/home.html",
@@ -50,6 +51,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "pending_listings": selectors.pending_listings_count(),
             "open_reports": reports.open_reports_count(),
             "unread_assisted": assisted.unread_requests_count(),
+            "failed_count": failed_count,
+            "failed_recent": failed_recent,
+            "failed_days": selectors.FAILED_NOTICE_DAYS,
         },
     )
 

@@ -17,6 +17,7 @@ from accounts.selectors import is_verified_resident
 from core.mail import email_send
 from core.ratelimit import Limit, rate_limit
 from core.reports import report_rate_limit
+from core.text import text_clean
 from listings.models import Listing
 from messaging import selectors
 from messaging.models import Conversation, Message, MessageReport, Presence
@@ -71,7 +72,10 @@ def _broadcast_on_commit(events: list[tuple[str, dict]]) -> None:
 
 
 def _clean_body(body: str) -> str:
-    body = (body or "").strip()
+    if "\x00" in (body or ""):
+        raise ValidationError(_("The message contains characters that are not allowed."), code="invalid")
+    # text_clean: line breaks kept, other control characters and bidi overrides dropped.
+    body = text_clean(body)
     if not body:
         raise ValidationError(_("Write a message first."), code="empty")
     if len(body) > settings.MESSAGING_MAX_LENGTH:
@@ -80,8 +84,6 @@ def _clean_body(body: str) -> str:
             % {"limit": settings.MESSAGING_MAX_LENGTH, "length": len(body)},
             code="too_long",
         )
-    if "\x00" in body:
-        raise ValidationError(_("The message contains characters that are not allowed."), code="invalid")
     return body
 
 
@@ -279,7 +281,7 @@ def _schedule_unread_email(conversation_id: int, recipient_id: int, *, run_after
             task = task.using(run_after=run_after)
         task.enqueue(conversation_id=conversation_id, user_id=recipient_id)
 
-    transaction.on_commit(enqueue)
+    transaction.on_commit(enqueue, robust=True)  # an email that cannot be queued must not fail the message
 
 
 def unread_email_send(*, conversation_id: int, user_id: int, now=None) -> bool:

@@ -99,7 +99,7 @@ def _email_chosen(reservation: Reservation, requester: User) -> None:
     server that fails must not undo or fail the reservation)."""
     if not requester.notify_messages:
         return
-    transaction.on_commit(lambda: email_chosen.enqueue(reservation_id=reservation.pk))
+    transaction.on_commit(lambda: email_chosen.enqueue(reservation_id=reservation.pk), robust=True)
 
 
 def chosen_email_send(*, reservation_id: int) -> bool:

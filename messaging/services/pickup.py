@@ -69,7 +69,7 @@ def _schedule_reminder(reservation: Reservation) -> None:
             task = task.using(run_after=remind_at)
         task.enqueue(reservation_id=reservation.pk, pickup_at=pickup_at)
 
-    transaction.on_commit(enqueue)
+    transaction.on_commit(enqueue, robust=True)  # a reminder that cannot be queued must not fail the agreement
 
 
 def pickup_reminder_send(*, reservation_id: int, pickup_at: str) -> bool:

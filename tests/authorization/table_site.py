@@ -51,7 +51,16 @@ messaging:lottery                    POST                      draft            
 messaging:lottery_cancel             POST                      listing             login 403   302   403   403   403   403
 messaging:lottery_cancel             POST                      draft               login 403   302   404   403   403   403
 messaging:report                     GET POST                  message             login 404   200   200   404   404   404
-messaging:profile                    GET POST                  resident            200   200   200   200   200   200   200
+# people pages, by random public id: only for signed-in verified residents, and only for someone
+# with a public listing (Alice) or a conversation with the viewer (Bob, for Alice); staff are the
+# office, never a person; unconfirmed sign-ups, strangers and counted ids are nobody (404)
+messaging:profile                    GET POST                  person              login 403   200   200   403   200   200
+messaging:profile                    GET POST                  other_person        login 403   200   200   403   404   404
+messaging:profile                    GET POST                  staff_person        login 403   404   404   403   404   404
+messaging:profile                    GET POST                  unverified_person   login 403   404   404   403   404   404
+messaging:profile                    GET POST                  suspended_person    login 403   404   404   403   404   404
+messaging:profile                    GET POST                  stranger            login 403   404   404   403   404   404
+messaging:profile                    GET POST                  =1                  login 403   404   404   403   404   404
 alerts:list                          GET POST                  -                   login 403   200   200   403   200   200
 alerts:save                          POST                      -                   login 403   302   302   403   302   302
 # someone else's saved search: 404

@@ -125,6 +125,8 @@ def build_world(*, alice, bob, carol, staff) -> World:
     ng_word = NGWord.objects.create(word="禁句", normalised="禁句", created_by=staff)
     reason_template = ReasonTemplate.objects.create(title="不適切", text="出品できない品です。")
 
+    stranger = make_user(email="stranger@example.com", name="通りすがり")  # no listing, no conversation
+
     # Three ways of being almost staff, for the staff pages' second-factor check (test_matrix.py).
     password_only = _session(staff)
     no_authenticator = make_user(email="newstaff@example.com", name="新任職員")
@@ -158,5 +160,8 @@ def build_world(*, alice, bob, carol, staff) -> World:
         # allauth's signed links: Carol's email confirmation, Alice's password reset
         "confirmation": EmailConfirmationHMAC(EmailAddress.objects.get(user=carol)).key,
         "reset_uid": user_pk_to_url_str(alice), "reset_key": default_token_generator.make_token(alice),
+        # people pages (messaging:profile), by public id
+        "person": alice.public_id, "other_person": bob.public_id, "staff_person": staff.public_id,
+        "unverified_person": carol.public_id, "suspended_person": suspended.public_id, "stranger": stranger.public_id,
     }
     return World(sessions=sessions, objects=objects)

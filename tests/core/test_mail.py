@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.mail import email_send_text
+from core.mail import email_send_text, one_line
 from core.tasks import MAIL_ATTEMPTS, mail_backoff, send_email
 from listings.models import Listing
 from messaging.services.conversations import conversation_start
@@ -110,7 +110,7 @@ def test_with_a_worker_each_retry_waits_longer(settings, flaky_mail_server):
     assert send_email.call(to="alice@example.com", subject="件名", body="本文", attempt=2) is False
 
     [retry] = send_email.get_backend().results
-    assert retry.kwargs == {"to": "alice@example.com", "subject": "件名", "body": "本文", "headers": None, "attempt": 3}
+    assert retry.kwargs == {"to": "alice@example.com", "subject": "件名", "body": "本文", "headers": None, "kind": "", "attempt": 3}
     assert before + mail_backoff(2) <= retry.task.run_after <= timezone.now() + mail_backoff(2)
     assert [mail_backoff(n).total_seconds() / 60 for n in range(1, MAIL_ATTEMPTS)] == [1, 4, 16, 64]
 
@@ -122,3 +122,35 @@ def test_nothing_is_sent_for_an_action_that_rolls_back(django_capture_on_commit_
             raise RuntimeError
 
     assert mail.outbox == []
+
+
+def test_a_display_name_with_a_line_break_still_gets_the_unread_email_out_on_one_line(
+    alice, bob, clock, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from accounts.models import User
+    from messaging.services.conversations import unread_email_send
+
+    User.objects.filter(pk=bob.pk).update(display_name=HOSTILE_TITLE)  # a name saved before forms refused line breaks
+    conversation = conversation_start(listing=make_listing(alice, title="本棚"), requester=User.objects.get(pk=bob.pk), body="ください")
+    mail.outbox.clear()
+    clock.shift(timedelta(minutes=settings.MESSAGING_EMAIL_AFTER_MINUTES + 1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert unread_email_send(conversation_id=conversation.pk, user_id=alice.pk)
+
+    _assert_one_clean_email_to(alice.email)
+
+
+@pytest.mark.parametrize(
+    "raw,line",
+    [
+        ("Sofa\r\nBcc: x@example.com", "Sofa Bcc: x@example.com"),
+        ("a\x0bb\x0cc\x85d\u2028e\u2029f", "a b c d e f"),
+        ("Free sofa \u202egnp.exe", "Free sofa gnp.exe"),  # a title saved before forms refused it
+        ("「本棚」\u2066x\u2069 を譲ります", "「本棚」x を譲ります"),
+    ],
+)
+def test_a_subject_is_always_one_line_without_bidi_overrides(raw, line):
+    assert one_line(raw) == line

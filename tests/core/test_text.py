@@ -44,7 +44,7 @@ def test_case_and_kana_fold_separately():
         ("keeps\ttabs\nand newlines", "keeps\ttabs\nand newlines"),
         ("\u200b\u200b本棚\ufeff ", "本棚"),
         ("👩\u200d👩\u200d👧 家族", "👩\u200d👩\u200d👧 家族"),  # joiners inside emoji stay
-        ("本棚\u202e逆", "本棚\u202e逆"),  # visible text around it: stored, shown escaped
+        ("本棚\u202e逆\u2066x\u2069", "本棚逆x"),  # bidi overrides dropped: they turn text around on screen
     ],
 )
 def test_text_clean(raw, clean):

@@ -111,7 +111,7 @@ def test_after_the_other_account_is_deleted_nothing_more_can_be_sent_or_reserved
     page = alice_client.get(conversation.get_absolute_url()).content.decode()
     assert "This account has been deleted" in page
     assert "Reserve for this person" not in page
-    assert reverse("messaging:profile", args=[bob.pk]) not in page  # it would be a 404
+    assert reverse("messaging:profile", args=[bob.public_id]) not in page  # it would be a 404
     with translation.override("en"), pytest.raises(ValidationError, match="This account has been deleted"):
         message_send(conversation=Conversation.objects.get(pk=conversation.pk), sender=alice, body="届かない")
     response = alice_client.post(reverse("messaging:act", args=[conversation.pk, "reserve"]), follow=True)

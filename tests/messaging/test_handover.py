@@ -103,11 +103,11 @@ def test_handover_closes_the_listing_tells_everyone_then_receipt_and_thanks(alic
 
 
 @pytest.mark.django_db
-def test_the_thanks_count_shows_on_the_public_profile(client, alice, bob, offer, conversation):
+def test_the_thanks_count_shows_on_the_public_profile(bob_client, alice, bob, offer, conversation):
     reservation_create(conversation=conversation, actor=alice)
     reservation = reservation_hand_over(listing=Listing.objects.get(pk=offer.pk), actor=alice)
     thanks_send(reservation=reservation, sender=bob, text="助かりました")
-    page = client.get(reverse("messaging:profile", args=[alice.pk])).content.decode()
+    page = bob_client.get(reverse("messaging:profile", args=[alice.public_id])).content.decode()
     assert "1回" in page and alice.email not in page
 
 

@@ -1,0 +1,58 @@
+"""allauth's emails go the site's one way (core's mail task): a mail server that is down neither
+fails sign-up or a password reset with an error page nor loses the email without a trace."""
+
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.urls import reverse
+
+from accounts.models import User
+from core.models import FailedNotice
+from core.tasks import MAIL_ATTEMPTS
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = {
+    "email": "newcomer@example.com",
+    "password1": "a-long-enough-passphrase",
+    "password2": "a-long-enough-passphrase",
+    "display_name": "しんにゅう",
+    "postal_code": "104-0061",
+}
+
+
+@pytest.fixture
+def mail_server_down(monkeypatch):
+    def send_messages(self, messages):
+        raise smtplib.SMTPConnectError(421, "Service not available")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+
+
+def test_the_confirmation_email_goes_by_the_mail_task_with_a_one_line_subject(client):
+    response = client.post(reverse("account_signup"), SIGNUP)
+
+    assert response.status_code == 302
+    [email] = mail.outbox
+    assert email.to == ["newcomer@example.com"] and "\n" not in email.subject
+    assert "/auth/confirm-email/" in email.body
+
+
+def test_sign_up_with_the_mail_server_down_is_no_error_and_the_failure_is_recorded(client, mail_server_down):
+    response = client.post(reverse("account_signup"), SIGNUP)
+
+    assert response.status_code == 302
+    assert User.objects.filter(email="newcomer@example.com").exists()
+    [failed] = FailedNotice.objects.all()
+    assert (failed.recipient, failed.kind, failed.attempts) == (
+        "n***@example.com", "account/email/email_confirmation_signup", MAIL_ATTEMPTS
+    )
+
+
+def test_a_password_reset_with_the_mail_server_down_is_no_error(client, alice, mail_server_down):
+    response = client.post(reverse("account_reset_password"), {"email": alice.email})
+
+    assert response.status_code == 302
+    assert FailedNotice.objects.get().kind == "account/email/password_reset_key"
