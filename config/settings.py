@@ -298,17 +298,15 @@ MUNICIPALITY_CITY = env_str("MUNICIPALITY_CITY", "中央区")
 # English names, shown instead of the two above on English pages.
 MUNICIPALITY_NAME_EN = env_str("MUNICIPALITY_NAME_EN", "Chuo City")
 MUNICIPALITY_PREFECTURE_EN = env_str("MUNICIPALITY_PREFECTURE_EN", "Tokyo")
-# The environment office's phone number, printed on the receipt a postcard resident keeps.
+# The environment office: its phone (on postcard receipts) and the name residents see for all staff.
 ENVIRONMENT_OFFICE_PHONE = env_str("ENVIRONMENT_OFFICE_PHONE", "")
-# How residents see every staff account (never a staff member's own name).
 ENVIRONMENT_OFFICE_NAME = env_str("ENVIRONMENT_OFFICE_NAME", "環境推進課")
 ENVIRONMENT_OFFICE_NAME_EN = env_str("ENVIRONMENT_OFFICE_NAME_EN", "Environment Office")
 # Terms of use and privacy policy (docs/CONFIGURATION.md): a new version is accepted at next visit.
 TERMS_VERSION = env_str("TERMS_VERSION", "2026-12").strip() or "2026-12"
 LEGAL_TERMS_URL, LEGAL_PRIVACY_URL = env_str("LEGAL_TERMS_URL"), env_str("LEGAL_PRIVACY_URL")  # a ward's own pages
 
-# --- Limits on what a resident can repeat (core/ratelimit.py; each app's own are with it) ------
-# Reports of listings, messages and board posts together, per resident.
+# --- Limits on repeats (core/ratelimit.py): reports of listings, messages, posts, per resident --
 REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 10, minimum=1)
 
 # --- Listings ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ SIGNUP = {
     "password2": "a-long-enough-passphrase",
     "display_name": "しんにゅう",
     "postal_code": "104-0061",
+    "accept_terms": "on",
 }
 
 
