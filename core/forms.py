@@ -26,7 +26,7 @@ class LineField(TextField):
         value = forms.CharField.to_python(self, value)  # strips, so a pasted trailing newline is fine
         if value:
             validate_one_line(value)
-        return text_clean(value) if value else value
+        return text_clean(value.replace("\t", " ")) if value else value  # a tab is a space on one line
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
