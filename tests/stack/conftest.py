@@ -6,6 +6,7 @@ redis-server); `.ci/run` installs nginx so that CI always runs them.
 
 import glob
 import re
+import time
 from email import message_from_string
 import shutil
 import sys
@@ -55,6 +56,14 @@ def _confirmation_link(mail_dir: Path, email: str) -> str | None:
     return None
 
 
+def confirmation_link_sent(stack: Stack, email: str) -> str | None:
+    """The confirmation link once the task worker has sent it (as every email), within 20 s."""
+    deadline = time.monotonic() + 20
+    while (link := _confirmation_link(stack.run_dir / "var" / "mail", email)) is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return link
+
+
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -74,7 +83,7 @@ def sign_up(stack: Stack, email: str, name: str, postal_code: str) -> requests.S
         "accept_terms": "on",
     }, headers={"Referer": url}, timeout=10)
     assert response.status_code == 200, response.text[:500]
-    link = _confirmation_link(stack.run_dir / "var" / "mail", email)
+    link = confirmation_link_sent(stack, email)
     assert link, "no confirmation email"
     confirm = session.get(link, timeout=10)
     token = CSRF.search(confirm.text)

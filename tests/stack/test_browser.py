@@ -60,9 +60,9 @@ def test_a_resident_signs_up_posts_and_another_asks_and_they_chat_in_real_time(b
     page.fill("input[name=postal_code]", "104-0061")
     page.check("input[name=accept_terms]")
     page.click("main form button[type=submit]")
-    from tests.stack.conftest import _confirmation_link
+    from tests.stack.conftest import confirmation_link_sent
 
-    link = _confirmation_link(stack.run_dir / "var" / "mail", "hanako.browser@example.com")
+    link = confirmation_link_sent(stack, "hanako.browser@example.com")
     page.goto(link)
     if page.locator("form button[type=submit]").count():
         page.locator("main form button[type=submit]").first.click()
