@@ -11,7 +11,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Town, User
+from accounts.models import OFFICE_DESK_EMAIL, Town, User
 from accounts.selectors import check_staff_member
 from accounts.services import postal_code_normalise, town_for_postal_code
 from core.audit import audit_record
@@ -31,7 +31,7 @@ from messaging.services.handover import (
 from moderation.models import AssistedNote, AssistedRegistration
 from moderation.services import listing_approve
 
-DESK_EMAIL = "postcard-desk@mottainai.invalid"
+DESK_EMAIL = OFFICE_DESK_EMAIL
 
 
 def desk_account() -> User:

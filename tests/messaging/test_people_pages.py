@@ -167,3 +167,16 @@ def test_the_migration_gives_every_existing_account_its_own_public_id(alice, bob
     ids = list(User.objects.filter(pk__in=[alice.pk, bob.pk, carol.pk]).values_list("public_id", flat=True))
     assert len(set(ids)) == 3 and all(re.fullmatch(r"[A-Za-z0-9_-]{16}", public_id) for public_id in ids)
     assert alice.public_id not in ids  # new ones, not kept from before
+
+
+def test_the_postcard_desk_is_the_office_with_no_page(bob_client, staff):
+    """Listings staff register from postcards belong to the office's desk, not to a person."""
+    from moderation.assisted import desk_account
+
+    desk = desk_account()
+    listing = make_listing(desk)
+
+    page = bob_client.get(listing.get_absolute_url()).content.decode()
+    assert "環境推進課（はがき受付）" in page
+    assert _page(desk) not in page
+    assert bob_client.get(_page(desk)).status_code == 404
