@@ -11,6 +11,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.version import VERSION
+
 
 def _database() -> None:
     with connection.cursor() as cursor:
@@ -48,7 +50,8 @@ CHECKS = {"database": _database, "cache": _cache, "channel_layer": _channel_laye
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 with each check's time when the database, the cache and the channel layer answer; 503
-    naming the failing part otherwise. Says nothing about the data (no authentication needed)."""
+    naming the failing part otherwise. Names the release (`version`) so an operator sees which
+    one runs. Says nothing about the data (no authentication needed)."""
     results, healthy = {}, True
     for name, check in CHECKS.items():
         started = time.perf_counter()
@@ -59,7 +62,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
             results[name] = {"ok": False, "error": type(exc).__name__}
         else:
             results[name] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "version": VERSION, "checks": results},
+        status=200 if healthy else 503,
+    )
 
 
 class HealthCheckMiddleware:
