@@ -1,11 +1,12 @@
-"""`deploy/stack.py up` stops cleanly on SIGTERM and SIGINT: every process it started, in every
-process group, has ended, and its run folder is gone."""
+"""`deploy/stack.py up` stops cleanly on SIGTERM and SIGINT, once up or while it starts: every
+process it started, in every process group, has ended, and its run folder is gone."""
 
 import os
 import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psutil
@@ -37,6 +38,17 @@ def _members(groups: set[int]) -> list[str]:
     return found
 
 
+def _stop_if_running(runner: subprocess.Popen) -> None:
+    """After a failed test: stop the stack all the same."""
+    if runner.poll() is None:
+        runner.terminate()
+        try:
+            runner.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            runner.kill()
+            runner.wait()
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_stop_signal_ends_every_process_and_removes_the_run_folder(tmp_path, signum):
     require_stack_parts()
@@ -60,16 +72,30 @@ def test_a_stop_signal_ends_every_process_and_removes_the_run_folder(tmp_path, s
         runner.send_signal(signum)
         assert runner.wait(timeout=60) == 0  # a guard against hanging, not a speed check
     finally:
-        if runner.poll() is None:  # the test failed: stop the stack all the same
-            runner.terminate()
-            try:
-                runner.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                runner.kill()
-                runner.wait()
+        _stop_if_running(runner)
         runner.stdout.close()
         errors.close()
 
     assert [process.pid for process in started if _alive(process)] == []
     assert _members(groups) == []
+    assert not run_dir.exists()
+
+
+def test_sigterm_while_it_starts_ends_what_it_had_started_and_removes_the_run_folder():
+    require_stack_parts()
+    runner = subprocess.Popen([sys.executable, "deploy/stack.py", "up"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    run_dir = Path(f"/tmp/mottainai-stack-{runner.pid}")
+    try:
+        deadline = time.monotonic() + 60
+        while not (run_dir / "s3.log").exists() and time.monotonic() < deadline:  # PostgreSQL and Redis are up
+            time.sleep(0.1)
+        started = psutil.Process(runner.pid).children(recursive=True)
+        assert len(started) >= 2, "PostgreSQL and Redis did not start"
+        runner.terminate()
+        assert runner.wait(timeout=60) == 0  # a guard against hanging, not a speed check
+    finally:
+        _stop_if_running(runner)
+
+    assert [process.pid for process in started if _alive(process)] == []
     assert not run_dir.exists()
