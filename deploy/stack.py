@@ -322,6 +322,7 @@ def _exited(pid: int) -> bool:
     except ChildProcessError:
         return True
 
+
 def main() -> None:
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     stack = Stack()
@@ -335,6 +336,7 @@ def main() -> None:
         print("Stopping the stack.", file=sys.stderr, flush=True)
     finally:
         stack.down()
+
 
 if __name__ == "__main__":
     main()
