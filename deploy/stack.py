@@ -8,6 +8,10 @@ to the ASGI server), granian serving `config.wsgi`, uvicorn serving `config.asgi
 the task worker, and moto's S3 server as the object store. PostgreSQL (a cluster of its own,
 made by the machine's `initdb`) and Redis (a private redis-server) listen on free ports, so that the
 fault tests can crash and restart them without touching anything else on the machine.
+
+SIGTERM and SIGINT (Ctrl-C) stop it cleanly, also while it starts: every process group it started
+ends (politely, then SIGKILL after 10 s) and its run folder is removed. Only a failed start keeps
+the logs there, for a look.
 """
 
 import glob
@@ -19,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -31,6 +36,7 @@ import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _postgres_binary(name: str) -> str:
@@ -68,6 +74,11 @@ class Stack:
     wsgi_workers: int = 1
     asgi_workers: int = 1
     processes: dict = field(default_factory=dict)
+    _logs: list = field(default_factory=list, init=False, repr=False)
+    _handlers: dict = field(default_factory=dict, init=False, repr=False)  # the signal handlers ours replaced
+    _starting: bool = field(default=False, init=False, repr=False)
+    _stop_requested: bool = field(default=False, init=False, repr=False)
+    _running: bool = field(default=False, init=False, repr=False)
 
     @property
     def url(self) -> str:
@@ -111,13 +122,55 @@ class Stack:
         env = self.env
         if name == "wsgi":
             env = {**env, "DATABASE_CONN_MAX_AGE": "60"}  # WSGI threads keep their connection; ASGI must not
-        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self._logs.append(log)
+        self._starting = True  # a stop signal now waits until the process is recorded, so that down() ends it
+        try:
+            self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                                    start_new_session=True)
+        finally:
+            self._starting = False
+        if self._stop_requested:
+            raise KeyboardInterrupt
+
+    def _catch_stop_signals(self) -> None:
+        """SIGTERM then stops the stack as Ctrl-C does: a KeyboardInterrupt, so that the `finally` of
+        `main()` or pytest's teardown calls down(). Only from the main thread, and only where the
+        signals have their default handlers (someone else's handler stays)."""
+        self._stop_requested = False
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in STOP_SIGNALS:
+            handler = signal.getsignal(signum)
+            if handler in (signal.SIG_DFL, signal.default_int_handler):
+                self._handlers[signum] = handler
+                signal.signal(signum, self._on_stop_signal)
+
+    def _on_stop_signal(self, signum, frame) -> None:
+        if self._stop_requested:  # already stopping: a second signal must not interrupt down()
+            return
+        self._stop_requested = True
+        if not self._starting:
+            raise KeyboardInterrupt
 
     def _manage(self, *args: str) -> None:
         subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, check=True, stdout=subprocess.DEVNULL)
 
     def up(self) -> "Stack":
-        """Fresh database, Redis and bucket; then every process; returns when /healthz answers."""
+        """Fresh database, Redis and bucket; then every process; returns when /healthz answers.
+        Stopped (KeyboardInterrupt, SIGTERM) or failed on the way, it ends what it started first."""
+        self._running = True
+        self._catch_stop_signals()
+        try:
+            self._up()
+        except KeyboardInterrupt:
+            self.down()
+            raise
+        except BaseException:
+            self.down(keep_logs=True)
+            raise
+        return self
+
+    def _up(self) -> None:
         shutil.rmtree(self.run_dir, ignore_errors=True)
         (self.run_dir / "var").mkdir(parents=True)
         self.secret_key = secrets.token_urlsafe(50)
@@ -139,7 +192,7 @@ class Stack:
         self._start("wsgi", [PYTHON, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.wsgi_port),
                              "--workers", str(self.wsgi_workers), "--blocking-threads", "4", "config.wsgi:application"])
         self._start("asgi", [PYTHON, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(self.asgi_port),
-                             "--workers", str(self.asgi_workers), "--loop", "uvloop", "--http", "httptools", "--ws", "websockets",
+                             "--workers", str(self.asgi_workers), "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio",
                              "--no-access-log", "--proxy-headers"])
         self._start("worker", [PYTHON, "manage.py", "db_worker"])
         conf = Template((ROOT / "deploy" / "nginx.conf.template").read_text()).safe_substitute(
@@ -150,7 +203,6 @@ class Stack:
         self._start("nginx", [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(self.run_dir / "nginx.conf"),
                               "-p", str(self.run_dir), "-g", "daemon off;"])
         self._wait(f"{self.url}/healthz", "the site")
-        return self
 
     def _init_postgres(self) -> None:
         data = self.run_dir / "postgres"
@@ -221,17 +273,54 @@ class Stack:
         elif name == "postgres":
             self._wait_postgres()
 
-    def down(self) -> None:
-        for name, process in reversed(list(self.processes.items())):
-            if process.poll() is None:  # PostgreSQL: SIGINT is its fast shutdown (SIGTERM waits for clients)
-                os.killpg(process.pid, signal.SIGINT if name == "postgres" else signal.SIGTERM)
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+    def down(self, keep_logs: bool = False) -> None:
+        """End every process group and remove the run folder (`keep_logs`: all but the logs).
+        Stop signals arriving meanwhile are ignored (it takes at most about 10 s)."""
+        if not self._running:
+            return
+        self._stop_requested = True
+        running = {name: process for name, process in self.processes.items() if process.returncode is None}
+        for name, process in reversed(running.items()):  # PostgreSQL: SIGINT is its fast shutdown (SIGTERM waits for clients)
+            _signal_group(process.pid, signal.SIGINT if name == "postgres" else signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for process in running.values():
+            while not _exited(process.pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            # The leader has exited but is not yet reaped, so its group id cannot be reused: this ends
+            # whatever of its group outlived it, or all of the group after 10 s.
+            _signal_group(process.pid, signal.SIGKILL)
+            process.wait()
         self.processes.clear()
-        shutil.rmtree(self.run_dir / "postgres", ignore_errors=True)  # the logs stay, for a look after a failure
+        for log in self._logs:
+            log.close()
+        self._logs.clear()
+        if keep_logs:
+            for path in self.run_dir.iterdir() if self.run_dir.exists() else ():
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                elif path.suffix != ".log":
+                    path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
+        for signum, handler in self._handlers.items():
+            signal.signal(signum, handler)
+        self._handlers.clear()
+        self._running = False
+
+
+def _signal_group(pid: int, signum: int) -> None:
+    try:
+        os.killpg(pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def _exited(pid: int) -> bool:
+    """Whether our child `pid` has exited, leaving it unreaped (a zombie keeps its group id reserved)."""
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return True
 
 
 def main() -> None:
@@ -241,7 +330,10 @@ def main() -> None:
         stack.up()
         print(f"Production stack at {stack.url} (logs in {stack.run_dir})", flush=True)
         if command == "up":
-            signal.sigwait({signal.SIGINT, signal.SIGTERM})
+            while True:
+                signal.pause()  # until SIGINT or SIGTERM
+    except KeyboardInterrupt:
+        print("Stopping the stack.", file=sys.stderr, flush=True)
     finally:
         stack.down()
 

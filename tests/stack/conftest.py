@@ -28,14 +28,19 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.real_clock)
 
 
-@pytest.fixture(scope="session")
-def stack():
+def require_stack_parts() -> None:
+    """Skip, with the reason, where the machine lacks a part of the stack."""
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
         pytest.skip("nginx is not installed (apt-get install nginx-light); .ci/run installs it")
     if not glob.glob("/usr/lib/postgresql/*/bin/initdb") and not shutil.which("initdb"):
         pytest.skip("PostgreSQL's server programs are not installed (apt-get install postgresql)")
     if not shutil.which("redis-server") and not Path("/usr/bin/redis-server").exists():
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
+
+
+@pytest.fixture(scope="session")
+def stack():
+    require_stack_parts()
     running = Stack().up()
     yield running
     running.down()
