@@ -98,7 +98,7 @@ def free_port() -> int:
 def start_server(port: int, workers: int) -> subprocess.Popen:
     return start(
         [sys.executable, "-m", "uvicorn", "bench.asgi_bench:application", "--host", "127.0.0.1", "--port", str(port),
-         "--loop", "uvloop", "--http", "httptools", "--ws", "websockets", "--log-level", "warning", "--no-access-log",
+         "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio", "--log-level", "warning", "--no-access-log",
          "--ws-max-queue", "256", "--workers", str(workers)],
         port=port, cwd=ROOT, env={**os.environ, **SERVER_ENV},
     )
