@@ -137,3 +137,13 @@ def test_the_backup_script_reads_the_database_url_from_a_file(monkeypatch, tmp_p
     (tmp_path / "url").write_text("postgres://mottainai:pw@db/mottainai\n")
     monkeypatch.setenv("DATABASE_URL_FILE", str(tmp_path / "url"))
     assert backup._database_url() == "postgresql://mottainai:pw@db/mottainai"
+
+
+def test_check_deploy_asks_for_a_pseudonym_key_of_its_own(monkeypatch, tmp_path):
+    from community.checks import board_pseudonym_key_set
+
+    monkeypatch.delenv("BOARD_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("BOARD_PSEUDONYM_KEY_FILE", raising=False)
+    assert [warning.id for warning in board_pseudonym_key_set(None)] == ["community.W001"]
+    monkeypatch.setenv("BOARD_PSEUDONYM_KEY_FILE", str(tmp_path / "board_key"))
+    assert board_pseudonym_key_set(None) == []
