@@ -8,7 +8,7 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community board"
 
     def ready(self) -> None:
-        from community import receivers  # in ready(): receivers import models, which load after every apps.py
+        from community import checks, receivers  # noqa: F401  (in ready(): receivers import models, which load after every apps.py)
 
         account_data_requested.connect(receivers.export_board_posts, dispatch_uid="community_export")
         account_deleting.connect(receivers.detach_posts_of_deleted_account, dispatch_uid="community_detach_on_delete")

@@ -28,10 +28,13 @@ from core.reports import report_rate_limit
 def pseudonym(*, thread_id: int, user_id: int) -> str:
     """The name a post shows: the same for one account within one thread, unlinkable across threads.
 
-    An HMAC of the thread and the account under a key derived from SECRET_KEY: without the
-    server's secret nobody can tell whether two threads' pseudonyms belong to one person.
+    An HMAC of the thread and the account under a key derived from BOARD_PSEUDONYM_KEY (by default
+    the oldest signing key, so rotating SECRET_KEY renames nobody: config/env.py signing_keys):
+    without it nobody can tell whether two threads' pseudonyms belong to one person.
     """
-    digest = salted_hmac("mottainai.community.pseudonym", f"{thread_id}:{user_id}", algorithm="sha256").digest()
+    digest = salted_hmac(
+        "mottainai.community.pseudonym", f"{thread_id}:{user_id}", secret=settings.BOARD_PSEUDONYM_KEY, algorithm="sha256",
+    ).digest()
     return base64.b32encode(digest[:5]).decode()  # 8 characters, A-Z and 2-7
 
 

@@ -61,6 +61,25 @@ def env_secret(name: str) -> str:
     return os.environ.get(name, "")
 
 
+def env_secret_list(name: str) -> list[str]:
+    """Return a comma-separated list of secrets from `NAME_FILE` or `NAME` (commas or lines in a file)."""
+    raw = env_secret(name).replace("\n", ",")
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def signing_keys(development_key_path: Path) -> tuple[str, list[str], str]:
+    """SECRET_KEY, SECRET_KEY_FALLBACKS and BOARD_PSEUDONYM_KEY (docs/DEPLOY.md, Rotating the secret key).
+
+    The pseudonym key defaults to the oldest signing key: the last fallback, else the secret key
+    itself, used exactly as before it existed. Rotating by moving the old key to the end of
+    DJANGO_SECRET_KEY_FALLBACKS keeps every board pseudonym; BOARD_PSEUDONYM_KEY set explicitly
+    frees the board from the signing keys altogether.
+    """
+    secret_key = env_secret("DJANGO_SECRET_KEY") or development_secret_key(development_key_path)
+    fallbacks = env_secret_list("DJANGO_SECRET_KEY_FALLBACKS")
+    return secret_key, fallbacks, env_secret("BOARD_PSEUDONYM_KEY") or [secret_key, *fallbacks][-1]
+
+
 def development_secret_key(path: Path) -> str:
     """Return a secret key stored under var/, creating it on first use (embedded default only)."""
     if path.exists():

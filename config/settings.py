@@ -15,12 +15,12 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
-    development_secret_key,
     env_bool,
     env_int,
     env_list,
     env_secret,
     env_str,
+    signing_keys,
 )
 from config.logs import logging_config
 from config.storage import s3_image_origins, s3_storage
@@ -31,7 +31,7 @@ TESTING = "pytest" in sys.modules or env_bool("MOTTAINAI_TESTING", False)
 
 # --- Core -------------------------------------------------------------------------------------
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = env_secret("DJANGO_SECRET_KEY") or development_secret_key(VAR_DIR / "secret_key")
+SECRET_KEY, SECRET_KEY_FALLBACKS, BOARD_PSEUDONYM_KEY = signing_keys(VAR_DIR / "secret_key")  # config/env.py
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -110,7 +110,7 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------------------------
-DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_URL = env_secret("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -143,7 +143,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channel layer, tasks --------------------------------------------------------------
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = env_secret("REDIS_URL")
 if REDIS_URL and TESTING and env_str("PYTEST_XDIST_WORKER"):  # "gw0", "gw1"... under pytest -n
     # Each parallel test process gets a Redis database of its own: the suite clears the cache per test.
     REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/" + str(1 + int(env_str("PYTEST_XDIST_WORKER")[2:]))

@@ -1,6 +1,6 @@
 """Back up, and restore, the two stores that hold data: PostgreSQL and the photo bucket.
 
-    python deploy/backup.py backup  /backups/2026-11-24      # reads DATABASE_URL and S3_* from the environment
+    python deploy/backup.py backup  /backups/2026-11-24      # reads DATABASE_URL and S3_* from the environment (or NAME_FILE)
     python deploy/backup.py restore /backups/2026-11-24      # into the (empty) database and bucket of the environment
 
 A backup is a folder: `database.dump` (pg_dump's custom format), `media/` (every object of the
@@ -10,7 +10,6 @@ tests/stack/test_backup.py, which backs up the production stack and restores it 
 """
 
 import json
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -18,22 +17,31 @@ from pathlib import Path
 
 import boto3
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the repository's config/
+from config.env import env_secret, env_str  # noqa: E402  (the same readers as the settings: NAME_FILE works)
+
+
+def _required(name: str, value: str) -> str:
+    if not value:
+        raise SystemExit(f"{name} (or {name}_FILE) is not set")
+    return value
+
 
 def _s3():
     return boto3.client(
-        "s3", endpoint_url=os.environ.get("S3_ENDPOINT_URL") or None, region_name=os.environ.get("S3_REGION") or None,
-        aws_access_key_id=os.environ.get("S3_ACCESS_KEY_ID"), aws_secret_access_key=os.environ.get("S3_SECRET_ACCESS_KEY"),
+        "s3", endpoint_url=env_str("S3_ENDPOINT_URL") or None, region_name=env_str("S3_REGION") or None,
+        aws_access_key_id=env_secret("S3_ACCESS_KEY_ID") or None, aws_secret_access_key=env_secret("S3_SECRET_ACCESS_KEY") or None,
     )
 
 
 def _database_url() -> str:
-    return os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+    return _required("DATABASE_URL", env_secret("DATABASE_URL")).replace("postgres://", "postgresql://", 1)
 
 
 def backup(folder: Path) -> dict:
     folder.mkdir(parents=True, exist_ok=False)
     subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(folder / "database.dump"), _database_url()], check=True)
-    s3, bucket, count, size = _s3(), os.environ["S3_BUCKET"], 0, 0
+    s3, bucket, count, size = _s3(), _required("S3_BUCKET", env_str("S3_BUCKET")), 0, 0
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
         for item in page.get("Contents", []):
             target = folder / "media" / item["Key"]
@@ -50,7 +58,7 @@ def backup(folder: Path) -> dict:
 def restore(folder: Path) -> dict:
     manifest = json.loads((folder / "manifest.json").read_text())
     subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "--dbname", _database_url(), str(folder / "database.dump")], check=True)
-    s3, bucket, count = _s3(), os.environ["S3_BUCKET"], 0
+    s3, bucket, count = _s3(), _required("S3_BUCKET", env_str("S3_BUCKET")), 0
     media = folder / "media"
     for path in sorted(p for p in media.rglob("*") if p.is_file()) if media.exists() else []:
         s3.upload_file(str(path), bucket, path.relative_to(media).as_posix(), ExtraArgs={"ContentType": "image/jpeg"})

@@ -29,7 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "demo": APPS,  # loads demo data through every app's services, so that no app imports another for it
     "config": EVERYTHING,  # settings, URLs, ASGI/WSGI: the top
     "manage": EVERYTHING,
-    "deploy": set(),  # stand-alone scripts run outside Django
+    "deploy": {"config"},  # stand-alone scripts; backup.py reads variables with config.env, as the settings do
     "bench": EVERYTHING,
     "tests": EVERYTHING,
 }
