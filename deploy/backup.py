@@ -10,10 +10,12 @@ tests/stack/test_backup.py, which backs up the production stack and restores it 
 """
 
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import boto3
 
@@ -34,13 +36,23 @@ def _s3():
     )
 
 
-def _database_url() -> str:
-    return _required("DATABASE_URL", env_secret("DATABASE_URL")).replace("postgres://", "postgresql://", 1)
+def _database() -> tuple[str, dict]:
+    """DATABASE_URL without its password, and an environment carrying it as PGPASSWORD: a password
+    on pg_dump's command line would show in the process list to every user of the machine."""
+    url = urlsplit(_required("DATABASE_URL", env_secret("DATABASE_URL")).replace("postgres://", "postgresql://", 1))
+    env = dict(os.environ)
+    if url.password is not None:
+        env["PGPASSWORD"] = unquote(url.password)
+        host = url.netloc.rsplit("@", 1)[1]
+        user = url.username or ""
+        url = url._replace(netloc=f"{quote(unquote(user), safe='')}@{host}" if user else host)
+    return urlunsplit(url), env
 
 
 def backup(folder: Path) -> dict:
     folder.mkdir(parents=True, exist_ok=False)
-    subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(folder / "database.dump"), _database_url()], check=True)
+    url, env = _database()
+    subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(folder / "database.dump"), url], check=True, env=env)
     s3, bucket, count, size = _s3(), _required("S3_BUCKET", env_str("S3_BUCKET")), 0, 0
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
         for item in page.get("Contents", []):
@@ -57,7 +69,8 @@ def backup(folder: Path) -> dict:
 
 def restore(folder: Path) -> dict:
     manifest = json.loads((folder / "manifest.json").read_text())
-    subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "--dbname", _database_url(), str(folder / "database.dump")], check=True)
+    url, env = _database()
+    subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "--dbname", url, str(folder / "database.dump")], check=True, env=env)
     s3, bucket, count = _s3(), _required("S3_BUCKET", env_str("S3_BUCKET")), 0
     media = folder / "media"
     for path in sorted(p for p in media.rglob("*") if p.is_file()) if media.exists() else []:

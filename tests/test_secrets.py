@@ -133,10 +133,12 @@ def test_the_backup_script_reads_the_database_url_from_a_file(monkeypatch, tmp_p
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("DATABASE_URL_FILE", raising=False)
     with pytest.raises(SystemExit, match="DATABASE_URL"):
-        backup._database_url()
-    (tmp_path / "url").write_text("postgres://mottainai:pw@db/mottainai\n")
+        backup._database()
+    (tmp_path / "url").write_text("postgres://mottainai:p%40ss@db:5432/mottainai\n")
     monkeypatch.setenv("DATABASE_URL_FILE", str(tmp_path / "url"))
-    assert backup._database_url() == "postgresql://mottainai:pw@db/mottainai"
+    url, env = backup._database()
+    # the password travels as PGPASSWORD, never on pg_dump's command line (the process list)
+    assert (url, env["PGPASSWORD"]) == ("postgresql://mottainai@db:5432/mottainai", "p@ss")
 
 
 def test_check_deploy_asks_for_a_pseudonym_key_of_its_own(monkeypatch, tmp_path):
