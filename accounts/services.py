@@ -139,6 +139,7 @@ def _towns_replace(towns: dict[str, Town], codes: set[str], map_to: str | None) 
     a removed town lose their town and postal code (they are not residents of the new municipality;
     their account page asks for a home postal code again).
     """
+    target = _town_find(map_to, towns) if map_to is not None else None  # a mistyped town stops at once
     stale = Town.objects.exclude(pk__in=[town.pk for town in towns.values()])
     uses, used = _town_uses(stale)
     if uses and map_to is None:
@@ -149,7 +150,6 @@ def _towns_replace(towns: dict[str, Town], codes: set[str], map_to: str | None) 
             "Nothing was changed. Pass --map-to <town or postal code> to move them to one town."
         )
     if uses:
-        target = _town_find(map_to, towns)
         User.objects.filter(town__in=stale).update(town=None, postal_code="")
         for relation in Town._meta.get_fields(include_hidden=True):
             model = relation.related_model
