@@ -97,10 +97,79 @@ def municipality_postal_codes(prefecture: str, city: str) -> list[tuple[str, str
     ]
 
 
-def towns_load(*, town_model=Town, postal_code_model=PostalCode) -> int:
+class TownsInUse(ValueError):
+    """A town that a replacing load would remove is still used by listings, accounts or others."""
+
+
+def _town_uses(towns) -> tuple[dict[str, int], set[int]]:
+    """How many rows of each model (plural name, in English) point at one of `towns`, postal codes
+    aside, and which of the towns they use."""
+    uses, used = {}, set()
+    for relation in Town._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and relation.one_to_many) or relation.related_model is PostalCode:
+            continue
+        model = relation.related_model
+        rows = model._base_manager.filter(**{f"{relation.field.name}__in": towns})
+        if count := rows.count():
+            with translation.override("en"):
+                uses[str(model._meta.verbose_name_plural)] = count
+            used.update(rows.values_list(relation.field.attname, flat=True).distinct())
+    return uses, used
+
+
+def _town_find(label: str, towns: dict[str, Town]) -> Town:
+    """The town of the configured municipality named `label`, or holding the postal code `label`."""
+    if label in towns:
+        return towns[label]
+    try:
+        code = postal_code_normalise(label)
+    except ValidationError:
+        code = ""
+    found = PostalCode.objects.filter(code=code, town__in=towns.values()).select_related("town").first()
+    if found is None:
+        raise ValueError(f"{label} is neither a town nor a postal code of {settings.MUNICIPALITY_CITY}.")
+    return found.town
+
+
+def _towns_replace(towns: dict[str, Town], codes: set[str], map_to: str | None) -> int:
+    """Remove every town and postal code outside the configured municipality; returns the towns removed.
+
+    A town still in use stops everything (TownsInUse), unless `map_to` names a town of the
+    municipality: then listings, saved searches and facilities move to it, and accounts living in
+    a removed town lose their town and postal code (they are not residents of the new municipality;
+    their account page asks for a home postal code again).
+    """
+    target = _town_find(map_to, towns) if map_to is not None else None  # a mistyped town stops at once
+    stale = Town.objects.exclude(pk__in=[town.pk for town in towns.values()])
+    uses, used = _town_uses(stale)
+    if uses and map_to is None:
+        names = "、".join(Town.objects.filter(pk__in=used).order_by("name").values_list("name", flat=True))
+        counts = ", ".join(f"{count} {name}" for name, count in uses.items())
+        raise TownsInUse(
+            f"Towns outside {settings.MUNICIPALITY_CITY} are still used: {names} ({counts}). "
+            "Nothing was changed. Pass --map-to <town or postal code> to move them to one town."
+        )
+    if uses:
+        User.objects.filter(town__in=stale).update(town=None, postal_code="")
+        for relation in Town._meta.get_fields(include_hidden=True):
+            model = relation.related_model
+            if relation.auto_created and relation.one_to_many and model not in (PostalCode, User):
+                changes = {relation.field.name: target}
+                if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+                    changes["updated_at"] = timezone.now()  # the public API and feeds show the new town
+                model._base_manager.filter(**{f"{relation.field.name}__in": stale}).update(**changes)
+    PostalCode.objects.exclude(code__in=codes).delete()
+    removed, _per_model = stale.delete()
+    return removed
+
+
+def towns_load(*, town_model=Town, postal_code_model=PostalCode, replace: bool = False,
+               map_to: str | None = None) -> int:
     """Create or update the configured municipality's towns and postal codes; returns the code count.
 
-    The model arguments let the data migration pass its historical models.
+    With `replace`, also remove every other town and postal code (see _towns_replace), all in one
+    transaction: on any error nothing changes. The model arguments let the data migration pass its
+    historical models.
     """
     rows = municipality_postal_codes(settings.MUNICIPALITY_PREFECTURE, settings.MUNICIPALITY_CITY)
     if not rows:
@@ -116,6 +185,8 @@ def towns_load(*, town_model=Town, postal_code_model=PostalCode) -> int:
                 )
         for code, name, _kana in rows:
             postal_code_model.objects.update_or_create(code=code, defaults={"town": towns[name]})
+        if replace:
+            _towns_replace(towns, {code for code, _name, _kana in rows}, map_to)
     return len(rows)
 
 

@@ -1,10 +1,12 @@
 """Demo board: fictional facilities (imported through the real CSV import), threads and replies."""
 
+import csv
+import io
 from pathlib import Path
 
 from django.conf import settings
 
-from accounts.models import User
+from accounts.models import Town, User
 from community.facilities import facilities_import
 from community.models import Facility, Topic
 from community.services import post_reply, thread_create
@@ -19,13 +21,36 @@ THREADS = [
      ["低学年は申し込みが多い印象です。早めに区の窓口で確認するのがおすすめです。"]),
     (None, Topic.CHILDCARE, "雨の日に子どもと過ごせる場所", "雨の日に未就学児と過ごせる室内の場所を教えてください。",
      ["児童館の乳幼児向けの時間がおすすめです。", "図書館のおはなし会もよく行きます。"]),
-    ("D0009", Topic.FACILITIES, "公園の遊具が新しくなりました", "川辺公園の遊具が新しくなっていました。小さい子向けの滑り台もあります。", []),
+    ("D0009", Topic.FACILITIES, "公園の遊具が新しくなりました", "近くの公園の遊具が新しくなっていました。小さい子向けの滑り台もあります。", []),
 ]
+
+
+def sample_facilities_csv() -> bytes:
+    """The sample file, moved to the configured municipality when it is another one: each
+    fictional facility stands in one of the loaded towns (spread over them), named after it."""
+    data = SAMPLE_CSV.read_bytes()
+    city = f"{settings.MUNICIPALITY_PREFECTURE}{settings.MUNICIPALITY_CITY}"
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    header, body = rows[0], rows[1:]
+    if all(row[header.index("地方公共団体名")] == city for row in body):
+        return data
+    towns = list(Town.objects.filter(postal_codes__isnull=False).distinct())
+    column = {name: header.index(name) for name in ("全国地方公共団体コード", "地方公共団体名", "名称", "名称_カナ", "種別", "住所", "緯度", "経度")}
+    for index, row in enumerate(body):
+        town = towns[index * len(towns) // len(body)]
+        row[column["全国地方公共団体コード"]] = ""
+        row[column["地方公共団体名"]] = city
+        row[column["名称"]] = f"もったいない{town.name}{row[column['種別']]}（架空）"
+        row[column["名称_カナ"]] = row[column["緯度"]] = row[column["経度"]] = ""
+        row[column["住所"]] = f"{city}{town.name}1-1-1"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *body])
+    return out.getvalue().encode("utf-8")
 
 
 def load_demo_board(residents: list[User], staff: User) -> int:
     """Import the sample facilities and write a few threads; returns the number of threads."""
-    facilities_import(actor=staff, data=SAMPLE_CSV.read_bytes(), filename=SAMPLE_CSV.name)
+    facilities_import(actor=staff, data=sample_facilities_csv(), filename=SAMPLE_CSV.name)
     by_id = {f.source_key.rsplit("|", 1)[-1]: f for f in Facility.objects.all()}  # the file's ID column
     count = 0
     for index, (facility_id, topic, title, body, replies) in enumerate(THREADS):

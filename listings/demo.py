@@ -23,11 +23,12 @@ DEMO_PASSWORD = "mottainai-demo"
 # `python manage.py demo_totp` for the current code). Demo data only.
 DEMO_TOTP_SECRET = "MOTTAINAIDEMOSTAFFTOTP234567ABCD"
 STAFF = ("staff@example.com", "区役所 環境推進課")
+# The demo residents live in towns spread over the loaded municipality (demo_postal_codes).
 RESIDENTS = [
-    ("hanako@example.com", "はなこ", "1040061"),  # 銀座
-    ("taro@example.com", "たろう", "1030013"),  # 日本橋人形町
-    ("sakura@example.com", "さくら", "1040053"),  # 晴海
-    ("ken@example.com", "けん", "1040052"),  # 月島
+    ("hanako@example.com", "はなこ"),
+    ("taro@example.com", "たろう"),
+    ("sakura@example.com", "さくら"),
+    ("ken@example.com", "けん"),
 ]
 
 ITEMS = {
@@ -96,6 +97,16 @@ def demo_photo(rng: random.Random) -> io.BytesIO:
     return buffer
 
 
+def demo_postal_codes(count: int) -> list[str]:
+    """`count` home postal codes of the loaded municipality (manage.py load_towns), each in
+    another town where there are enough, spread over the towns in the order of their reading."""
+    towns = list(Town.objects.filter(postal_codes__isnull=False).distinct())
+    if not towns:
+        raise ValueError("No towns are loaded: run `python manage.py load_towns` first.")
+    picked = [towns[index * len(towns) // count] for index in range(count)]
+    return [town.postal_codes.order_by("code").values_list("code", flat=True).first() for town in picked]
+
+
 def _account(email: str, name: str, postal_code: str | None, *, staff: bool = False) -> User:
     return account_create(email=email, password=DEMO_PASSWORD, display_name=name, postal_code=postal_code, is_staff=staff)
 
@@ -104,12 +115,13 @@ def _account(email: str, name: str, postal_code: str | None, *, staff: bool = Fa
 def load_demo(*, listings: int = 240, seed: int = 20261123) -> dict:
     """Create the demo accounts and `listings` listings. Call only when demo_loaded() is False."""
     rng = random.Random(seed)
-    staff = _account(*STAFF, "1040061", staff=True)
+    codes = demo_postal_codes(len(RESIDENTS))
+    staff = _account(*STAFF, codes[0], staff=True)
     staff.groups.add(Group.objects.get(name=STAFF_GROUP))
     TOTP.activate(staff, DEMO_TOTP_SECRET)  # staff pages need two-factor authentication
-    residents = [_account(email, name, code) for email, name, code in RESIDENTS]
+    residents = [_account(email, name, code) for (email, name), code in zip(RESIDENTS, codes, strict=True)]
     categories = list(Category.objects.filter(is_active=True))
-    towns = list(Town.objects.all())
+    towns = list(Town.objects.filter(postal_codes__isnull=False).distinct())
     photo_pool = [process_photo(demo_photo(rng)) for _ in range(36)]  # shared renditions keep it quick
     now = timezone.now()
     created = []

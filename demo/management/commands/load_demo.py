@@ -25,5 +25,5 @@ class Command(BaseCommand):
             )
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         self.stdout.write(f"  staff     {STAFF[0]}")
-        for email, name, _code in RESIDENTS:
+        for email, name in RESIDENTS:
             self.stdout.write(f"  resident  {email}  ({name})")
