@@ -11,7 +11,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Count what would be removed; remove nothing.")
 
-    def handle(self, *args, dry_run: bool = False, **options) -> None:
+    def handle(self, *args, dry_run: bool = False, verbosity: int = 1, **options) -> None:
         verb = "would remove" if dry_run else "removed"
         for label, count in retention_apply(dry_run=dry_run).items():
-            self.stdout.write(f"{label}: kept forever" if count is None else f"{label}: {verb} {count}")
+            if verbosity:
+                self.stdout.write(f"{label}: kept forever" if count is None else f"{label}: {verb} {count}")
