@@ -75,7 +75,7 @@ def closed_conversation_messages_prune(*, cutoff: datetime, dry_run: bool) -> in
     ).exclude(Q(reports__status=ReportStatus.OPEN))
     if dry_run:
         return messages.count()
-    return Message.objects.filter(pk__in=list(messages.values_list("pk", flat=True))).delete()[1].get(Message._meta.label, 0)
+    return messages.delete()[1].get(Message._meta.label, 0)
 
 
 def audit_log_prune(*, cutoff: datetime, dry_run: bool) -> int:
