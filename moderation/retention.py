@@ -34,7 +34,7 @@ def task_results_prune(*, cutoff: datetime, dry_run: bool) -> int:
 
 
 def webhook_deliveries_prune(*, cutoff: datetime, dry_run: bool) -> int:
-    """Webhook deliveries that ended (delivered or given up) before `cutoff`, with their attempt log;
+    """Webhook deliveries created before `cutoff` that ended (delivered or given up), with their attempt log;
     then the events left without a delivery, except each listing's latest (it carries the sequence on)."""
     ended = WebhookDelivery.objects.filter(
         status__in=[WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.GAVE_UP], created_at__lt=cutoff
