@@ -14,15 +14,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import (
-    env_bool,
-    env_int,
-    env_list,
-    env_secret,
-    env_str,
-    signing_keys,
-)
+from config.env import env_bool, env_int, env_list, env_secret, env_str, signing_keys
 from config.logs import logging_config
+from config.retention import retention_days
 from config.storage import s3_image_origins, s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -390,6 +384,7 @@ MESSAGING_NEW_CONVERSATIONS_PER_DAY = env_int("MESSAGING_NEW_CONVERSATIONS_PER_D
 MESSAGING_MAX_ACTIVE_RESERVATIONS = env_int("MESSAGING_MAX_ACTIVE_RESERVATIONS", 3, minimum=1)
 MESSAGING_EMAIL_AFTER_MINUTES = env_int("MESSAGING_EMAIL_AFTER_MINUTES", 15, minimum=1)
 MESSAGING_PICKUP_REMINDER_HOURS = env_int("MESSAGING_PICKUP_REMINDER_HOURS", 3, minimum=1)
+RETENTION_DAYS = retention_days()  # days each kind of data is kept; 0 is forever (docs/RETENTION.md)
 
 # --- Community board --------------------------------------------------------------------------
 COMMUNITY_POST_MAX_LENGTH = 4000

@@ -3,6 +3,8 @@
 The readable form of a record for the staff pages stays with the staff app (moderation.audit).
 """
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -39,3 +41,14 @@ def audit_record(
         before=before,
         after=after,
     )
+
+
+def audit_prune(*, before: datetime) -> int:
+    """Delete the records written before `before`; returns how many.
+
+    The one way audit records are removed, called only by the retention rules
+    (moderation.retention): the guards on AuditQuerySet and AuditRecord.delete refuse every
+    other deletion, so this goes around them on purpose with a plain queryset.
+    """
+    deleted, _counts = models.QuerySet(AuditRecord).filter(created_at__lt=before).delete()
+    return deleted

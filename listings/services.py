@@ -104,6 +104,15 @@ def _public(listing: Listing) -> tuple:
     return tuple(getattr(listing, field.attname) for field in map(Listing._meta.get_field, PUBLIC_FIELDS))
 
 
+def listing_photos_remove(*, listing: Listing) -> int:
+    """Delete a listing's photos (rows now, files after commit), for retention; returns how many."""
+    removed = list(listing.photos.all())
+    Photo.objects.filter(pk__in=[p.pk for p in removed]).delete()
+    _refresh_photo_count(listing)
+    transaction.on_commit(lambda: [_delete_files(p) for p in removed])
+    return len(removed)
+
+
 def _refresh_photo_count(listing: Listing) -> None:
     listing.photo_count = listing.photos.count()
     Listing.objects.filter(pk=listing.pk).update(photo_count=listing.photo_count)
