@@ -107,3 +107,28 @@ def test_load_demo_refuses_with_debug_off(settings):
     with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
         call_command("load_demo")
     assert not User.objects.filter(email="staff@example.com").exists()
+
+
+def test_check_deploy_as_is_catches_what_the_ci_example_would_fill_in(tmp_path):
+    """`bin/check-deploy` fills unset variables with a production-like example (CI); `--as-is`
+    checks a server's environment exactly, so a forgotten variable fails it."""
+    import os
+    import subprocess
+
+    from django.conf import settings
+
+    env = {key: value for key, value in os.environ.items() if key not in {
+        "DATABASE_URL", "REDIS_URL", "S3_BUCKET", "SITE_URL", "EMAIL_HOST", "DJANGO_DEBUG",
+        "DEPLOY_SMALL_TRIAL", "MOTTAINAI_TESTING", "PYTEST_XDIST_WORKER"}}
+    env["MOTTAINAI_VAR_DIR"] = str(tmp_path)
+
+    def check(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(settings.BASE_DIR / "bin" / "check-deploy"), *args], cwd=settings.BASE_DIR,
+                              env=env, capture_output=True, text=True, timeout=120)
+
+    example = check()
+    assert example.returncode == 0, example.stdout + example.stderr
+    as_is = check("--as-is")
+    assert as_is.returncode == 1
+    for code in ["E001", "E002", "E003", "E004", "E005"]:
+        assert f"mottainai.{code}" in as_is.stderr
