@@ -91,8 +91,11 @@ def check_site_url(app_configs=None, **kwargs) -> list:
     """E004: SITE_URL is the address in every email; residents must be able to open it, over TLS."""
     if not _production():
         return []
-    parts = urlsplit(settings.SITE_URL)
-    if parts.scheme == "https" and parts.hostname and not _loopback(parts.hostname):
+    try:
+        parts = urlsplit(settings.SITE_URL)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        parts = None
+    if parts and parts.scheme == "https" and parts.hostname and not _loopback(parts.hostname):
         return []
     return [
         Error(
@@ -112,8 +115,8 @@ def check_email_backend(app_configs=None, **kwargs) -> list:
         return []
     return [
         Error(
-            f"Email goes to {backend.rsplit('.', 2)[-2]} instead of being sent: residents never "
-            "receive their confirmation links or notifications.",
+            f"The email backend {backend} sends nothing: residents never receive their "
+            "confirmation links or notifications.",
             hint="Set EMAIL_HOST (and EMAIL_HOST_USER, EMAIL_HOST_PASSWORD) to send by SMTP.",
             id="mottainai.E005",
         )

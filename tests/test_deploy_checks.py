@@ -54,7 +54,7 @@ def test_local_photos_are_an_error(production):
 @pytest.mark.parametrize(
     "url",
     ["http://mottainai.example.jp", "http://127.0.0.1:8000", "https://localhost", "https://127.0.0.2",
-     "https://[::1]:8443", "mottainai.example.jp", ""],
+     "https://[::1]:8443", "https://[::1", "mottainai.example.jp", ""],
 )
 def test_a_plain_http_or_loopback_site_url_is_an_error(production, url):
     production.SITE_URL = url
