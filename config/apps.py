@@ -3,3 +3,8 @@ from django.contrib.admin.apps import AdminConfig
 
 class SuperuserAdminConfig(AdminConfig):
     default_site = "config.admin.SuperuserAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        # config is no app of its own: its deployment checks are registered by its one AppConfig.
+        from config import checks  # noqa: F401

@@ -9,6 +9,7 @@ from messaging.models import Conversation, Reservation
 
 @pytest.mark.django_db
 def test_demo_data_covers_every_category_kind_and_town_and_loads_only_once(settings, tmp_path):
+    settings.DEBUG = True  # load_demo refuses otherwise (tests/test_deploy_checks.py)
     call_command("load_demo")
     public = Listing.objects.filter(status__in=["published", "reserved"])
     assert Listing.objects.count() >= 200

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from listings.demo import DEMO_PASSWORD, RESIDENTS, STAFF, demo_loaded, load_demo
@@ -13,6 +14,12 @@ class Command(BaseCommand):
         parser.add_argument("--listings", type=int, default=240, help="How many listings to create.")
 
     def handle(self, *args, listings: int, **options) -> None:
+        if not settings.DEBUG:
+            # Demo accounts share a published password and two-factor secret (docs/DEPLOY.md).
+            raise CommandError(
+                "load_demo runs only with DJANGO_DEBUG=1 (as bin/dev sets it): demo accounts have a "
+                "published password, so they must never reach a production database."
+            )
         if demo_loaded():
             self.stdout.write("Demo data is already loaded.")
         else:
