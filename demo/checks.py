@@ -14,7 +14,7 @@ def check_demo_accounts(app_configs=None, databases=None, **kwargs) -> list:
     from accounts.models import User
     from listings.demo import RESIDENTS, STAFF
 
-    emails = [STAFF[0], *(email for email, _name, _code in RESIDENTS)]
+    emails = [STAFF[0], *(email for email, _name in RESIDENTS)]
     messages = []
     for alias in databases or []:
         try:
