@@ -128,7 +128,8 @@ def test_map_to_without_replace_is_refused():
 
 @pytest.mark.django_db
 @MINATO
-def test_the_demo_data_loads_for_minato_in_minato_towns():
+def test_the_demo_data_loads_for_minato_in_minato_towns(settings):
+    settings.DEBUG = True  # load_demo refuses otherwise (tests/test_deploy_checks.py)
     call_command("load_towns", "--replace")
     minato = set(Town.objects.values_list("pk", flat=True))
 
