@@ -194,7 +194,9 @@ class Stack:
         self._start("asgi", [PYTHON, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(self.asgi_port),
                              "--workers", str(self.asgi_workers), "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio",
                              "--no-access-log", "--proxy-headers"])
-        self._start("worker", [PYTHON, "manage.py", "db_worker"])
+        # The worker exits when PostgreSQL goes away; compose and systemd restart it (restart:
+        # unless-stopped, Restart=always), and so does this loop. A stop signal ends the group.
+        self._start("worker", ["sh", "-c", f'until "{PYTHON}" manage.py db_worker; do sleep 1; done'])
         conf = Template((ROOT / "deploy" / "nginx.conf.template").read_text()).safe_substitute(
             RUN_DIR=str(self.run_dir), FRONT_ADDRESS=f"127.0.0.1:{self.front_port}",
             WSGI_ADDRESS=f"127.0.0.1:{self.wsgi_port}", ASGI_ADDRESS=f"127.0.0.1:{self.asgi_port}",
