@@ -14,7 +14,7 @@ from core.models import AuditRecord
 from moderation.board import reveal_decide, reveal_request, reveal_view
 from tests.factories import make_user
 
-DELETED_NOTICE = "この投稿は投稿者により削除されました。"
+DELETED_NOTICE = "このコメントは削除されました。"
 
 
 def _leave(client, choice: str):
