@@ -38,6 +38,12 @@ def _members(groups: set[int]) -> list[str]:
     return found
 
 
+def _interruptible() -> None:
+    """In the child before it starts: Ctrl-C works as at a terminal. A job a shell starts in the
+    background (CI, `cmd &`) inherits SIGINT ignored, and the stack rightly keeps an ignored signal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _stop_if_running(runner: subprocess.Popen) -> None:
     """After a failed test: stop the stack all the same."""
     if runner.poll() is None:
@@ -53,8 +59,8 @@ def _stop_if_running(runner: subprocess.Popen) -> None:
 def test_a_stop_signal_ends_every_process_and_removes_the_run_folder(tmp_path, signum):
     require_stack_parts()
     errors = open(tmp_path / "stack.err", "wb")  # noqa: SIM115 - shown if the stack does not start
-    runner = subprocess.Popen([sys.executable, "deploy/stack.py", "up"], cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=errors, text=True)
+    runner = subprocess.Popen([sys.executable, "deploy/stack.py", "up"], cwd=ROOT, preexec_fn=_interruptible,
+                              stdout=subprocess.PIPE, stderr=errors, text=True)
     try:
         line = runner.stdout.readline()  # printed once /healthz answers through the front
         ready = READY.search(line)
