@@ -14,6 +14,15 @@ from django.utils.translation import gettext as _
 from accounts.selectors import is_staff_member, is_verified_resident, session_passed_mfa, staff_needs_mfa_setup
 
 
+def resident_refusal(request):
+    """The page that refuses a signed-in account that is not a verified resident, or None."""
+    if request.user.suspended_at:
+        return render(request, "accounts/suspended.html", status=403)
+    if not is_verified_resident(request.user):
+        return render(request, "accounts/not_resident.html", status=403)
+    return None
+
+
 def resident_required(view):
     """Visitors go to the login page; signed-in accounts that are not verified residents are told why."""
 
@@ -21,11 +30,7 @@ def resident_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if request.user.suspended_at:
-            return render(request, "accounts/suspended.html", status=403)
-        if not is_verified_resident(request.user):
-            return render(request, "accounts/not_resident.html", status=403)
-        return view(request, *args, **kwargs)
+        return resident_refusal(request) or view(request, *args, **kwargs)
 
     return wrapper
 

@@ -44,20 +44,31 @@ class ProfileForm(forms.Form):
 
 
 
+class ButtonValue(forms.Widget):
+    """A value sent by the form's submit button (name and value on the button), so nothing to
+    render: the sign-up button accepts the terms (templates/account/_signup_consent.html)."""
+
+    is_hidden = True
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        return ""
+
+
 class ResidentSignupForm(ProfileForm):
     """Extra sign-up fields (allauth's ACCOUNT_SIGNUP_FORM_CLASS), also used for LINE sign-up."""
 
     accept_terms = forms.BooleanField(
+        widget=ButtonValue,
         error_messages={"required": _("Please accept the terms of use and the privacy policy to sign up.")},
     )
     # allauth adds the password fields after this form's own; the acceptance comes last, above the button.
-    field_order = ["email", "display_name", "postal_code", "password1", "password2", "accept_terms"]
+    field_order = ["email", "display_name", "postal_code", "password1", "accept_terms"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Built here, in the page's language, with links to both documents (opened beside the form).
         self.fields["accept_terms"].label = format_html(
-            _('I accept the <a href="{terms}" target="_blank" rel="noopener">terms of use</a> and the '
+            _('By signing up you accept the <a href="{terms}" target="_blank" rel="noopener">terms of use</a> and the '
               '<a href="{privacy}" target="_blank" rel="noopener">privacy policy</a>.'),
             terms=reverse("terms"),
             privacy=reverse("privacy"),

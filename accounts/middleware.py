@@ -10,7 +10,7 @@ from accounts.selectors import must_accept_terms
 # What a resident may open without accepting: the documents and the acceptance page, and the ways
 # to leave instead (sign out, download their data, delete the account).
 OPEN_VIEWS = {
-    "terms", "privacy", "accounts:terms", "accounts:export", "accounts:delete", "account_logout", "set_language", "healthz",
+    "terms", "privacy", "accounts:terms", "accounts:suspended", "accounts:export", "accounts:data", "accounts:export_zip", "accounts:delete", "account_logout", "set_language", "healthz",
 }
 
 

@@ -8,11 +8,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
-from core.municipality import office_name
+from core.municipality import office_desk_name, office_name
 
 
-STAFF_GROUP = "staff"  # 環境推進課: holds the accounts.staff_console permission (migration 0004)
+STAFF_GROUP = "staff"  # the environment office: holds the accounts.staff_console permission (migration 0004)
 STAFF_IDS_CACHE_KEY = "accounts:staff-account-ids"
 STAFF_IDS_CACHE_SECONDS = 300  # a change of role clears it at once (accounts.receivers)
 
@@ -150,10 +151,19 @@ class User(AbstractUser):
         if self.deleted_at:
             return str(_("Deleted user"))
         if self.email == OFFICE_DESK_EMAIL:
-            return self.display_name  # 環境推進課（はがき受付）
+            return office_desk_name()  # in the page's language, as configured now
         if self.is_office:
             return office_name()
         return self.display_name or str(_("Resident"))
+
+    @property
+    def addressed_name(self) -> str:
+        """public_name as a sentence names the account: a person with the honorific of the page's
+        language (よしこさん), the office, the postcard desk and a deleted account without (they are
+        not people)."""
+        if self.deleted_at or self.is_office:
+            return self.public_name
+        return pgettext("a person's name in a sentence, with the honorific", "%(name)s") % {"name": self.public_name}
 
     @property
     def is_suspended(self) -> bool:

@@ -190,10 +190,11 @@ def towns_load(*, town_model=Town, postal_code_model=PostalCode, replace: bool =
     return len(rows)
 
 
-# Names that would let a resident pass for the ward, its staff or a deleted account. Compared
-# after NFKC, case folding and removing everything but letters and digits, so full-width letters,
-# spaces and zero-width characters do not get around it.
-_RESERVED_NAME_PARTS = ("区役所", "環境推進課", "職員", "運営", "管理者", "スタッフ")
+# Names that would let a resident pass for the ward, its staff (and the configured office,
+# ENVIRONMENT_OFFICE_NAME and _EN) or a deleted account. Compared after NFKC, case folding and
+# removing everything but letters and digits, so full-width letters, spaces and zero-width
+# characters do not get around it.
+_RESERVED_NAME_PARTS = ("区役所", "職員", "運営", "管理者", "スタッフ")
 _RESERVED_NAME_WORDS = frozenset({"staff", "staffs", "admin", "admins", "administrator", "administrators"})
 
 
@@ -217,12 +218,14 @@ def display_name_check(name: str, *, user: User | None = None) -> str:
         return name
     letters = _name_letters(name)
     words = set(re.findall(r"[a-z0-9]+", text_normalise(name, case=True)))
+    offices = (settings.ENVIRONMENT_OFFICE_NAME, settings.ENVIRONMENT_OFFICE_NAME_EN)
+    reserved = {*_RESERVED_NAME_PARTS, *(_name_letters(office) for office in offices)}
     deleted_labels = set()
     for language, _label in settings.LANGUAGES:
         with translation.override(language):
             deleted_labels.add(_name_letters(str(_("Deleted user"))))
     if (
-        any(part in letters for part in _RESERVED_NAME_PARTS)
+        any(part and part in letters for part in reserved)
         or words & _RESERVED_NAME_WORDS
         or any(label in letters for label in deleted_labels)
     ):

@@ -5,8 +5,9 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.apps import apps
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import services
+from accounts.export import export_zip, reports_made
 from accounts.forms import DeleteAccountForm, NotificationForm, ProfileForm, TermsAcceptForm
 from accounts.selectors import must_accept_terms
 
@@ -63,6 +65,37 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def data(request: HttpRequest) -> HttpResponse:
+    """「あなたのデータ」: what the service holds about the signed-in resident, readable, by section."""
+    exported = services.user_export(user=request.user)
+    messaging = exported.get("messaging") or {}
+    conversations = [
+        {**conversation, "count": len(conversation["messages"]),
+         "mine": [message for message in conversation["messages"] if message["from_me"] and message["kind"] != "event"]}
+        for conversation in messaging.get("conversations", [])
+    ]
+    # Status words as the listing pages show them (by name: accounts never imports listings).
+    statuses = dict(apps.get_model("listings", "Listing").Status.choices)
+    listings = [{**listing, "status_label": statuses.get(listing["status"], listing["status"])} for listing in exported.get("listings", [])]
+    response = render(request, "accounts/data.html", {
+        "listings": listings,
+        "data": exported, "conversations": conversations, "reports": reports_made(request.user),
+    })
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def export_archive(request: HttpRequest) -> HttpResponse:
+    """The same data as a ZIP: data.json, CSV files and the resident's own listing photos."""
+    archive = export_zip(user=request.user, data=services.user_export(user=request.user))
+    stamp = timezone.localdate().isoformat()
+    response = FileResponse(archive, as_attachment=True, filename=f"mottainai-my-data-{stamp}.zip", content_type="application/zip")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
 def delete(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -89,3 +122,12 @@ def terms(request: HttpRequest) -> HttpResponse:
         "accounts/terms.html",
         {"form": form, "version": settings.TERMS_VERSION, "must_accept": must_accept_terms(request.user)},
     )
+
+
+@login_required
+def suspended(request: HttpRequest) -> HttpResponse:
+    """The suspension notice, the first page after a suspended resident signs in (and linked from
+    the banner on every page). Once the suspension is lifted it says so and leads on."""
+    target = request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return render(request, "accounts/suspended.html", {"next": target if target and safe else ""})

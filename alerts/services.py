@@ -1,6 +1,7 @@
 """Every write about saved searches and alerts: save, change, match new listings, send, digest."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -10,13 +11,13 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _, override
+from django.utils.translation import gettext as _, ngettext, override
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from core.ratelimit import Limit, rate_limit
 from alerts.models import Alert, SavedSearch
-from alerts.notify import Notice, notify
+from alerts.notify import Notice, Section, notify
 from alerts.selectors import (
     DIGEST_UNSUBSCRIBE_SALT,
     UNSUBSCRIBE_SALT,
@@ -26,7 +27,10 @@ from alerts.selectors import (
 )
 from alerts.tasks import send_digests, send_instant_alerts
 from listings import search
+from listings.cards import listing_card
 from listings.models import PUBLIC_STATUSES, Listing, NotInterested
+from notifications.models import Channel, Event
+from notifications.services import Notice as PushNotice, notice_send
 
 
 # --- Saved searches ----------------------------------------------------------------------------
@@ -279,9 +283,13 @@ def _notify(saved: SavedSearch, listings: list[Listing]) -> None:
         body = render_to_string("alerts/email/body.txt", context)
         notify(
             user=saved.user,
-            notice=Notice(subject=subject, body=body, url=context["url"], unsubscribe_url=context["unsubscribe_url"]),
+            notice=Notice(
+                subject=subject, body=body, url=context["url"], unsubscribe_url=context["unsubscribe_url"],
+                cards=tuple(listing_card(listing) for listing in listings[:10]),  # LINE's carousel; the link shows all
+            ),
             channel=saved.channel,
         )
+        _push(saved.user, key=f"alert:{saved.pk}:{listings[0].pk}", title=subject, count=len(listings), path=reverse("alerts:results", args=[saved.pk]))
 
 
 def _notify_digest(*, user: User, channel: str, sections: list[tuple[SavedSearch, list[Listing]]]) -> None:
@@ -305,11 +313,38 @@ def _notify_digest(*, user: User, channel: str, sections: list[tuple[SavedSearch
     with override("ja"):
         subject = render_to_string("alerts/email/digest_subject.txt", context).strip()
         body = render_to_string("alerts/email/digest_body.txt", context)
+        # LINE splits a long digest into several messages, each search's section whole; one
+        # that still does not fit shows its first items and "and N more" (alerts.notify).
+        parts = tuple(
+            Section(count=len(section["listings"]), render=partial(_digest_section, section, site))
+            for section in context["sections"]
+        )
         notify(
             user=user,
-            notice=Notice(subject=subject, body=body, url=site + reverse("alerts:list"), unsubscribe_url=unsubscribe_url),
+            notice=Notice(subject=subject, body=body, url=site + reverse("alerts:list"), unsubscribe_url=unsubscribe_url, sections=parts),
             channel=channel,
         )
+        # One push per digest day, whatever the channels of the searches feeding it.
+        day = timezone.localdate().isoformat()
+        _push(user, key=f"alert-digest:{user.pk}:{day}", title=subject, count=context["total"], path=reverse("alerts:list"))
+
+
+def _push(user: User, *, key: str, title: str, count: int, path: str) -> None:
+    """The same alert as a push notification, for residents who turned push on for saved searches
+    (email and LINE go by each search's own channel, above)."""
+    body = ngettext("%(count)s new item matches your saved search.", "%(count)s new items match your saved searches.", count) % {"count": count}
+    notice_send(
+        user=user, notice=PushNotice(event=Event.ALERT, key=key, title=title, body=body, path=path), only={Channel.PUSH}
+    )
+
+
+def _digest_section(section: dict, site: str, shown: int) -> str:
+    """One search's part of a digest, showing its first `shown` items, as the email shows it."""
+    listings = section["listings"]
+    return render_to_string(
+        "alerts/email/digest_section.txt",
+        {**section, "listings": listings[:shown], "more": len(listings) - shown, "site": site},
+    )
 
 
 # --- The daily digest's schedule ---------------------------------------------------------------

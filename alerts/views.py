@@ -17,7 +17,9 @@ from alerts import selectors, services
 from alerts.forms import SavedSearchSettingsForm, SaveSearchForm
 from alerts.models import SavedSearch
 from alerts.notify import line_available, line_configured
+from core.confirm import confirmation_page, is_confirmed
 from core.forms import flash_errors
+from listings.confirmations import CONFIRMATIONS
 
 
 @require_POST
@@ -69,7 +71,10 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @resident_required
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
-    services.saved_search_delete(saved=get_object_or_404(SavedSearch, pk=pk, user=request.user))
+    saved = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    if not is_confirmed(request):
+        return confirmation_page(request, CONFIRMATIONS["saved_search_delete"], subject=str(saved), cancel_url=reverse("alerts:list"))
+    services.saved_search_delete(saved=saved)
     messages.success(request, _("The saved search has been deleted."))
     return redirect("alerts:list")
 

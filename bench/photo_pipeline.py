@@ -12,7 +12,7 @@ parent stays lean: even the test photo is made in a child. A second child per pi
 imports the same libraries; its peak is subtracted, so the figure is the memory the work itself
 needed. All three pipelines write the same renditions (1600 and 400 px long edge, JPEG quality
 82, progressive, optimised Huffman tables, no metadata), so the times compare like with like.
-libvips needs Debian's libvips42 and `pip install pyvips==3.2.0`; without them its row is
+libvips needs Debian's libvips42 and pyvips (the bench group of pyproject.toml); without them its row is
 skipped.
 """
 
@@ -76,7 +76,7 @@ def main() -> None:
             if name == "libvips" and not pyvips_available():
                 print(
                     "pyvips is not importable (apt-get install libvips42; "
-                    "pip install pyvips==3.2.0): skipping libvips.",
+                    "pyvips from the bench group): skipping libvips.",
                     file=sys.stderr,
                 )
                 continue
@@ -290,7 +290,7 @@ def render_report(results: dict, runs: int, image_bytes: int) -> str:
         lines += ["", "libvips was not measured: pyvips could not be imported."]
     lines += ["", verdict(results), "", *machine_info(), "",
               "Reproduce from the project root (libvips row: Debian `apt-get install libvips42`, "
-              "then `pip install pyvips==3.2.0`):", "",
+              "pyvips comes with the bench group):", "",
               "```sh", f"python bench/photo_pipeline.py --runs {runs} --write docs/PERFORMANCE.md",
               "```"]
     return "\n".join(lines)

@@ -1,7 +1,15 @@
-# Sourced by bin/dev and bin/test: find Python 3.12+, create .venv, install the pinned requirements.
+# Sourced by bin/dev, bin/test, bin/install and bin/check-deploy: find Python 3.12+, create .venv and
+# install into it from uv.lock (hashes checked) with uv, which is bootstrapped with pip once.
+# MOTTAINAI_GROUPS chooses what is installed:
+#   runtime  the site's runtime dependencies only (a ward's server: bin/install, bin/check-deploy)
+#   dev      runtime + the dev group (bin/dev)
+#   all      runtime + every group: dev, test, browser, stack, bench (bin/test)
+# "all" removes whatever uv.lock does not list; the others only add, so running bin/dev after
+# bin/test keeps the test tools.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
+MOTTAINAI_GROUPS="${MOTTAINAI_GROUPS:-dev}"
 
 find_python() {
     local candidates=()
@@ -37,16 +45,24 @@ ensure_venv() {
         echo "Creating .venv with $("$py" --version) ($py)"
         rm -rf "$VENV"
         "$py" -m venv "$VENV"
-        "$VENV/bin/python" -m pip install --quiet --upgrade pip
     fi
-    local stamp="$VENV/.requirements.sha256"
-    local want
-    want="$(sha256sum "$ROOT/requirements.txt" | cut -d' ' -f1)"
-    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-        echo "Installing pinned dependencies from requirements.txt"
-        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/requirements.txt"
-        echo "$want" > "$stamp"
+    # uv is pinned in pyproject.toml's dev group; the first install comes from pip.
+    local uv_pin
+    uv_pin="$(grep -o '"uv==[^"]*"' "$ROOT/pyproject.toml" | tr -d '"')"
+    if ! "$VENV/bin/uv" --version 2>/dev/null | grep -q "^uv ${uv_pin#uv==}"; then
+        echo "Installing $uv_pin into .venv"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$uv_pin"
     fi
+    local args=(--frozen --quiet)
+    case "$MOTTAINAI_GROUPS" in
+        runtime) args+=(--no-dev --inexact) ;;
+        dev) args+=(--inexact) ;;
+        all) args+=(--all-groups) ;;
+        *) echo "MOTTAINAI_GROUPS must be runtime, dev or all (not '$MOTTAINAI_GROUPS')" >&2; exit 2 ;;
+    esac
+    # --frozen: install exactly uv.lock; a pyproject.toml edit needs `.venv/bin/uv lock` first.
+    UV_PROJECT_ENVIRONMENT="$VENV" UV_PYTHON_DOWNLOADS=never \
+        "$VENV/bin/uv" sync --project "$ROOT" "${args[@]}"
 }
 
 ensure_venv

@@ -68,6 +68,7 @@ class ImportResult:
     dataset: str = ""
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # matched a facility that already read the same
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message): row skipped
     warnings: list[tuple[int, str]] = field(default_factory=list)  # (line number, message): row imported
 
@@ -244,6 +245,17 @@ def _match(
     return facility, key, ""
 
 
+def _changed(facility: Facility, values: dict) -> bool:
+    """Set the row's values on the facility; whether any of them differs from what it held."""
+    changed = False
+    for name, value in values.items():
+        attname = Facility._meta.get_field(name).attname  # town_id: compared without loading the town
+        new = value.pk if attname != name and value is not None else value
+        changed = changed or getattr(facility, attname) != new
+        setattr(facility, name, value)
+    return changed
+
+
 def facilities_import(*, actor: User, data: bytes, filename: str = "", dataset: str = "") -> ImportResult:
     """Create or update facilities from a CSV file; a bad row is reported by line and skipped.
 
@@ -299,17 +311,18 @@ def facilities_import(*, actor: User, data: bytes, filename: str = "", dataset: 
             if facility is None:
                 facility = Facility.objects.create(source_key=key, dataset=dataset, **fields)
                 result.created += 1
-            else:
-                for name, value in {"source_key": key, "dataset": dataset, **fields}.items():
-                    setattr(facility, name, value)
+            elif _changed(facility, {"source_key": key, "dataset": dataset, **fields}):
                 facility.save()
                 result.updated += 1
+            else:
+                result.unchanged += 1
             touched.add(facility.pk)
         audit_record(
             actor=actor,
             action=AuditRecord.Action.FACILITY_IMPORT,
             reason=filename[:200],
-            after={"dataset": dataset, "created": result.created, "updated": result.updated, "errors": len(result.errors)},
+            after={"dataset": dataset, "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+                   "errors": len(result.errors)},
         )
     return result
 

@@ -13,7 +13,7 @@ RULES_HELP = _(
 
 
 class ThreadForm(forms.Form):
-    topic = forms.ChoiceField(label=_("Topic"), choices=[("", "---------"), *Topic.choices])
+    topic = forms.ChoiceField(label=_("Topic"), choices=[("", _("- Select an option -")), *Topic.choices])
     facility = forms.ModelChoiceField(
         label=_("Facility (optional)"),
         queryset=Facility.objects.order_by("name_kana", "name"),

@@ -74,6 +74,22 @@ class Topic(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The board topic a thread about a facility of each kind belongs to (preselected on the form).
+FACILITY_TOPICS = {
+    FacilityKind.NINKA_HOIKUEN: Topic.NURSERIES,
+    FacilityKind.NINSHO_HOIKUSHO: Topic.NURSERIES,
+    FacilityKind.KODOMOEN: Topic.NURSERIES,
+    FacilityKind.KINDERGARTEN: Topic.NURSERIES,
+    FacilityKind.ELEMENTARY: Topic.SCHOOLS,
+    FacilityKind.JUNIOR_HIGH: Topic.SCHOOLS,
+    FacilityKind.JIDOKAN: Topic.CHILDCARE,
+    FacilityKind.AFTER_SCHOOL: Topic.CHILDCARE,
+    FacilityKind.LIBRARY: Topic.FACILITIES,
+    FacilityKind.PARK: Topic.FACILITIES,
+    FacilityKind.OTHER: Topic.FACILITIES,
+}
+
+
 class Thread(models.Model):
     """A subject on the board; its first post (number 1) is the starter's text."""
 

@@ -18,7 +18,7 @@ from accounts.decorators import resident_required
 from community import selectors, services
 from community.facilities import facilities_search
 from community.forms import EditForm, FacilityFilterForm, OfficialAnswerForm, ReplyForm, ReportForm, ThreadFilterForm, ThreadForm
-from community.models import Facility, Post, Topic
+from community.models import FACILITY_TOPICS, Facility, Post, Topic
 from core.forms import add_errors
 
 THREADS_PER_PAGE = 20
@@ -75,7 +75,8 @@ def thread_create(request: HttpRequest) -> HttpResponse:
     facility = None
     if request.GET.get("facility", "").isdigit():
         facility = Facility.objects.filter(pk=request.GET["facility"]).first()
-    initial = {"facility": facility, "topic": request.GET.get("topic", "")}
+    topic = request.GET.get("topic", "") or (FACILITY_TOPICS.get(facility.kind, "") if facility else "")
+    initial = {"facility": facility, "topic": topic}
     form = ThreadForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

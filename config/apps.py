@@ -6,5 +6,6 @@ class SuperuserAdminConfig(AdminConfig):
 
     def ready(self) -> None:
         super().ready()
-        # config is no app of its own: its deployment checks are registered by its one AppConfig.
-        from config import checks  # noqa: F401
+        # config is no app of its own: its deployment checks and the receivers that carry the
+        # request id into tasks are registered by its one AppConfig.
+        from config import checks, request_id  # noqa: F401

@@ -6,12 +6,14 @@ production (DEBUG off); with DEBUG on, Django's own security.W018 already says i
 """
 
 import ipaddress
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, register
 
 from config.env import env_bool
+from config.storage import MANIFEST_STORAGE
 
 TAG = "mottainai"  # `manage.py check --deploy --tag mottainai` runs only these
 TRIAL_HINT = "Or, for a small trial on one machine only, set DEPLOY_SMALL_TRIAL=1 (docs/DEPLOY.md)."
@@ -121,3 +123,28 @@ def check_email_backend(app_configs=None, **kwargs) -> list:
             id="mottainai.E005",
         )
     ]
+
+
+@register(TAG, deploy=True)
+def check_static_files(app_configs=None, **kwargs) -> list:
+    """E007: unhashed static files cannot be cached by browsers and go out uncompressed; E008: a
+    manifest storage with nothing collected answers every page with a server error."""
+    if not _production():
+        return []
+    if settings.STORAGES["staticfiles"]["BACKEND"] != MANIFEST_STORAGE:
+        return [
+            Error(
+                "Static files are served under their plain names, uncompressed.",
+                hint="Set STATIC_MANIFEST=1 and run `manage.py collectstatic` (the image does both; docs/DEPLOY.md).",
+                id="mottainai.E007",
+            )
+        ]
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        return [
+            Error(
+                f"STATIC_MANIFEST=1 but nothing was collected into {settings.STATIC_ROOT}: every page would fail.",
+                hint="Run `manage.py collectstatic --no-input` after each upgrade, before starting the servers.",
+                id="mottainai.E008",
+            )
+        ]
+    return []

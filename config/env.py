@@ -1,5 +1,6 @@
 """Small strict readers for environment variables; nonsense raises ImproperlyConfigured."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -28,8 +29,9 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {raw!r}")
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
-    """Return an integer, refusing values below `minimum`."""
+def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None, unit: str = "") -> int:
+    """Return an integer, refusing values below `minimum` or above `maximum` (`unit`, e.g. "an
+    hour", names what the value is in the error)."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -37,9 +39,65 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
         value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from None
+    if unit and not (minimum <= value <= maximum):
+        raise ImproperlyConfigured(f"{name} must be {unit} from {minimum} to {maximum}, not {value}")
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {value}")
     return value
+
+
+def env_ports(name: str, default: list[str]) -> list[int]:
+    """A comma-separated list of TCP port numbers."""
+    ports = env_list(name, default)
+    if not all(port.isdigit() and 0 < int(port) < 65536 for port in ports):
+        raise ImproperlyConfigured(f"{name} must be port numbers such as 80,443, not {ports}")
+    return [int(port) for port in ports]
+
+
+def env_float(name: str, default: float, *, minimum: float = 0.0, maximum: float = 1.0) -> float:
+    """Return a number between `minimum` and `maximum` (a rate such as 0.1)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+    if not minimum <= value <= maximum:
+        raise ImproperlyConfigured(f"{name} must be from {minimum} to {maximum}, not {value}")
+    return value
+
+
+def env_admins(name: str) -> list[str]:
+    """Return Django's ADMINS (a list of address strings) from "Name <a@example.jp>, b@example.jp"."""
+    admins = env_list(name, [])
+    for item in admins:
+        address = item.rpartition("<")[2].rstrip(">") if item.endswith(">") else item
+        if address.count("@") != 1 or any(char.isspace() for char in address):
+            raise ImproperlyConfigured(f"{name} must list email addresses (\"Name <a@example.jp>, ...\"), not {item!r}")
+    return admins
+
+
+def env_networks(name: str) -> list[str]:
+    """Return a comma-separated list of IP addresses or networks ("10.0.5.9, 192.168.10.0/24")."""
+    networks = env_list(name, [])
+    for item in networks:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list IP addresses or networks, not {item!r}") from None
+    return networks
+
+
+def env_time(name: str, default: str) -> tuple[int, int]:
+    """Return (hour, minute) from HH:MM, a time of day on the 24-hour clock."""
+    raw = os.environ.get(name, "").strip() or default
+    hour, _, minute = raw.partition(":")
+    if hour.isdigit() and minute.isdigit() and len(minute) == 2 and int(hour) < 24 and int(minute) < 60:
+        return int(hour), int(minute)
+    raise ImproperlyConfigured(f"{name} must be a time of day such as 03:30, not {raw!r}")
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -89,3 +147,14 @@ def development_secret_key(path: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def site_url(debug: bool) -> str:
+    """SITE_URL without its trailing slash; unset on a development site (DEBUG), the address bin/dev
+    serves, which takes PORT as runserver does: a port ("8101") or an address and port
+    ("0.0.0.0:8101"), 127.0.0.1:8000 when unset."""
+    url = os.environ.get("SITE_URL", "").strip()
+    if not url:
+        address = (os.environ.get("PORT", "").strip() if debug else "") or "127.0.0.1:8000"
+        url = f"http://{address if ':' in address else f'127.0.0.1:{address}'}"
+    return url.rstrip("/")

@@ -14,6 +14,8 @@ RETENTION_DEFAULTS = {
     "closed_listing_photos": ("RETENTION_CLOSED_LISTING_PHOTOS_DAYS", 180),
     "closed_conversation_messages": ("RETENTION_CLOSED_CONVERSATION_MESSAGES_DAYS", 730),
     "audit_log": ("RETENTION_AUDIT_LOG_DAYS", 1827),
+    "notice_deliveries": ("RETENTION_NOTICE_DELIVERIES_DAYS", 90),
+    "line_webhook_events": ("RETENTION_LINE_WEBHOOK_EVENTS_DAYS", 30),
 }
 
 

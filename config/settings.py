@@ -1,23 +1,21 @@
 """Mottainai settings: one module, driven by environment variables (see docs/CONFIGURATION.md).
+With none set: the embedded default (SQLite under var/, in-memory layer and cache, local media, mail files)."""
 
-With no variables set it runs on the embedded default: SQLite under var/, Channels' in-memory
-layer, local-memory cache, local media, email written to var/mail/. Production differs only by
-variables: DATABASE_URL, REDIS_URL, S3_*, DJANGO_SECRET_KEY, ...
-"""
-
+import importlib.util
 import sys
 from pathlib import Path
 
 import dj_database_url
 from corsheaders.defaults import default_headers as corsheaders_default_headers
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_secret, env_str, signing_keys
+from config.env import env_admins, env_bool, env_int, env_list, env_networks, env_ports, env_secret, env_str, env_time, signing_keys, site_url
 from config.logs import logging_config
+from config.notices import notice_settings
+from config.sentry import sentry_init
 from config.retention import retention_days
-from config.storage import s3_image_origins, s3_storage
+from config.storage import s3_image_origins, s3_storage, static_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MOTTAINAI_VAR_DIR", str(BASE_DIR / "var")))
@@ -28,11 +26,12 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY, SECRET_KEY_FALLBACKS, BOARD_PSEUDONYM_KEY = signing_keys(VAR_DIR / "secret_key")  # config/env.py
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = site_url(DEBUG)  # on a development site, bin/dev's PORT when unset
 SITE_ID = 1
 
 INSTALLED_APPS = [
-    "daphne",  # makes runserver serve ASGI (websockets) in development
+    # daphne (the dev group) makes runserver serve websockets; servers use granian and uvicorn.
+    *(["daphne"] if importlib.util.find_spec("daphne") else []),
     "config.apps.SuperuserAdminConfig",  # django.contrib.admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,12 +58,16 @@ INSTALLED_APPS = [
     "messaging",
     "mirror",
     "alerts",
+    "notifications",
+    "lineoa",
     "demo",
 ]
 
 MIDDLEWARE = [
+    "config.request_id.RequestIdMiddleware",  # X-Request-ID on every answer, request_id in every log line
+    "config.metrics.RequestCountMiddleware",  # the request counter of /metrics
     "django.middleware.security.SecurityMiddleware",
-    "config.health.HealthCheckMiddleware",  # /healthz for any Host: probes come by internal address
+    "config.health.HealthCheckMiddleware",  # /healthz, /livez, /readyz, /metrics for any Host
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -175,7 +178,7 @@ WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
 S3_BUCKET = env_str("S3_BUCKET")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": static_storage(),
 }
 if S3_BUCKET:
     STORAGES["default"] = s3_storage(S3_BUCKET)
@@ -208,6 +211,8 @@ else:
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mottainai <no-reply@mottainai.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Starts every email's subject: ours (core/mail.py), allauth's (accounts/adapter.py), admins' reports.
+EMAIL_SUBJECT_PREFIX = env_str("EMAIL_SUBJECT_PREFIX", "[Mottainai] ")
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -225,14 +230,13 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]  # one password field: fewer taps on a phone
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.ResidentSignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # its emails go by core's mail task
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mottainai] "
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True  # a code typed in the same tab: the kept listing is there
 ACCOUNT_PREVENT_ENUMERATION = True
 # Two-factor authentication (TOTP) is enforced for the staff role by accounts.decorators.staff_required.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -279,7 +283,7 @@ HTTPS = env_bool("DJANGO_HTTPS", False)
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers check over plain HTTP
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|livez|readyz|metrics)$"]  # probes and scrapers come over plain HTTP
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000, minimum=0)
@@ -292,7 +296,7 @@ MUNICIPALITY_CITY = env_str("MUNICIPALITY_CITY", "中央区")
 # English names, shown instead of the two above on English pages.
 MUNICIPALITY_NAME_EN = env_str("MUNICIPALITY_NAME_EN", "Chuo City")
 MUNICIPALITY_PREFECTURE_EN = env_str("MUNICIPALITY_PREFECTURE_EN", "Tokyo")
-# The environment office: its phone (on postcard receipts) and the name residents see for all staff.
+# The environment office: its phone and the name residents see for all staff and in every text.
 ENVIRONMENT_OFFICE_PHONE = env_str("ENVIRONMENT_OFFICE_PHONE", "")
 ENVIRONMENT_OFFICE_NAME = env_str("ENVIRONMENT_OFFICE_NAME", "環境推進課")
 ENVIRONMENT_OFFICE_NAME_EN = env_str("ENVIRONMENT_OFFICE_NAME_EN", "Environment Office")
@@ -306,6 +310,7 @@ REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 10, minimum=1)
 # --- Listings ---------------------------------------------------------------------------------
 LISTING_PRICE_CAP = env_int("LISTING_PRICE_CAP", 10_000, minimum=0)
 LISTING_EXPIRY_DAYS = env_int("LISTING_EXPIRY_DAYS", 90, minimum=1)
+LISTING_EXPIRY_REMINDER_DAYS = env_int("LISTING_EXPIRY_REMINDER_DAYS", 3, minimum=0)  # 0: no reminder
 # A published listing can be renewed only this many days before it expires (expired ones always).
 LISTING_RENEW_WINDOW_DAYS = env_int("LISTING_RENEW_WINDOW_DAYS", 14, minimum=0)
 LISTING_PREMODERATION = env_bool("LISTING_PREMODERATION", False)
@@ -313,15 +318,18 @@ LISTING_MAX_PHOTOS = env_int("LISTING_MAX_PHOTOS", 10, minimum=1)
 LISTING_CREATE_PER_DAY = env_int("LISTING_CREATE_PER_DAY", 30, minimum=1)
 LISTING_PHOTO_MAX_BYTES = env_int("LISTING_PHOTO_MAX_MB", 15, minimum=1) * 1024 * 1024
 LISTING_PHOTO_MAX_PIXELS = env_int("LISTING_PHOTO_MAX_PIXELS", 50_000_000, minimum=1_000_000)
-LISTING_PHOTO_DISPLAY_EDGE = 1600
-LISTING_PHOTO_THUMB_EDGE = 400
+LISTING_PHOTO_DISPLAY_EDGE, LISTING_PHOTO_THUMB_EDGE = 1600, 400
 # Seconds a public photo may be cached and a signed bucket link lasts (docs/SECURITY.md, Photos).
 LISTING_PHOTO_MAX_AGE = env_int("LISTING_PHOTO_MAX_AGE", 60, minimum=1)
 # A request may carry all photos of a listing at once.
 DATA_UPLOAD_MAX_NUMBER_FILES = LISTING_MAX_PHOTOS + 5
 
-# --- Logging ----------------------------------------------------------------------------------
-LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"))
+# --- Logs, errors, metrics, health (docs/CONFIGURATION.md, "Logs, metrics and health") ----------
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"), log_format=env_str("LOG_FORMAT", "console" if DEBUG else "json"))
+ADMINS = env_admins("DJANGO_ADMINS")  # Django mails them each server error (500), when set
+SENTRY_DSN, SENTRY_TRACES_SAMPLE_RATE = sentry_init(enabled=not TESTING)  # both read from the environment
+METRICS_TOKEN, METRICS_ALLOWED_IPS = env_secret("METRICS_TOKEN"), env_networks("METRICS_ALLOWED_IPS")
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120, minimum=0)  # seconds; 0: no worker check
 
 # --- Tests ------------------------------------------------------------------------------------
 if TESTING:
@@ -359,23 +367,18 @@ MIRROR_WEBHOOK_TIMEOUT_SECONDS = env_int("MIRROR_WEBHOOK_TIMEOUT_SECONDS", 10, m
 MIRROR_WEBHOOK_RETRY_HOURS = env_int("MIRROR_WEBHOOK_RETRY_HOURS", 24, minimum=1)
 # Webhooks go to loopback, RFC 1918, CGNAT and IPv6 ULA addresses only with this on (tests, intranet).
 MIRROR_WEBHOOK_ALLOW_PRIVATE = env_bool("MIRROR_WEBHOOK_ALLOW_PRIVATE", False)
-MIRROR_WEBHOOK_PORTS = env_list("MIRROR_WEBHOOK_PORTS", ["80", "443"])  # the ports webhook URLs may use
-if not all(port.isdigit() and 0 < int(port) < 65536 for port in MIRROR_WEBHOOK_PORTS):
-    raise ImproperlyConfigured(f"MIRROR_WEBHOOK_PORTS must be port numbers such as 80,443, not {MIRROR_WEBHOOK_PORTS}")
-MIRROR_WEBHOOK_PORTS = [int(port) for port in MIRROR_WEBHOOK_PORTS]
+MIRROR_WEBHOOK_PORTS = env_ports("MIRROR_WEBHOOK_PORTS", ["80", "443"])  # the ports webhook URLs may use
 
 # --- Saved searches and alerts -----------------------------------------------------------------
 ALERTS_INSTANT_MIN_INTERVAL_MINUTES = env_int("ALERTS_INSTANT_MIN_INTERVAL_MINUTES", 60, minimum=1)
 ALERTS_MAX_SAVED_SEARCHES = env_int("ALERTS_MAX_SAVED_SEARCHES", 20, minimum=1)
 ALERTS_SAVED_SEARCHES_PER_HOUR = env_int("ALERTS_SAVED_SEARCHES_PER_HOUR", 10, minimum=1)
-ALERTS_DIGEST_HOUR = env_int("ALERTS_DIGEST_HOUR", 7, minimum=0)
-if ALERTS_DIGEST_HOUR > 23:  # an hour of the day; 24 or more would crash the digest's scheduling
-    raise ImproperlyConfigured(
-        f"ALERTS_DIGEST_HOUR must be an hour from 0 to 23, not {ALERTS_DIGEST_HOUR}"
-    )
+ALERTS_DIGEST_HOUR = env_int("ALERTS_DIGEST_HOUR", 7, minimum=0, maximum=23, unit="an hour")  # 24 would crash the digest's scheduling
 LINE_MESSAGING_CHANNEL_TOKEN = env_secret("LINE_MESSAGING_CHANNEL_TOKEN")
 LINE_MESSAGING_CHANNEL_SECRET = env_secret("LINE_MESSAGING_CHANNEL_SECRET")
 LINE_MESSAGING_API_URL = env_str("LINE_MESSAGING_API_URL", "https://api.line.me").rstrip("/")
+# --- Notices: web push, LINE, quiet hours, the daily cap (config/notices.py, docs/NOTIFICATIONS.md)
+NOTICES = notice_settings(VAR_DIR / "web_push_vapid_key.pem")
 
 # --- Messaging (after the test block so that tests see the same values) -----------------------
 MESSAGING_MAX_LENGTH = 2000
@@ -385,6 +388,7 @@ MESSAGING_MAX_ACTIVE_RESERVATIONS = env_int("MESSAGING_MAX_ACTIVE_RESERVATIONS",
 MESSAGING_EMAIL_AFTER_MINUTES = env_int("MESSAGING_EMAIL_AFTER_MINUTES", 15, minimum=1)
 MESSAGING_PICKUP_REMINDER_HOURS = env_int("MESSAGING_PICKUP_REMINDER_HOURS", 3, minimum=1)
 RETENTION_DAYS = retention_days()  # days each kind of data is kept; 0 is forever (docs/RETENTION.md)
+SCHEDULE_DAILY_AT = env_time("SCHEDULE_DAILY_AT", "03:30")  # run_schedule's daily jobs, TIME_ZONE (core/schedule.py)
 
 # --- Community board --------------------------------------------------------------------------
 COMMUNITY_POST_MAX_LENGTH = 4000

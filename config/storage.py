@@ -7,6 +7,18 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_secret, env_str
 
 
+MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def static_storage() -> dict:
+    """Where static files are collected for a server (STATIC_MANIFEST=1: the image, the systemd
+    path, deploy/stack.py), hashed names that browsers may cache for a year, with gzip and brotli
+    copies, served by WhiteNoise; in development and tests, plain files from the finders."""
+    if env_bool("STATIC_MANIFEST", False):
+        return {"BACKEND": MANIFEST_STORAGE}
+    return {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+
 def s3_storage(bucket: str) -> dict:
     """The default storage on a private bucket: listings.views.photo checks the listing, then
     redirects to a link signed for LISTING_PHOTO_MAX_AGE seconds (docs/SECURITY.md, Photos)."""

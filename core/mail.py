@@ -28,17 +28,19 @@ def one_line(text: str) -> str:
 def email_send_text(*, to: str, subject: str, body: str, headers: dict[str, str] | None = None, kind: str = "") -> None:
     """Queue a written email to `to` on the mail task once the current transaction commits (at
     once outside one): nothing is sent for an action that rolls back. `kind` names the email in
-    the staff console's list of failed emails."""
+    the staff console's list of failed emails. The subject starts with EMAIL_SUBJECT_PREFIX."""
     headers = {name: one_line(value) for name, value in (headers or {}).items()}
+    subject = one_line(settings.EMAIL_SUBJECT_PREFIX + subject)
     transaction.on_commit(
-        partial(send_email.enqueue, to=to, subject=one_line(subject), body=body, headers=headers, kind=kind), robust=True
+        partial(send_email.enqueue, to=to, subject=subject, body=body, headers=headers, kind=kind), robust=True
     )
 
 
 def email_queue(*, to: str, subject: str, body: str, kind: str = "") -> None:
     """Queue a written email on the mail task at once, inside the current transaction: for
-    allauth's emails, whose flows run outside ours. The database task queue commits or rolls back
-    the task with the transaction, so nothing is sent for a change that rolls back either."""
+    allauth's emails, whose flows run outside ours (allauth has put ACCOUNT_EMAIL_SUBJECT_PREFIX,
+    that is EMAIL_SUBJECT_PREFIX, before the subject). The database task queue commits or rolls
+    back the task with the transaction, so nothing is sent for a change that rolls back either."""
     send_email.enqueue(to=to, subject=one_line(subject), body=body, headers={}, kind=kind)
 
 

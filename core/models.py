@@ -71,6 +71,7 @@ class AuditRecord(models.Model):
         WEBHOOK_CHANGE = "settings.webhook_change", _("Changed a webhook endpoint")
         WEBHOOK_SECRET = "settings.webhook_secret", _("Made a new webhook signing secret")
         WEBHOOK_DELETE = "settings.webhook_delete", _("Deleted a webhook endpoint")
+        LINE_SEGMENT_SEND = "line.segment_send", _("Sent a LINE message to residents")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
@@ -148,3 +149,31 @@ class FailedNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind} {self.recipient}"
+
+
+class WorkerHeartbeat(models.Model):
+    """When a task worker (`manage.py run_worker`) last said it was alive, one row per host
+    (container): read by /readyz, /metrics and `manage.py check_worker`."""
+
+    host = models.CharField(max_length=255, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ScheduledRun(models.Model):
+    """When each job of `manage.py run_schedule` last ran (core/schedule.py), so that a restarted
+    scheduler runs only what is due. The row named `run_schedule` is the scheduler's own heartbeat."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_started = models.DateTimeField(null=True)
+    last_finished = models.DateTimeField(null=True)
+    last_ok = models.BooleanField(null=True)
+    last_error = models.CharField(max_length=200, blank=True)  # the exception's class and message, shortened
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

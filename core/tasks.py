@@ -32,7 +32,7 @@ def address_mask(address: str) -> str:
 
 
 def _give_up(*, to: str, kind: str, reason: str, error: Exception, attempt: int) -> None:
-    logger.error("Email given up after %s attempts (%s)", attempt, type(error).__name__)
+    logger.error("Email given up", extra={"attempts": attempt, "error": type(error).__name__, "kind": kind})
     FailedNotice.objects.create(
         recipient=address_mask(to), kind=kind[:100], reason=reason, error=type(error).__name__[:100], attempts=attempt
     )
@@ -62,7 +62,10 @@ def send_email(
             _give_up(to=to, kind=kind, reason=FailedNotice.Reason.SERVER, error=error, attempt=attempt)
             raise
         delay = mail_backoff(attempt)
-        logger.warning("Sending an email failed (%s, attempt %s); trying again in %s", type(error).__name__, attempt, delay)
+        logger.warning(
+            "Sending an email failed; trying again",
+            extra={"error": type(error).__name__, "attempt": attempt, "retry_in_s": int(delay.total_seconds()), "kind": kind},
+        )
         retry = send_email
         if retry.get_backend().supports_defer:
             retry = retry.using(run_after=timezone.now() + delay)

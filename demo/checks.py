@@ -12,9 +12,9 @@ def check_demo_accounts(app_configs=None, databases=None, **kwargs) -> list:
     does not touch the database).
     """
     from accounts.models import User
-    from listings.demo import RESIDENTS, STAFF
+    from listings.demo import RESIDENTS, STAFF_EMAIL
 
-    emails = [STAFF[0], *(email for email, _name in RESIDENTS)]
+    emails = [STAFF_EMAIL, *(email for email, _name in RESIDENTS)]
     messages = []
     for alias in databases or []:
         try:

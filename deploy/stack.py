@@ -5,7 +5,7 @@
 
 Processes (all real servers, as in production): nginx in front (pages to the WSGI server, `/ws/`
 to the ASGI server), granian serving `config.wsgi`, uvicorn serving `config.asgi` for websockets,
-the task worker, and moto's S3 server as the object store. PostgreSQL (a cluster of its own,
+the task worker, the scheduler (`manage.py run_schedule`), and moto's S3 server as the object store. PostgreSQL (a cluster of its own,
 made by the machine's `initdb`) and Redis (a private redis-server) listen on free ports, so that the
 fault tests can crash and restart them without touching anything else on the machine.
 
@@ -196,7 +196,9 @@ class Stack:
                              "--no-access-log", "--proxy-headers"])
         # The worker exits when PostgreSQL goes away; compose and systemd restart it (restart:
         # unless-stopped, Restart=always), and so does this loop. A stop signal ends the group.
-        self._start("worker", ["sh", "-c", f'until "{PYTHON}" manage.py db_worker; do sleep 1; done'])
+        self._start("worker", ["sh", "-c", f'until "{PYTHON}" manage.py run_worker; do sleep 1; done'])
+        # The periodic jobs (core/schedule.py), restarted the same way; it exits only on a stop signal.
+        self._start("scheduler", ["sh", "-c", f'until "{PYTHON}" manage.py run_schedule; do sleep 1; done'])
         conf = Template((ROOT / "deploy" / "nginx.conf.template").read_text()).safe_substitute(
             RUN_DIR=str(self.run_dir), FRONT_ADDRESS=f"127.0.0.1:{self.front_port}",
             WSGI_ADDRESS=f"127.0.0.1:{self.wsgi_port}", ASGI_ADDRESS=f"127.0.0.1:{self.asgi_port}",

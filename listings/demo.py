@@ -6,6 +6,7 @@ import random
 from datetime import timedelta
 
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +23,8 @@ DEMO_PASSWORD = "mottainai-demo"
 # The demo staff account's authenticator secret (add it to an authenticator app, or run
 # `python manage.py demo_totp` for the current code). Demo data only.
 DEMO_TOTP_SECRET = "MOTTAINAIDEMOSTAFFTOTP234567ABCD"
-STAFF = ("staff@example.com", "区役所 環境推進課")
+# Named after the configured office (staff see it; residents see the office itself).
+STAFF_EMAIL = "staff@example.com"
 # The demo residents live in towns spread over the loaded municipality (demo_postal_codes).
 RESIDENTS = [
     ("hanako@example.com", "はなこ"),
@@ -58,7 +60,7 @@ PALETTE = [(176, 132, 92), (92, 128, 160), (204, 96, 80), (96, 150, 110), (222, 
 
 
 def demo_loaded() -> bool:
-    return User.objects.filter(email=STAFF[0]).exists()
+    return User.objects.filter(email=STAFF_EMAIL).exists()
 
 
 def demo_photo(rng: random.Random) -> io.BytesIO:
@@ -116,7 +118,8 @@ def load_demo(*, listings: int = 240, seed: int = 20261123) -> dict:
     """Create the demo accounts and `listings` listings. Call only when demo_loaded() is False."""
     rng = random.Random(seed)
     codes = demo_postal_codes(len(RESIDENTS))
-    staff = _account(*STAFF, codes[0], staff=True)
+    office = f"{settings.MUNICIPALITY_CITY} {settings.ENVIRONMENT_OFFICE_NAME}"[:30]
+    staff = _account(STAFF_EMAIL, office, codes[0], staff=True)
     staff.groups.add(Group.objects.get(name=STAFF_GROUP))
     TOTP.activate(staff, DEMO_TOTP_SECRET)  # staff pages need two-factor authentication
     residents = [_account(email, name, code) for (email, name), code in zip(RESIDENTS, codes, strict=True)]

@@ -2,6 +2,7 @@
 
 import re
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,7 @@ from django.utils.translation import get_language, gettext_lazy as _
 
 from accounts.models import Town
 from core.reports import Report
+from core.text import text_normalise
 
 
 class Category(models.Model):
@@ -27,18 +29,38 @@ class Category(models.Model):
     average_weight_kg = models.DecimalField(_("average weight (kg)"), max_digits=6, decimal_places=1, default=3)
     # Versions the public API's answers that show categories (mirror.selectors.mirror_version).
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Each name as names are compared (category_name_key), set on save: no two categories may
+    # read the same in either language, which the database guarantees.
+    name_ja_key = models.CharField(max_length=160, default="", editable=False)
+    name_en_key = models.CharField(max_length=160, default="", editable=False)
 
     class Meta:
         ordering = ["position", "id"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
+        constraints = [
+            models.UniqueConstraint(fields=["name_ja_key"], name="category_name_ja_unique"),
+            models.UniqueConstraint(fields=["name_en_key"], name="category_name_en_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.name_ja_key, self.name_en_key = category_name_key(self.name_ja), category_name_key(self.name_en)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_ja_key", "name_en_key"}
+        super().save(*args, **kwargs)
+
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "ja").startswith("en") else self.name_ja
+
+
+def category_name_key(name: str) -> str:
+    """How two category names are compared: width (ｶｸﾞ = カグ), case (Furniture = FURNITURE) and
+    spaces do not count. Migration 0019 holds a copy: change both, and the stored keys."""
+    return "".join(text_normalise(name, case=True).split())
 
 
 class ListingKind(models.TextChoices):
@@ -109,6 +131,8 @@ class Listing(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)  # renewal starts it again
     first_published_at = models.DateTimeField(_("first published"), null=True, blank=True)  # for the impact figures
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    # When the owner was reminded that this period ends soon; a new period clears it.
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
 
     class Meta:
@@ -242,6 +266,44 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"Photo {self.pk} of listing {self.listing_id}"
+
+
+class PhotoUpload(models.Model):
+    """A cleaned photo waiting for its listing: uploaded as soon as it is chosen (or kept from a
+    form that came back with an error), before the listing exists. The form refers to it by `key`;
+    only the uploader may use or see it: a signed-in resident (`owner`) or a visitor still to sign
+    up (`visitor`, a random token in their session). Its files are named like a listing's photos
+    and become the photo's own files when the listing is saved; uploads left unused are deleted
+    after LISTING_UPLOAD_MAX_HOURS (listings.uploads.uploads_prune)."""
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    visitor = models.CharField(max_length=64, blank=True, db_index=True)
+    name = models.CharField(max_length=100, blank=True)  # the chosen file's name, shown to the uploader only
+    image = models.ImageField(upload_to=photo_display_path)
+    thumbnail = models.ImageField(upload_to=photo_thumb_path)
+    thumbnail_bytes = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Photo upload {self.key}"
+
+
+class ListingDraft(models.Model):
+    """A listing a resident began outside the form, by sending photos and a description to the
+    ward's LINE account (lineoa): the keys of its uploads and the text. The listing form starts
+    from it (listings.views.create) and a posted listing ends it; like its uploads, it is deleted
+    after UPLOAD_MAX_AGE (listings.uploads)."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    upload_keys = models.JSONField(default=list, blank=True)  # PhotoUpload keys, in the order sent
+    description = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Listing draft of {self.owner_id}"
 
 
 class NotInterested(models.Model):

@@ -3,12 +3,22 @@
 from django.conf import settings
 
 from accounts.models import User
-from listings import services
-from listings.models import Listing, NotInterested
+from listings import services, uploads
+from listings.models import Listing, Photo, NotInterested
+
+
+def claim_visitor_uploads(sender, *, request, user: User, **kwargs) -> None:
+    """A visitor who started a listing and then signed up or logged in: the photos they chose
+    become their account's, so the form comes back with them (listings.views.create)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    visitor = request.session.pop(uploads.VISITOR_SESSION_KEY, "")
+    uploads.uploads_claim(uploads.Uploader(visitor=visitor), user.pk)
 
 
 def withdraw_listings_of_deleted_account(sender, *, user: User, **kwargs) -> None:
     services.listings_withdraw_all(owner=user)
+    uploads.uploads_forget(user.pk)  # photos and text not yet posted (the form's, or sent on LINE)
 
 
 def _absolute(url: str) -> str:
@@ -44,3 +54,13 @@ def export_listings(sender, *, user: User, **kwargs) -> tuple[str, list[dict]]:
 def export_not_interested(sender, *, user: User, **kwargs) -> tuple[str, list[dict]]:
     rows = NotInterested.objects.filter(user=user).order_by("id")
     return "not_interested", [{"listing": row.listing_id, "created_at": row.created_at.isoformat()} for row in rows]
+
+
+def export_photo_files(sender, *, user: User, **kwargs) -> list[tuple[str, str]]:
+    """The resident's own listing photos for their data ZIP: photos/<listing id>-<position>.<ext>."""
+    files, counts = [], {}
+    for photo in Photo.objects.filter(listing__owner=user).order_by("listing_id", "position", "id"):
+        counts[photo.listing_id] = number = counts.get(photo.listing_id, 0) + 1
+        extension = photo.image.name.rsplit(".", 1)[-1].lower() if "." in photo.image.name else "jpg"
+        files.append((f"photos/{photo.listing_id}-{number}.{extension}", photo.image.name))
+    return files

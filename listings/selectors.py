@@ -100,7 +100,31 @@ def _may_see(user: User, listing: Listing) -> bool:
         return True  # public
     if user.is_authenticated and (listing.owner_id == user.pk or is_staff_member(user)):
         return True  # the poster and staff see every state
+    if user.is_authenticated and is_handover_partner(user, listing):
+        return True  # the other side of the handover keeps a read-only page of the item
     return False  # drafts, closed, rejected, hidden listings and those back in review do not exist for others
+
+
+def is_handover_partner(user: User, listing: Listing) -> bool:
+    """Did this user take part, as the requester, in the handover that closed the listing? Read
+    through the reverse relation of messaging's reservations, whose status shares the listing's
+    value "handed_over" (listings does not import messaging)."""
+    return listing.status == Listing.Status.HANDED_OVER and listing.reservations.filter(
+        status=Listing.Status.HANDED_OVER, requester_id=user.pk
+    ).exists()
+
+
+def handover_record(listing: Listing):
+    """The reservation that closed a handed-over listing (agreed time, thanks prefetched), or None."""
+    if listing.status != Listing.Status.HANDED_OVER:
+        return None
+    return (
+        listing.reservations.filter(status=Listing.Status.HANDED_OVER)
+        .select_related("conversation")
+        .prefetch_related("thanks__sender")
+        .order_by("-id")
+        .first()
+    )
 
 
 # The folder of each rendition in a photo's file name (listings.models._random_photo_name).
@@ -109,7 +133,8 @@ PHOTO_FIELDS = {"display": "image", "thumb": "thumbnail"}
 
 def photo_for_viewer(user: User, name: str) -> tuple[FieldFile, bool]:
     """The stored photo file called `name` and whether its listing is public, if this user may
-    see the listing (listing_for_viewer's rule); 404 for anything else, the same for a photo of
+    see the listing (listing_for_viewer's rule: the public, or the poster, staff and, once it is
+    handed over, the requester who took part); 404 for anything else, the same for a photo of
     a hidden listing as for one that never existed."""
     folder = name.split("/")[1] if name.count("/") == 3 and name.startswith("listings/") else ""
     field = PHOTO_FIELDS.get(folder)

@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Town, User
+from core.dates import format_day
 from core.mail import email_send
 from core.ratelimit import Limit, rate_limit
 from core.reports import report_rate_limit
 from listings import search
 from listings.lifecycle import AWAY_TRANSITIONS, EDITABLE_STATUSES, Action, State, can_transition, next_state
-from listings.models import PUBLIC_FIELDS, Category, Listing, ListingReport, NotInterested, Photo
+from listings.models import PUBLIC_FIELDS, Category, Listing, ListingReport, NotInterested, Photo, PhotoUpload
 from listings.photos import ProcessedPhoto, process_photo
 from listings.rules import review_reasons, rules_current
 from listings.signals import listing_transitioned, listing_updated
@@ -70,28 +71,32 @@ def photos_process(uploads: list[BinaryIO]) -> list[ProcessedPhoto]:
     return [process_photo(upload, max_bytes=settings.LISTING_PHOTO_MAX_BYTES) for upload in uploads]
 
 
-def _store_photos(listing: Listing, photos: list[ProcessedPhoto], start: int) -> None:
+def _store_photos(listing: Listing, photos: list[ProcessedPhoto | PhotoUpload], start: int) -> None:
+    """Add photos at `start`: freshly processed ones are written; uploads (listings.uploads) hand
+    over their files, already written, and leave the upload area."""
     stored: list[Photo] = []
     try:
         for offset, processed in enumerate(photos):
-            photo = Photo(
-                listing=listing,
-                position=start + offset,
-                width=processed.width,
-                height=processed.height,
-                thumbnail_bytes=len(processed.thumbnail),
-            )
+            photo = Photo(listing=listing, position=start + offset, width=processed.width, height=processed.height)
+            if isinstance(processed, PhotoUpload):
+                photo.image.name, photo.thumbnail.name = processed.image.name, processed.thumbnail.name
+                photo.thumbnail_bytes = processed.thumbnail_bytes
+                photo.save()
+                processed.delete()
+                continue
+            photo.thumbnail_bytes = len(processed.thumbnail)
             photo.image.save("photo.jpg", ContentFile(processed.display), save=False)
             photo.thumbnail.save("thumb.jpg", ContentFile(processed.thumbnail), save=False)
             stored.append(photo)
             photo.save()
     except BaseException:
-        for photo in stored:  # the transaction rolls back the rows; remove the files too
-            _delete_files(photo)
+        for photo in stored:  # the transaction rolls back the rows; remove the files too (an upload keeps its own)
+            photo_files_delete(photo)
         raise
 
 
-def _delete_files(photo: Photo) -> None:
+def photo_files_delete(photo: Photo | PhotoUpload) -> None:
+    """Delete both renditions of a photo or an upload from the storage (a failure is logged)."""
     for field in (photo.image, photo.thumbnail):
         if field.name:
             try:
@@ -109,7 +114,7 @@ def listing_photos_remove(*, listing: Listing) -> int:
     removed = list(listing.photos.all())
     Photo.objects.filter(pk__in=[p.pk for p in removed]).delete()
     _refresh_photo_count(listing)
-    transaction.on_commit(lambda: [_delete_files(p) for p in removed])
+    transaction.on_commit(lambda: [photo_files_delete(p) for p in removed])
     return len(removed)
 
 
@@ -126,7 +131,7 @@ def _check_create_rate(owner: User) -> None:
 
 
 def listing_create(
-    *, owner: User, data: ListingData, photos: list[ProcessedPhoto] = (), publish: bool = True, check_rate: bool = True
+    *, owner: User, data: ListingData, photos: list[ProcessedPhoto | PhotoUpload] = (), publish: bool = True, check_rate: bool = True
 ) -> Listing:
     """Create a listing with its photos; submit it at once unless `publish` is False (a draft).
 
@@ -153,7 +158,7 @@ def listing_update(
     listing: Listing,
     actor: User,
     data: ListingData,
-    new_photos: list[ProcessedPhoto] = (),
+    new_photos: list[ProcessedPhoto | PhotoUpload] = (),
     remove_photo_ids: set[int] = frozenset(),
     order: list[int] | None = None,
     cover_id: int | None = None,
@@ -204,7 +209,7 @@ def listing_update(
             listing = listing_transition(listing=listing, action=Action.RESUBMIT, actor=actor)
         elif changed:
             listing_updated.send(sender=Listing, listing=listing, actor=actor)
-        transaction.on_commit(lambda: [_delete_files(p) for p in removed])
+        transaction.on_commit(lambda: [photo_files_delete(p) for p in removed])
     return listing
 
 
@@ -244,6 +249,7 @@ def listing_transition(*, listing: Listing, action: Action, actor: User | None =
             locked.published_at = now
             locked.first_published_at = locked.first_published_at or now
             locked.expires_at = now + timedelta(days=rules_current().expiry_days)
+            locked.expiry_reminded_at = None  # a new period gets its own reminder
             locked.rejection_reason = ""
         if action in (Action.REJECT, Action.HIDE):
             locked.rejection_reason = reason.strip()  # the poster reads staff's reason
@@ -341,7 +347,7 @@ def listing_renew(*, listing: Listing, actor: User) -> Listing:
         raise ValidationError(
             _("This listing can be renewed from %(date)s, %(days)s days before it expires.")
             % {
-                "date": timezone.localtime(listing_renew_opens_at(listing)).strftime("%Y-%m-%d"),
+                "date": format_day(listing_renew_opens_at(listing)),
                 "days": settings.LISTING_RENEW_WINDOW_DAYS,
             },
             code="renew_too_early",

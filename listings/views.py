@@ -1,26 +1,33 @@
 """Listing pages: home, browse, detail, create, edit, my listings, owner actions."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults, static
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.decorators import resident_required
+from accounts.decorators import resident_refusal, resident_required
+from core.confirm import confirmation_page, is_confirmed
+from core.ratelimit import RateLimited
 from core.forms import add_errors, flash_errors
 from listings import selectors, services
+from listings.confirmations import CONFIRMATIONS
 from listings.filters import ListingFilter
 from listings.forms import ListingForm, ReportForm
 from listings.lifecycle import EDITABLE_STATUSES, Action, owner_choices
 from listings.models import Listing
+from listings.uploads import draft_discard, draft_initial, upload_store, uploader_for, uploads_find
 
 PAGE_SIZE = 24
 
@@ -65,6 +72,9 @@ def browse(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     listing = selectors.listing_for_viewer(request.user, pk)
     is_owner = listing.owner_id == request.user.pk
+    handover = selectors.handover_record(listing) if request.user.is_authenticated else None
+    if handover is not None and not (is_owner or handover.requester_id == request.user.pk):
+        handover = None  # staff see the listing, not the two residents' record
     return render(
         request,
         "listings/detail.html",
@@ -74,6 +84,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_owner": is_owner,
             "can_edit": is_owner and listing.status in EDITABLE_STATUSES,
             "can_renew": is_owner and services.listing_can_renew(listing),
+            "can_publish": is_owner and "submit" in owner_choices(listing.status),
+            "handover": handover,
         },
     )
 
@@ -90,6 +102,10 @@ def photo(request: HttpRequest, name: str) -> HttpResponse:
         response = defaults.page_not_found(request, exception)
         patch_cache_control(response, no_store=True)
         return response
+    return _serve(file, request, public=public)
+
+
+def _serve(file, request: HttpRequest, *, public: bool) -> HttpResponse:
     max_age = settings.LISTING_PHOTO_MAX_AGE
     if isinstance(file.storage, FileSystemStorage):
         response = static.serve(request, file.name, document_root=file.storage.location)
@@ -106,23 +122,77 @@ def photo(request: HttpRequest, name: str) -> HttpResponse:
     return response
 
 
-@resident_required
+@require_POST
+def upload(request: HttpRequest) -> JsonResponse:
+    """One photo into the upload area as soon as it is chosen (static/js/site.js): its key and
+    thumbnail, or the pipeline's message. Visitors may upload too: they sign up before posting."""
+    if request.user.is_authenticated and resident_refusal(request) is not None:
+        return JsonResponse({"error": _("Only residents of the ward can post listings.")}, status=403)
+    file = request.FILES.get("photo")
+    if file is None:
+        return JsonResponse({"error": _("Choose a photo.")}, status=400)
+    try:
+        stored = upload_store(
+            uploader_for(request, create=True), file, name=file.name, address=request.META.get("REMOTE_ADDR", "")
+        )
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    except RateLimited as exc:
+        return JsonResponse({"error": exc.message}, status=429, headers={"Retry-After": str(exc.retry_after)})
+    thumbnail = reverse("listings:upload_thumbnail", args=[stored.key])
+    return JsonResponse({"key": str(stored.key), "name": stored.name, "thumbnail": thumbnail}, status=201)
+
+
+@require_safe
+def upload_thumbnail(request: HttpRequest, key: str) -> HttpResponse:
+    """An uploaded photo's thumbnail, to its uploader only."""
+    found, _missing = uploads_find(uploader_for(request), [key])
+    if not found:
+        raise Http404
+    return _serve(found[0].thumbnail, request, public=False)
+
+
+DRAFT_SESSION_KEY = "listing_draft"
+
+
 def create(request: HttpRequest) -> HttpResponse:
-    form = ListingForm(request.POST or None, request.FILES or None, initial={"town": request.user.town_id, "kind": Listing.Kind.OFFER, "price": 0})
+    """The listing form. A visitor may fill it in before signing up: it is kept in their session,
+    photos in the upload area, and comes back as they left it once they have signed up or logged
+    in (listings.receivers claims the photos). A resident who sent photos to the ward's LINE account
+    finds them chosen here, with the text they sent (listings.uploads.draft_initial)."""
+    visitor = not request.user.is_authenticated
+    if not visitor:
+        refusal = resident_refusal(request)
+        if refusal is not None:
+            return refusal
+    uploader = uploader_for(request, create=visitor and request.method == "POST")  # no session for a mere look
+    draft = request.session.get(DRAFT_SESSION_KEY) if not visitor else None
+    if not visitor and not draft and request.method == "GET":
+        draft = draft_initial(request.user.pk) or None  # photos and text sent to the ward's LINE account
+    initial = {"town": getattr(request.user, "town_id", None), "kind": Listing.Kind.OFFER, "price": 0, **(draft or {})}
+    form = ListingForm(request.POST or None, request.FILES or None, initial=initial, uploader=uploader, visitor=visitor)
     if request.method == "POST" and form.is_valid():
+        if visitor:
+            request.session[DRAFT_SESSION_KEY] = form.draft()
+            messages.info(request, _("Your item and photos are kept. Sign up (or log in) and it comes back for you to publish."))
+            return redirect(f"{reverse('account_signup')}?{urlencode({'next': reverse('listings:create')})}")
         try:
             listing = services.listing_create(
                 owner=request.user,
                 data=form.listing_data(),
-                photos=form.cleaned_data["photos"],
+                photos=form.new_photos(),
                 publish="save_draft" not in request.POST,
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
+            request.session.pop(DRAFT_SESSION_KEY, None)
+            draft_discard(request.user.pk)
             messages.success(request, _status_message(listing))
             return redirect(listing)
-    return render(request, "listings/form.html", {"form": form, "creating": True})
+    elif draft and request.method == "GET":
+        messages.info(request, _("Here is your listing as you left it. Check it and publish it."))
+    return render(request, "listings/form.html", {"form": form, "creating": True, "visitor": visitor})
 
 
 @resident_required
@@ -137,6 +207,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.FILES or None,
         initial=ListingForm.initial_for(listing),
         existing_photos=photos,
+        uploader=uploader_for(request),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -144,7 +215,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 listing=listing,
                 actor=request.user,
                 data=form.listing_data(),
-                new_photos=form.cleaned_data["photos"],
+                new_photos=form.new_photos(),
                 remove_photo_ids=form.removed_photo_ids(),
                 order=form.photo_order(),
                 cover_id=form.cleaned_data.get("cover"),
@@ -180,6 +251,8 @@ OWNER_ACTIONS = {
 @resident_required
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     listing = selectors.listing_for_owner(request.user, pk)
+    if action in OWNER_ACTIONS and not is_confirmed(request):
+        return confirmation_page(request, CONFIRMATIONS[action], subject=listing.title, cancel_url=reverse("listings:mine"))
     try:
         if action == "submit":
             listing = services.listing_submit(listing=listing, actor=request.user)

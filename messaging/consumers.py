@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.metrics import websocket_closed, websocket_opened
 from core.ratelimit import RateLimited
 from messaging import rendering, selectors
 from messaging.services import conversations as services
@@ -82,10 +83,12 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         self.group = services.conversation_group(self.conversation_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await websocket_opened()
         await database_sync_to_async(services.presence_touch)(user=self.user)
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
+            await websocket_closed()
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await database_sync_to_async(services.presence_touch)(user=self.user)
 
@@ -213,12 +216,14 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         self.group = services.user_group(self.user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await websocket_opened()
         await self._send_total()
 
     async def disconnect(self, code: int) -> None:
         if self.refresh is not None:
             self.refresh.cancel()
         if hasattr(self, "group"):
+            await websocket_closed()
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive_json(self, content, **kwargs) -> None:

@@ -45,7 +45,7 @@ class RequestForm(MessageForm):
 
 class PickupForm(forms.Form):
     when = forms.DateTimeField(
-        label=_("Pickup time"),
+        label=_("Date and time"),  # under the heading 「受け渡し日時」, which it must not repeat
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

@@ -1,13 +1,17 @@
 """Messaging's answers to listing events (connected in MessagingConfig.ready)."""
 
+from functools import partial
+
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from listings.lifecycle import Action
 from listings.models import Listing
-from messaging.models import Block, Conversation, MessageReport, Reservation
+from messaging.models import Block, Conversation, Lottery, MessageReport, Reservation
 from messaging.services.conversations import event_add
+from messaging.tasks import draw_lottery
 
 CLOSING = {Action.WITHDRAW, Action.EXPIRE, Action.REJECT}
 
@@ -38,6 +42,15 @@ def close_handover_on_listing_change(sender, *, listing: Listing, action: Action
         reservation.ended_at = timezone.now()
         reservation.save(update_fields=["status", "ended_at"])
     _tell_all(listing, actor, event="listing_closed")
+
+
+def draw_due_lottery(sender, *, listing: Listing, action: Action, **kwargs) -> None:
+    """A lottery that closed while its listing was out of public view (an edit in review, hidden)
+    waited for it: draw it once the listing is public again, after the change commits."""
+    if action not in (Action.APPROVE, Action.UNHIDE) or listing.status != Listing.Status.PUBLISHED:
+        return
+    if Lottery.objects.filter(listing=listing, drawn_at__isnull=True, closes_at__lte=timezone.now()).exists():
+        transaction.on_commit(partial(draw_lottery.enqueue, listing_id=listing.pk), robust=True)
 
 
 def _tell_all(listing: Listing, actor, *, event: str, except_id: int | None = None) -> None:

@@ -14,6 +14,13 @@ def notify_unread(*, conversation_id: int, user_id: int) -> bool:
 
 
 @task()
+def notify_message(*, conversation_id: int, user_id: int, message_id: int) -> bool:
+    from messaging.services.conversations import message_notice_send  # cycle: it imports this module
+
+    return message_notice_send(conversation_id=conversation_id, user_id=user_id, message_id=message_id)
+
+
+@task()
 def remind_pickup(*, reservation_id: int, pickup_at: str) -> bool:
     from messaging.services.pickup import pickup_reminder_send  # cycle: it imports this module
 

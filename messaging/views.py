@@ -6,15 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import resident_required
 from accounts.models import User
+from core.confirm import confirmation_page, is_confirmed
 from core.forms import flash_errors
+from listings.confirmations import CONFIRMATIONS
 from listings.models import Listing
 from listings.selectors import listing_for_owner, listing_for_viewer, listings_public
 from messaging import rendering, selectors
+from messaging.inbox import inbox_of
 from messaging.forms import LotteryForm, MessageForm, PickupForm, ReportForm, RequestForm, ThanksForm
 from messaging.models import Lottery, Message, Reservation
 from messaging.services import blocks as block_services
@@ -57,12 +61,7 @@ def start(request: HttpRequest, listing_pk: int) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     conversation_services.presence_touch(user=request.user)
-    conversations = list(selectors.conversations_of(request.user)[:200])
-    for conversation in conversations:
-        is_requester = conversation.requester_id == request.user.pk
-        conversation.unread = conversation.unread_requester if is_requester else conversation.unread_poster
-        conversation.other = conversation.listing.owner if is_requester else conversation.requester
-    return render(request, "messaging/inbox.html", {"conversations": conversations})
+    return render(request, "messaging/inbox.html", {"conversations": inbox_of(request.user)})
 
 
 def _conversation_context(request: HttpRequest, conversation, form=None, before: int | None = None) -> dict:
@@ -156,8 +155,13 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     conv = selectors.conversation_for_user(request.user, pk)
     listing = conv.listing
     reservation = Reservation.objects.filter(conversation=conv).exclude(status=Reservation.Status.RELEASED).order_by("-id").first()
+    wanted = listing.kind == Listing.Kind.WANTED
+    if action in ("hand_over", "release", "no_show", "block") and not is_confirmed(request):
+        if action != "block":
+            handover.require_poster(listing, request.user)  # no question about a step one cannot take
+        step = "received" if action == "hand_over" and wanted else action
+        return confirmation_page(request, CONFIRMATIONS[step], subject=listing.title, cancel_url=conv.get_absolute_url())
     try:
-        wanted = listing.kind == Listing.Kind.WANTED
         if action == "reserve":
             handover.reservation_create(conversation=conv, actor=request.user)
             messages.success(request, _("You accepted this person's offer.") if wanted else _("The item is reserved for this person."))
@@ -221,6 +225,9 @@ def lottery(request: HttpRequest, listing_pk: int) -> HttpResponse:
 @resident_required
 def lottery_cancel(request: HttpRequest, listing_pk: int) -> HttpResponse:
     listing = listing_for_owner(request.user, listing_pk)
+    if not is_confirmed(request):
+        cancel_url = reverse("messaging:requests", args=[listing.pk])
+        return confirmation_page(request, CONFIRMATIONS["lottery_cancel"], subject=listing.title, cancel_url=cancel_url)
     try:
         lottery_services.lottery_cancel(listing=listing, actor=request.user)
         messages.success(request, _("The lottery is cancelled. You can choose whom to give to."))

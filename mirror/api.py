@@ -95,6 +95,13 @@ class ListingFilters(Schema):
         None, description="Town id (see /towns); empty for all"
     )
     free: bool | Literal[""] = Field(False, description="Only free items (true, 1 or on); empty or false for all")
+    price_min: Annotated[int, Field(ge=0, le=2_147_483_647)] | Literal[""] | None = Field(
+        None, description="Only items priced this many yen or more (a whole number, 0 or more); empty for all"
+    )
+    price_max: Annotated[int, Field(ge=0, le=2_147_483_647)] | Literal[""] | None = Field(
+        None, description="Only items priced this many yen or less (a whole number, 0 or more); empty for all"
+    )
+    photos: bool | Literal[""] = Field(False, description="Only items with photos (true, 1 or on); empty or false for all")
     sort: Literal["newest", "price", "price_desc", "expiring", ""] = Field("newest", description="Order; empty for newest")
     limit: int = Field(20, ge=1, le=100)
     cursor: str = Field("", max_length=200, description="Opaque cursor from `next`")
@@ -107,6 +114,9 @@ PARAMETER_HELP = {
     "category": "must be a category slug from /api/v1/categories (or empty for all)",
     "town": "must be a town id from /api/v1/towns (or empty for all)",
     "free": "must be true or false (or empty)",
+    "price_min": "must be a whole number of yen, 0 or more (or empty for no minimum)",
+    "price_max": "must be a whole number of yen, 0 or more (or empty for no maximum)",
+    "photos": "must be true or false (or empty)",
     "sort": "must be newest, price, price_desc or expiring",
     "limit": "must be a whole number from 1 to 100",
     "cursor": "must be the cursor from a `next` link",
@@ -178,6 +188,9 @@ def list_listings(request: HttpRequest, filters: Query[ListingFilters]):
             category=filters.category,
             town=filters.town or None,
             free=filters.free is True,
+            price_min=None if filters.price_min == "" else filters.price_min,
+            price_max=None if filters.price_max == "" else filters.price_max,
+            photos=filters.photos is True,
         )
         try:
             rows, next_cursor = page_after(

@@ -55,4 +55,4 @@ def _record(listing: Listing, event_type: str) -> None:
     try:
         webhook_event_record(listing=listing, type=event_type)
     except DatabaseError:
-        logger.exception("Could not record webhook event %s for listing %s", event_type, listing.pk)
+        logger.exception("Could not record a webhook event", extra={"event_type": event_type, "listing_id": listing.pk})

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db.models import Count, Max, Prefetch, QuerySet
 
 from accounts.models import Town
+from listings import filters as browse_filters
 from listings import search
 from listings.models import IS_PUBLIC, Category, Listing, Photo
 
@@ -20,9 +21,19 @@ def listings_for_api() -> QuerySet[Listing]:
 
 
 def filter_listings(
-    qs: QuerySet[Listing], *, q: str = "", kind: str = "", category: str = "", town: int | None = None, free: bool = False
+    qs: QuerySet[Listing],
+    *,
+    q: str = "",
+    kind: str = "",
+    category: str = "",
+    town: int | None = None,
+    free: bool = False,
+    price_min: int | None = None,
+    price_max: int | None = None,
+    photos: bool = False,
 ) -> QuerySet[Listing]:
-    """The browse page's filters, by the names the API, feeds and widget share."""
+    """The browse page's filters, by the names the API, feeds and widget share (the price and
+    photo filters are the browse page's own, listings.filters)."""
     qs = search.search(qs, q or "")
     if kind:
         qs = qs.filter(kind=kind)
@@ -32,6 +43,12 @@ def filter_listings(
         qs = qs.filter(town_id=town)
     if free:
         qs = qs.filter(price=0)
+    if price_min is not None:
+        qs = browse_filters.price_at_least(qs, price_min)
+    if price_max is not None:
+        qs = browse_filters.price_at_most(qs, price_max)
+    if photos:
+        qs = browse_filters.with_photos(qs)
     return qs
 
 

@@ -278,8 +278,11 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
                 delivery.next_attempt_at = None
                 # The category and the endpoint's id only: no address, no error text in the logs.
                 logger.warning(
-                    "Webhook delivery %s to endpoint %s given up after %s attempts (last: %s)",
-                    delivery.pk, delivery.endpoint_id, delivery.attempts, category,
+                    "Webhook delivery given up",
+                    extra={
+                        "delivery_id": delivery.pk, "endpoint_id": delivery.endpoint_id,
+                        "attempts": delivery.attempts, "category": category,
+                    },
                 )
             else:
                 delivery.status = Status.FAILED

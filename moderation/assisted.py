@@ -15,6 +15,7 @@ from accounts.models import OFFICE_DESK_EMAIL, Town, User
 from accounts.selectors import check_staff_member
 from accounts.services import postal_code_normalise, town_for_postal_code
 from core.audit import audit_record
+from core.municipality import office_desk_name
 from core.models import AuditRecord
 from core.text import DASHES, text_normalise
 from listings.lifecycle import Action
@@ -35,12 +36,12 @@ DESK_EMAIL = OFFICE_DESK_EMAIL
 
 
 def desk_account() -> User:
-    """The account that owns assisted listings: residents who ask see 環境推進課（はがき受付）.
+    """The account that owns assisted listings: residents who ask see the office's postcard desk.
     It cannot log in; staff act for it from the staff console."""
     user = User.objects.filter(email=DESK_EMAIL).first()
     if user is None:
         user = User.objects.create_user(
-            email=DESK_EMAIL, password=None, display_name=str(_("Environment office (postcard desk)"))[:30],
+            email=DESK_EMAIL, password=None, display_name=office_desk_name()[:30],
             notify_messages=False, notify_listings=False,
         )
         user.town = Town.objects.order_by("pk").first()  # messaging requires a home town to write

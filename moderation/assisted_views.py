@@ -94,7 +94,7 @@ def assisted_detail(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
     listing = registration.listing
     conversations = list(
-        Conversation.objects.filter(listing=listing).select_related("requester").prefetch_related(
+        Conversation.objects.filter(listing=listing).select_related("requester", "listing__owner").prefetch_related(
             Prefetch("messages", queryset=Message.objects.select_related("sender").order_by("id"))
         ).order_by("created_at")
     )

@@ -2,12 +2,14 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import STAFF_GROUP, User
+from accounts.models import STAFF_GROUP, Town, User
 from core.forms import LineField, TextField
 from core.models import AuditRecord
 from listings.forms import ListingForm
 from listings.models import Category, Listing, ListingRules
 from moderation.models import ReasonTemplate
+from notifications.line import TEXT_LIMIT
+from notifications.segments import line_text_length
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -132,3 +134,27 @@ class CategoryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["slug"].disabled = True
+
+
+class LineSegmentForm(forms.Form):
+    """A segment message: the text and its audience (no town or interest checked: not narrowed).
+    `expected` is the number of recipients the preview showed, which sending must still find."""
+
+    text = TextField(label=_("Message"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 8}))
+    towns = forms.ModelMultipleChoiceField(
+        label=_("Towns"), queryset=Town.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Residents living in one of the checked towns. None checked: every town."),
+        error_messages={"invalid_choice": _("There is no town %(value)s; choose towns from the list.")},
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Interests"), queryset=Category.objects.filter(is_active=True), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Residents who chose at least one of the checked interests. None checked: whatever their interests."),
+        error_messages={"invalid_choice": _("There is no category %(value)s; choose interests from the list.")},
+    )
+    expected = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        if line_text_length(text) > TEXT_LIMIT:
+            raise forms.ValidationError(_("A LINE message holds at most %(limit)s characters.") % {"limit": TEXT_LIMIT})
+        return text

@@ -75,7 +75,7 @@ def report_act(request: HttpRequest, kind: str, pk: int, action: str) -> HttpRes
 @staff_required
 def reported_conversation(request: HttpRequest, report_pk: int) -> HttpResponse:
     """A reported message in its conversation: staff see a conversation only this way, audited."""
-    report = get_object_or_404(MessageReport.objects.select_related("message__conversation__listing", "message__conversation__requester"), pk=report_pk)
+    report = get_object_or_404(MessageReport.objects.select_related("message__conversation__listing__owner", "message__conversation__requester"), pk=report_pk)
     conversation = report.message.conversation
     services.conversation_view_for_report(report=report, actor=request.user)
     thread = list(conversation.messages.select_related("sender").order_by("id"))

@@ -19,10 +19,12 @@ from django_tasks_db.models import DBTaskResult
 from core.audit import audit_prune
 from core.models import AuditRecord, FailedNotice
 from core.reports import ReportStatus
+from lineoa.models import LinkNonce, WebhookEvent as LineWebhookEvent
 from listings.models import Listing, ListingStatus
 from listings.services import listing_photos_remove
 from messaging.models import Message
 from mirror.models import WebhookDelivery, WebhookEvent
+from notifications.models import Delivery
 
 CLOSED_STATUSES = [ListingStatus.HANDED_OVER, ListingStatus.WITHDRAWN, ListingStatus.EXPIRED, ListingStatus.REJECTED]
 
@@ -83,6 +85,26 @@ def audit_log_prune(*, cutoff: datetime, dry_run: bool) -> int:
     return AuditRecord.objects.filter(created_at__lt=cutoff).count() if dry_run else audit_prune(before=cutoff)
 
 
+def notice_deliveries_prune(*, cutoff: datetime, dry_run: bool) -> int:
+    """Records of notices sent (or given up) before `cutoff`; held ones stay until they go. A
+    notice sent again after its record is gone would go again: no event is that late."""
+    old = Delivery.objects.filter(created_at__lt=cutoff).exclude(status=Delivery.Status.HELD)
+    return old.count() if dry_run else old.delete()[0]
+
+
+def line_webhook_events_prune(*, cutoff: datetime, dry_run: bool) -> int:
+    """The ids of LINE webhook events received before `cutoff` (kept to ignore redeliveries; LINE
+    redelivers within hours, not weeks)."""
+    old = LineWebhookEvent.objects.filter(received_at__lt=cutoff)
+    return old.count() if dry_run else old.delete()[0]
+
+
+def link_nonces_prune(*, cutoff: datetime, dry_run: bool) -> int:
+    """LINE account-link nonces past their ten minutes (used or not); their period is their own."""
+    expired = LinkNonce.objects.filter(expires_at__lt=timezone.now())
+    return expired.count() if dry_run else expired.delete()[0]
+
+
 # kind (a key of settings.RETENTION_DAYS, or None: no setting of its own) -> rule, in the order they run
 RULES: list[tuple[str, str | None, Callable[..., int]]] = [
     ("task results", "task_results", task_results_prune),
@@ -92,6 +114,9 @@ RULES: list[tuple[str, str | None, Callable[..., int]]] = [
     ("photos of closed listings", "closed_listing_photos", closed_listing_photos_prune),
     ("messages of closed listings", "closed_conversation_messages", closed_conversation_messages_prune),
     ("audit records", "audit_log", audit_log_prune),
+    ("notice deliveries", "notice_deliveries", notice_deliveries_prune),
+    ("LINE webhook events", "line_webhook_events", line_webhook_events_prune),
+    ("expired LINE link nonces", None, link_nonces_prune),
 ]
 
 

@@ -2,37 +2,54 @@
 audit record in its own transaction."""
 
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import check_staff_member
 from accounts.services import user_suspend, user_unsuspend
 from core.audit import audit_reason, audit_record
-from core.mail import email_send
+from core.mail import email_send, one_line
 from core.models import AuditRecord
-from core.text import text_normalise
 from listings.lifecycle import Action
-from listings.models import Category, Listing, ListingRules
+from listings.models import Category, Listing, ListingRules, category_name_key
 from listings.rules import rules_forget, rules_row
 from listings.services import listing_transition
 from messaging.models import Message, MessageReport
 from moderation.board import post_hide
 from moderation.models import AccountWarning, ImpactSettings, ReasonTemplate, Suspension
 from moderation.report_kinds import ReportItem
+from notifications.models import Event
+from notifications.services import Notice, notice_send
+
+
+DECISION_LINES = {
+    "listing_approved": _("It is public now."),
+    "listing_rejected": _("It could not be published. Open it to see the reason."),
+    "listing_hidden": _("Staff hid it from public view. Open it to see the reason."),
+}
 
 
 def _tell_owner(listing: Listing, template: str, **context) -> None:
-    """Email the poster (when they want listing emails), after commit."""
+    """Tell the poster on the channels they chose for staff decisions (email after commit, when
+    they want listing emails; push and LINE by task)."""
     owner = listing.owner
-    if not owner.notify_listings or not owner.is_active or owner.deleted_at:
-        return
     context = {"listing": listing, "url": settings.SITE_URL + listing.get_absolute_url(), **context}
-    email_send(to=owner.email, template=f"moderation/email/{template}", context=context)
+    with translation.override(settings.LANGUAGE_CODE):
+        notice = Notice(
+            event=Event.DECISION,
+            key=f"decision:{listing.pk}:{template}:{listing.status_changed_at.isoformat()}",
+            title=one_line(render_to_string(f"moderation/email/{template}_subject.txt", context)),
+            body=str(DECISION_LINES[template]),
+            path=listing.get_absolute_url(),
+        )
+    notice_send(user=owner, notice=notice, email=partial(email_send, to=owner.email, template=f"moderation/email/{template}", context=context))
 
 
 def listing_approve(*, listing: Listing, actor: User) -> Listing:
@@ -296,19 +313,13 @@ def impact_settings_update(*, actor: User, co2_per_tonne: Decimal, weights: dict
             audit_record(actor=actor, action=AuditRecord.Action.IMPACT_SETTINGS, target=settings_row, before=before, after=after)
 
 
-def _name_key(name: str) -> str:
-    """How two category names are compared: width (ｶｸﾞ = カグ), case (Furniture = FURNITURE) and
-    spaces do not count."""
-    return "".join(text_normalise(name, case=True).split())
-
-
 def _check_category_names_unique(category: Category) -> None:
     """Residents pick a category by its name, so no two may read the same in either language."""
     errors = {}
     others = Category.objects.exclude(pk=category.pk).only("name_ja", "name_en")
     for field in ("name_ja", "name_en"):
-        key = _name_key(getattr(category, field))
-        clash = next((other for other in others if _name_key(getattr(other, field)) == key), None)
+        key = category_name_key(getattr(category, field))
+        clash = next((other for other in others if category_name_key(getattr(other, field)) == key), None)
         if clash is not None:
             errors[field] = _("There is already a category named “%(name)s”.") % {"name": getattr(clash, field)}
     if errors:
@@ -327,9 +338,16 @@ def category_save(*, actor: User, category: Category | None, name_ja: str, name_
         category.slug = slug
     category.full_clean()
     _check_category_names_unique(category)
-    with transaction.atomic():
-        category.save()
-        after = {"name_ja": category.name_ja, "name_en": category.name_en, "position": category.position, "is_active": category.is_active}
-        if before != after:
-            audit_record(actor=actor, action=AuditRecord.Action.CATEGORY_SAVE, target=category, before=before, after=after)
+    try:
+        with transaction.atomic():
+            category.save()
+            after = {"name_ja": category.name_ja, "name_en": category.name_en, "position": category.position, "is_active": category.is_active}
+            if before != after:
+                audit_record(actor=actor, action=AuditRecord.Action.CATEGORY_SAVE, target=category, before=before, after=after)
+    except IntegrityError:
+        # Another staff member saved the same name (or slug) meanwhile: the database refused it.
+        if creating:
+            category.pk = None
+        _check_category_names_unique(category)
+        raise ValidationError(_("Another category with this name or slug was saved meanwhile. Check the list and try again.")) from None
     return category

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation import assisted_views, impact_views, report_views, views
+from moderation import assisted_views, impact_views, line_simulator_views, report_views, segment_views, views
 
 app_name = "moderation"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/<int:pk>/restore/", report_views.account_act, {"action": "restore"}, name="account_restore"),
     path("accounts/<int:pk>/warn/", report_views.account_act, {"action": "warn"}, name="account_warn"),
     path("print/", views.print_board, name="print_board"),
+    path("line-simulator/", line_simulator_views.line_simulator, name="line_simulator"),
     path("assisted/", assisted_views.assisted_inbox, name="assisted_inbox"),
     path("assisted/new/", assisted_views.assisted_new, name="assisted_new"),
     path("assisted/<int:pk>/", assisted_views.assisted_detail, name="assisted_detail"),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("impact/", impact_views.dashboard, name="impact"),
     path("impact/settings/", impact_views.settings_page, name="impact_settings"),
     path("impact/export.csv", impact_views.export_csv, name="impact_csv"),
+    path("line/segments/", segment_views.line_segments, name="line_segments"),
     path("rules/", views.rules, name="rules"),
     path("categories/", views.categories, name="categories"),
     path("reasons/", views.reason_templates, name="reason_templates"),

@@ -23,7 +23,7 @@ from core.spreadsheet import SpreadsheetWriter
 from listings.models import Category, Listing
 from listings.rules import rules_row
 from moderation import assisted, reports, selectors, services
-from moderation.audit import audit_details, audit_json
+from moderation.audit import audit_details, audit_json, audit_target
 from moderation.forms import (
     CategoryForm,
     AuditFilterForm,
@@ -75,6 +75,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for record in page.object_list:
+        record.target_label, record.target_url = audit_target(record.target_type, record.target_id)
         record.before_items = audit_details(record.before, record.target_type)
         record.after_items = audit_details(record.after, record.target_type)
     query = request.GET.copy()

@@ -47,6 +47,13 @@ def _isolated_media(settings, tmp_path):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_worker_check(settings):
+    """No task worker runs beside the test suite: readiness leaves it out (WORKER_HEARTBEAT_MAX_AGE
+    0), except in the tests of that check (tests/core/test_health_probes.py), which set it."""
+    settings.WORKER_HEARTBEAT_MAX_AGE = 0
+
+
 @pytest.fixture
 def alice(db):
     return make_user(email="alice@example.com", name="ありす", postal_code="1040061")

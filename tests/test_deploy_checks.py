@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError, SystemCheckError
 
 from accounts.models import User
+from config.storage import MANIFEST_STORAGE
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")]
@@ -15,9 +16,13 @@ SMTP = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "O
 
 
 @pytest.fixture
-def production(settings, monkeypatch):
-    """A good production: PostgreSQL, Redis, a bucket, SMTP, the public HTTPS address."""
+def production(settings, monkeypatch, tmp_path):
+    """A good production: PostgreSQL, Redis, a bucket, SMTP, the public HTTPS address, collected
+    static files with hashed names."""
     monkeypatch.delenv("DEPLOY_SMALL_TRIAL", raising=False)
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST_STORAGE}}
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
     settings.DEBUG = False
     settings.DATABASES = {"default": {**settings.DATABASES["default"], "ENGINE": "django.db.backends.postgresql"}}
     settings.REDIS_URL = "redis://10.0.0.5:6379/0"
@@ -121,6 +126,10 @@ def test_check_deploy_as_is_catches_what_the_ci_example_would_fill_in(tmp_path):
         "DATABASE_URL", "REDIS_URL", "S3_BUCKET", "SITE_URL", "EMAIL_HOST", "DJANGO_DEBUG",
         "DEPLOY_SMALL_TRIAL", "MOTTAINAI_TESTING", "PYTEST_XDIST_WORKER"}}
     env["MOTTAINAI_VAR_DIR"] = str(tmp_path)
+    # As if collected already (collecting for real takes a minute; CI's own bin/check-deploy does it).
+    env.update(STATIC_MANIFEST="1", STATIC_ROOT=str(tmp_path / "static"))
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
 
     def check(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([str(settings.BASE_DIR / "bin" / "check-deploy"), *args], cwd=settings.BASE_DIR,
@@ -132,3 +141,22 @@ def test_check_deploy_as_is_catches_what_the_ci_example_would_fill_in(tmp_path):
     assert as_is.returncode == 1
     for code in ["E001", "E002", "E003", "E004", "E005"]:
         assert f"mottainai.{code}" in as_is.stderr
+
+
+def test_plain_static_files_are_an_error(production):
+    production.STORAGES = {**production.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    assert ids() == ["mottainai.E007"]
+
+
+def test_hashed_static_files_never_collected_are_an_error(production):
+    (production.STATIC_ROOT / "staticfiles.json").unlink()
+    assert ids() == ["mottainai.E008"]
+
+
+def test_the_image_setting_chooses_the_hashed_compressed_storage(monkeypatch):
+    from config.storage import static_storage
+
+    monkeypatch.setenv("STATIC_MANIFEST", "1")
+    assert static_storage() == {"BACKEND": MANIFEST_STORAGE}
+    monkeypatch.delenv("STATIC_MANIFEST")
+    assert static_storage()["BACKEND"] != MANIFEST_STORAGE

@@ -8,7 +8,7 @@ def test_healthz_answers_when_database_cache_and_channel_layer_work(client):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "channel_layer"}
+    assert set(body["checks"]) == {"database", "cache", "channel_layer", "storage"}
     assert response["Cache-Control"].startswith("max-age=0")
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SKIPPED_DIRS = {".venv", ".git", "migrations", "node_modules", "__pycache__"}
 
-DOMAIN_APPS = {"accounts", "listings", "messaging", "community", "alerts"}
-APPS = {"core", *DOMAIN_APPS, "mirror", "moderation", "demo"}
+DOMAIN_APPS = {"accounts", "listings", "messaging", "community", "alerts", "notifications"}
+APPS = {"core", *DOMAIN_APPS, "lineoa", "mirror", "moderation", "demo"}
 EVERYTHING = APPS | {"config", "deploy", "bench", "tests", "manage"}
 
 # Each of our top-level packages and the packages of ours it may import (besides itself).
@@ -21,11 +21,13 @@ ALLOWED: dict[str, set[str]] = {
     "core": set(),  # the bottom: text, mail, audit log, form helpers; imports no app
     "accounts": {"core"},
     "listings": {"core", "accounts"},
+    "notifications": {"core", "accounts"},  # notices on every channel; the apps that notify import it
     "community": {"core", "accounts", "listings"},  # the facility import uses the search terms
-    "messaging": {"core", "accounts", "listings"},
-    "alerts": {"core", "accounts", "listings"},
+    "messaging": {"core", "accounts", "listings", "notifications"},
+    "alerts": {"core", "accounts", "listings", "notifications"},
+    "lineoa": {"core", "accounts", "listings", "messaging", "alerts", "notifications"},  # the ward's LINE Official Account
     "mirror": {"core", "accounts", "listings"},  # the public API, feed, widget and webhooks
-    "moderation": {"core", *DOMAIN_APPS, "mirror"},  # the one staff area
+    "moderation": {"core", *DOMAIN_APPS, "lineoa", "mirror"},  # the one staff area
     "demo": APPS,  # loads demo data through every app's services, so that no app imports another for it
     "config": EVERYTHING,  # settings, URLs, ASGI/WSGI: the top
     "manage": EVERYTHING,

@@ -86,7 +86,7 @@ def test_saving_and_deleting_searches_over_and_over_is_limited(bob_client, setti
     for word in ("椅子", "机"):
         assert bob_client.post(reverse("alerts:save"), {"q": word}).status_code == 302
         saved = SavedSearch.objects.get(q=word)
-        bob_client.post(reverse("alerts:delete", args=[saved.pk]))
+        bob_client.post(reverse("alerts:delete", args=[saved.pk]), {"confirm": "1"})
     assert not SavedSearch.objects.exists()
     wait = _assert_japanese_429(bob_client.post(reverse("alerts:save"), {"q": "本棚"}), "検索条件の保存は1時間に2件までです")
     assert not SavedSearch.objects.exists()

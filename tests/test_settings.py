@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_secret
+from config.env import env_bool, env_int, env_list, env_secret, site_url
 from tests.db import fetch, only_on
 
 
@@ -69,3 +69,26 @@ def test_photo_redirects_to_the_bucket_are_allowed_as_images(monkeypatch):
     monkeypatch.delenv("S3_ENDPOINT_URL")
     monkeypatch.setenv("S3_REGION", "ap-northeast-1")
     assert s3_image_origins("photos") == ["https://photos.s3.amazonaws.com", "https://photos.s3.ap-northeast-1.amazonaws.com"]
+
+
+@pytest.mark.parametrize("port,expected", [
+    (None, "http://127.0.0.1:8000"),
+    ("8101", "http://127.0.0.1:8101"),
+    ("127.0.0.1:8101", "http://127.0.0.1:8101"),
+    ("0.0.0.0:8080", "http://0.0.0.0:8080"),
+])
+def test_a_development_site_links_to_the_port_bin_dev_serves(monkeypatch, port, expected):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    if port is None:
+        monkeypatch.delenv("PORT", raising=False)
+    else:
+        monkeypatch.setenv("PORT", port)
+    assert site_url(debug=True) == expected
+
+
+def test_site_url_wins_over_port_and_production_ignores_port(monkeypatch):
+    monkeypatch.setenv("PORT", "8101")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert site_url(debug=False) == "http://127.0.0.1:8000"
+    monkeypatch.setenv("SITE_URL", "https://mottainai.example.jp/")
+    assert site_url(debug=True) == "https://mottainai.example.jp"

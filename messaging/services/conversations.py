@@ -21,7 +21,10 @@ from core.text import text_clean
 from listings.models import Listing
 from messaging import selectors
 from messaging.models import Conversation, Message, MessageReport, Presence
-from messaging.tasks import notify_unread
+from messaging.notices import message_notice, request_notify
+from messaging.tasks import notify_message, notify_unread
+from notifications.models import Channel
+from notifications.services import notice_send
 from messaging.rendering import message_data
 
 
@@ -107,6 +110,7 @@ def _add_message(
     broadcast: bool = True,
     marks_read: bool = True,
     client_id: str = "",
+    notice: bool = True,
 ) -> Message:
     message = Message.objects.create(
         conversation=conversation, sender=sender, body=body, kind=kind, event=event, client_id=client_id
@@ -126,6 +130,8 @@ def _add_message(
         _broadcast_on_commit(message_events(message, recipient_id))
     if kind == Message.Kind.TEXT:
         _schedule_unread_email(conversation.pk, recipient_id)
+        if notice:  # False: the caller tells the recipient itself (a new request)
+            _schedule_message_notice(conversation.pk, recipient_id, message.pk)
     return message
 
 
@@ -155,7 +161,8 @@ def conversation_start(*, listing: Listing, requester: User, body: str) -> Conve
         with transaction.atomic():
             conversation = Conversation.objects.create(listing=listing, requester=requester)
             conversation.listing = listing
-            _add_message(conversation, requester, body)
+            _add_message(conversation, requester, body, notice=False)
+            request_notify(conversation, requester)
     except IntegrityError:  # the same person pressed twice at once: use the one that won
         conversation = Conversation.objects.get(listing=listing, requester=requester)
         message_send(conversation=conversation, sender=requester, body=body)
@@ -263,7 +270,41 @@ def message_report(*, message: Message, reporter: User, reason: str, note: str =
     return report
 
 
-# --- Email notices for unread messages ---------------------------------------------------------
+# --- Notices of unread messages: push and LINE after a minute, email after a quarter of an hour ---
+
+
+def _schedule_message_notice(conversation_id: int, recipient_id: int, message_id: int) -> None:
+    """Queue the push/LINE check of one new message for when it has waited MESSAGE_DELAY_SECONDS."""
+    run_after = timezone.now() + timedelta(seconds=settings.NOTICES["MESSAGE_DELAY_SECONDS"])
+
+    def enqueue() -> None:
+        task = notify_message
+        if task.get_backend().supports_defer:
+            task = task.using(run_after=run_after)
+        task.enqueue(conversation_id=conversation_id, user_id=recipient_id, message_id=message_id)
+
+    transaction.on_commit(enqueue, robust=True)  # a notice that cannot be queued must not fail the message
+
+
+def message_notice_send(*, conversation_id: int, user_id: int, message_id: int, now=None) -> bool:
+    """Push (and LINE) a new message its recipient has still not read after MESSAGE_DELAY_SECONDS
+    (the page they have open marks it read as it arrives). A burst is one notice: only the newest
+    message of the other participant is told; its own check runs later. Email stays with
+    unread_email_send, a quarter of an hour on."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        conversation = Conversation.objects.select_related("listing", "listing__owner", "requester").filter(pk=conversation_id).first()
+        user = User.objects.filter(pk=user_id).first()
+        if conversation is None or user is None:
+            return False
+        read_upto = conversation.requester_read_upto if user.pk == conversation.requester_id else conversation.poster_read_upto
+        newest = conversation.messages.exclude(sender=user).filter(kind=Message.Kind.TEXT).order_by("-id").first()
+        if newest is None or newest.pk != message_id or read_upto >= message_id:
+            return False  # a newer message is told instead, or they have read it
+        if now < newest.created_at + timedelta(seconds=settings.NOTICES["MESSAGE_DELAY_SECONDS"]):
+            return False  # run early by a task backend that cannot defer: the email still tells them
+        notice = message_notice(conversation, newest)
+        return bool(notice_send(user=user, notice=notice, only={Channel.PUSH, Channel.LINE}, now=now))
 
 
 def _schedule_unread_email(conversation_id: int, recipient_id: int, *, run_after=None) -> None:
@@ -316,10 +357,18 @@ def unread_email_send(*, conversation_id: int, user_id: int, now=None) -> bool:
         other = conversation.listing.owner if is_requester else conversation.requester
         context = {
             "user": user,
-            "sender_name": other.public_name,
+            "sender": other,
             "listing_title": conversation.listing.title,
             "url": settings.SITE_URL + conversation.get_absolute_url(),
             "settings_url": settings.SITE_URL + reverse("accounts:profile"),
         }
-        email_send(to=user.email, template="messaging/email/unread", context=context)
-    return True
+        # The newest message's notice, email only: when its push failed and email told instead,
+        # this is not sent a second time.
+        sent = notice_send(
+            user=user,
+            notice=message_notice(conversation, newest),
+            email=lambda: email_send(to=user.email, template="messaging/email/unread", context=context),
+            only={Channel.EMAIL},
+            now=now,
+        )
+    return bool(sent)

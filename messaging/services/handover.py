@@ -2,6 +2,8 @@
 Listing status changes go through listings.services.listing_transition; pickup times live in
 `pickup`, lotteries in `lottery`, which share this module's poster and block checks."""
 
+from functools import partial
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -11,14 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.dates import format_when
 from core.mail import email_send
 from listings.lifecycle import Action
 from listings.models import Listing
 from listings.services import listing_transition
 from messaging import selectors
 from messaging.models import Conversation, Reservation, Thanks
+from messaging.notices import reserved_notify
 from messaging.services.conversations import event_add
 from messaging.tasks import email_chosen
+from notifications.models import Channel
 
 
 def require_poster(listing: Listing, actor: User) -> None:
@@ -53,7 +58,7 @@ def reservation_create(*, conversation: Conversation, actor: User) -> Reservatio
     if lottery is not None:
         raise ValidationError(
             _("A lottery decides who gets this item (requests close at %(when)s). Cancel the lottery on the requests page first if you want to choose yourself.")
-            % {"when": timezone.localtime(lottery.closes_at).strftime("%Y-%m-%d %H:%M")},
+            % {"when": format_when(lottery.closes_at)},
             code="lottery",
         )
     return reserve_for_requester(conversation, actor, acted_here=True)
@@ -90,15 +95,17 @@ def reserve_for_requester(conversation: Conversation, actor: User, *, acted_here
                 announce_to_others(listing, except_conversation_ids=(conversation.pk,), event="reserved_for_other")
     except IntegrityError:
         raise ValidationError(_("This item is already reserved."), code="reserved") from None
-    _email_chosen(reservation, requester)
+    # A lottery's winner hears of the draw on the other channels (its LOTTERY notice); the
+    # "chosen" email is theirs all the same.
+    only = {Channel.EMAIL} if event == "lottery_won" else None
+    reserved_notify(reservation, requester, email=partial(_email_chosen, reservation), only=only)
     return reservation
 
 
-def _email_chosen(reservation: Reservation, requester: User) -> None:
+def _email_chosen(reservation: Reservation) -> None:
     """Tell the chosen requester by email (a task after commit: they may be offline, and a mail
-    server that fails must not undo or fail the reservation)."""
-    if not requester.notify_messages:
-        return
+    server that fails must not undo or fail the reservation). Whether they want it is their
+    choice for reservations (notifications.selectors.chosen_channels), checked by notice_send."""
     transaction.on_commit(lambda: email_chosen.enqueue(reservation_id=reservation.pk), robust=True)
 
 
@@ -109,7 +116,7 @@ def chosen_email_send(*, reservation_id: int) -> bool:
         .filter(pk=reservation_id, status=Reservation.Status.ACTIVE)
         .first()
     )
-    if reservation is None or not reservation.requester.notify_messages or reservation.requester.deleted_at:
+    if reservation is None or reservation.requester.deleted_at:
         return False
     listing = reservation.listing
     context = {
@@ -245,7 +252,7 @@ def reservation_no_show(*, listing: Listing, actor: User) -> Reservation:
         if current.pickup_at > timezone.now():
             raise ValidationError(
                 _("The agreed pickup time (%(when)s) has not come yet.")
-                % {"when": timezone.localtime(current.pickup_at).strftime("%Y-%m-%d %H:%M")},
+                % {"when": format_when(current.pickup_at)},
                 code="too_early",
             )
         reservation = _end_active_reservation(listing, Reservation.Status.NO_SHOW)

@@ -1,6 +1,7 @@
 """Pickup times during a reservation: one side proposes, the other accepts, both are reminded."""
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.mail import email_send
 from messaging.models import Reservation
+from messaging.notices import pickup_notify, reminder_notify
 from messaging.services.conversations import event_add
 from messaging.services.handover import refuse_if_blocked
 from messaging.tasks import remind_pickup
@@ -36,6 +38,8 @@ def pickup_propose(*, reservation: Reservation, actor: User, when: datetime) -> 
         reservation.save(update_fields=["pickup_at", "pickup_status", "pickup_proposed_by"])
         local = timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
         event_add(conversation=conversation, actor=actor, event="pickup_proposed", body=local, acted_here=True)
+        other = conversation.requester if actor.pk == conversation.listing.owner_id else conversation.listing.owner
+        pickup_notify(reservation, actor=actor, recipient=other, agreed=False)
     return reservation
 
 
@@ -54,6 +58,7 @@ def pickup_accept(*, reservation: Reservation, actor: User) -> Reservation:
         reservation.save(update_fields=["pickup_status"])
         local = timezone.localtime(reservation.pickup_at).strftime("%Y-%m-%d %H:%M")
         event_add(conversation=conversation, actor=actor, event="pickup_accepted", body=local, acted_here=True)
+        pickup_notify(reservation, actor=actor, recipient=reservation.pickup_proposed_by, agreed=True)
         _schedule_reminder(reservation)
     return reservation
 
@@ -81,14 +86,14 @@ def pickup_reminder_send(*, reservation_id: int, pickup_at: str) -> bool:
     )
     if reservation is None or reservation.pickup_at != parse_datetime(pickup_at):
         return False
-    for user in (reservation.listing.owner, reservation.requester):
-        if not user.is_active or user.deleted_at:
-            continue
-        context = {
-            "listing_title": reservation.listing.title,
-            "town": reservation.listing.town.name,
-            "pickup_at": timezone.localtime(reservation.pickup_at),
-            "url": settings.SITE_URL + reservation.conversation.get_absolute_url(),
-        }
-        email_send(to=user.email, template="messaging/email/pickup", context=context)
+    context = {
+        "listing_title": reservation.listing.title,
+        "town": reservation.listing.town.name,
+        "pickup_at": timezone.localtime(reservation.pickup_at),
+        "url": settings.SITE_URL + reservation.conversation.get_absolute_url(),
+    }
+    with transaction.atomic():
+        for user in (reservation.listing.owner, reservation.requester):
+            email = partial(email_send, to=user.email, template="messaging/email/pickup", context=context)
+            reminder_notify(reservation, user, email=email)  # nobody inactive or deleted; once per pickup time
     return True

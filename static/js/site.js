@@ -7,13 +7,6 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 
-  // Confirm destructive actions.
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
-    });
-  });
-
   // Gallery: show a thumbnail's photo in the main frame.
   document.querySelectorAll("a[data-gallery-target]").forEach(function (link) {
     link.addEventListener("click", function (event) {
@@ -62,4 +55,14 @@
     };
     open();
   }
+
+  // A table wider than a phone scrolls inside its .table-wrap: the wrapper takes the keyboard focus,
+  // so arrow keys scroll it too (WCAG 2.1.1), named by the table's caption or the heading above it.
+  document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+    var caption = wrap.querySelector("caption");
+    var heading = wrap.previousElementSibling;
+    var name = caption ? caption.textContent : (heading && /^H[2-4]$/.test(heading.tagName) ? heading.textContent : "");
+    wrap.tabIndex = 0;
+    if (name.trim()) { wrap.setAttribute("role", "region"); wrap.setAttribute("aria-label", name.trim()); }
+  });
 })();

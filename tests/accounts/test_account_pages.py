@@ -118,11 +118,15 @@ def test_deleting_needs_the_right_password(alice_client, alice):
 
 @pytest.mark.django_db
 def test_a_resident_adds_a_new_email_address_that_must_be_confirmed(alice_client, alice):
+    import re
+
     from allauth.account.models import EmailAddress
     from django.core import mail
 
     response = alice_client.post(reverse("account_email"), {"action_add": "", "email": "alice.new@example.com"})
-    assert response.status_code == 302
-    added = EmailAddress.objects.get(user=alice, email="alice.new@example.com")
-    assert not added.verified
+    assert response.status_code == 302 and response.url == reverse("account_email_verification_sent")
+    assert not EmailAddress.objects.filter(user=alice, email="alice.new@example.com", verified=True).exists()
     assert mail.outbox and "alice.new@example.com" in mail.outbox[-1].to
+    code = re.search(r"^(\d{6})$", mail.outbox[-1].body, re.M).group(1)
+    alice_client.post(reverse("account_email_verification_sent"), {"code": code})
+    assert EmailAddress.objects.get(user=alice, email="alice.new@example.com").verified

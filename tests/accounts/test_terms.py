@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import format_day
 from tests.accounts.test_signup import SIGNUP
 
 PAGE = {"HTTP_ACCEPT": "text/html,application/xhtml+xml,*/*;q=0.8"}  # what a browser sends for a page
@@ -121,8 +122,8 @@ def test_after_a_new_version_the_next_page_asks_to_accept_it_then_goes_on(alice_
     alice.refresh_from_db()
     assert alice.terms_version == "2027-04" and abs(alice.terms_accepted_at - timezone.now()) < timedelta(minutes=1)
     assert alice_client.get(reverse("listings:mine"), **PAGE).status_code == 200
-    today = timezone.localdate().isoformat()
-    assert f"{today} に最新の利用規約（版：2027-04）に同意しています" in alice_client.get(reverse("accounts:terms")).content.decode()
+    today = format_day(timezone.localdate())  # e.g. 6月12日(水)
+    assert f"{today}に最新の利用規約（版：2027-04）に同意しています" in alice_client.get(reverse("accounts:terms")).content.decode()
 
 
 @pytest.mark.django_db
@@ -162,4 +163,4 @@ def test_the_data_download_and_the_profile_show_the_acceptance(alice_client):
     assert data["account"]["terms_version_accepted"] == "2026-12"
     assert abs(datetime.fromisoformat(data["account"]["terms_accepted_at"]) - timezone.now()) < timedelta(minutes=1)
     page = alice_client.get(reverse("accounts:profile")).content.decode()
-    assert f"{timezone.localdate().isoformat()} に利用規約（版：2026-12）に同意しました" in page
+    assert f"{format_day(timezone.localdate())}に利用規約（版：2026-12）に同意しました" in page

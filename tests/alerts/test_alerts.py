@@ -262,7 +262,7 @@ def test_the_unsubscribe_page_names_the_search_it_stops(client, bob):
 
     for response in (client.get(path), client.post(path)):
         assert response.status_code == 200
-        assert "“ベビーカー” · 月島 · 無料のみ" in response.content.decode()
+        assert "「ベビーカー」 · 月島 · 無料のみ" in response.content.decode()
 
 
 @pytest.mark.django_db

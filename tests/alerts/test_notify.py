@@ -16,6 +16,8 @@ from tests.stand_in import StandIn, refusing_url
 pytestmark = pytest.mark.django_db
 
 TOKEN = "test-channel-access-token"
+# What LINE answers an accepted push (the SDK reads it).
+PUSH_ANSWER = b'{"sentMessages": [{"id": "1", "quoteToken": "q"}]}'
 ALICE_UID = "U1234567890abcdef1234567890abcdef"
 
 NOTICE = Notice(
@@ -38,7 +40,7 @@ def deliver(**kwargs) -> str:
 @pytest.fixture
 def line_api(settings):
     """The ward has a LINE Official Account, served by the stand-in."""
-    with StandIn(answer=b"{}", content_type="application/json") as stand_in:  # 200 like LINE does
+    with StandIn(answer=PUSH_ANSWER, content_type="application/json") as stand_in:  # 200 and the body LINE sends
         settings.LINE_MESSAGING_API_URL = stand_in.url
         settings.LINE_MESSAGING_CHANNEL_TOKEN = TOKEN
         yield stand_in
@@ -59,7 +61,7 @@ def test_email_carries_the_body_both_links_and_one_click_unsubscribe_headers(ali
 
     [message] = mail.outbox
     assert message.to == ["alice@example.com"]
-    assert message.subject == NOTICE.subject
+    assert message.subject == "[Mottainai] " + NOTICE.subject
     assert NOTICE.body in message.body
     assert NOTICE.url in message.body
     assert NOTICE.unsubscribe_url in message.body
@@ -75,7 +77,7 @@ def test_a_newline_in_the_subject_does_not_lose_the_email(alice):
 
     assert deliver(user=alice, notice=notice) == "email"
 
-    assert mail.outbox[0].subject == "New match: bookshelf"
+    assert mail.outbox[0].subject == "[Mottainai] New match: bookshelf"
 
 
 def test_the_email_channel_never_pushes_to_line_even_for_a_line_resident(line_api, alice_on_line):

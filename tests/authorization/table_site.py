@@ -4,12 +4,20 @@ feeds, language, and allauth's sign-in pages. Format and columns: see test_matri
 TABLE = """
 # url name                           methods                   args                visit unver resid other susp  staff super
 healthz                              GET                       -                   200   200   200   200   200   200   200
+livez                                GET                       -                   200   200   200   200   200   200   200
+readyz                               GET                       -                   200   200   200   200   200   200   200
 home                                 GET POST                  -                   200   200   200   200   200   200   200
+# an irreversible step (withdraw, block, cancelling a lottery, deleting a search) first answers
+# with its confirmation page (200); the post with confirm=1 takes it
 # a photo is public while its listing is; otherwise only its poster and staff see it
 listing_photo                        GET HEAD                  listing_photo       200   200   200   200   200   200   200
 listing_photo                        GET HEAD                  draft_photo         404   404   200   404   404   200   200
 listings:browse                      GET POST                  -                   200   200   200   200   200   200   200
-listings:create                      GET POST                  -                   login 403   200   200   403   200   200
+# a visitor may fill in the form before signing up (it is kept in their session)
+listings:create                      GET POST                  -                   200   403   200   200   403   200   200
+# the upload area: an empty post is told to choose a photo; an upload is its uploader's alone
+listings:upload                      POST                      -                   400   403   400   400   403   400   400
+listings:upload_thumbnail            GET HEAD                  upload              404   404   200   404   404   404   404
 # one's own listings, profile, data and reports stay readable while unverified or suspended
 listings:mine                        GET POST                  -                   login 200   200   200   200   200   200
 listings:detail                      GET POST                  listing             200   200   200   200   200   200   200
@@ -22,12 +30,16 @@ listings:not_interested              POST                      listing          
 listings:not_interested              POST                      draft               login 403   302   404   403   302   302
 listings:report                      GET POST                  listing             login 200   200   200   200   200   200
 listings:report                      GET POST                  draft               login 404   200   404   404   200   200
-listings:act                         POST                      listing,=withdraw   login 403   302   403   403   403   403
-listings:act                         POST                      draft,=withdraw     login 403   302   404   403   403   403
+listings:act                         POST                      listing,=withdraw   login 403   200   403   403   403   403
+listings:act                         POST                      draft,=withdraw     login 403   200   404   403   403   403
 my_reports                           GET POST                  -                   login 200   200   200   200   200   200
 accounts:profile                     GET POST                  -                   login 200   200   200   200   200   200
 accounts:notifications               POST                      -                   login 302   302   302   302   302   302
 accounts:export                      GET POST                  -                   login 200   200   200   200   200   200
+accounts:data                        GET POST                  -                   login 200   200   200   200   200   200
+accounts:export_zip                  GET POST                  -                   login 200   200   200   200   200   200
+# the suspension notice: the first page after a suspended resident signs in; others read that they are not suspended
+accounts:suspended                   GET POST                  -                   login 200   200   200   200   200   200
 accounts:delete                      GET POST                  -                   login 200   200   200   200   200   200
 # accepting the current terms: a blank POST is the accept button, then home
 accounts:terms                       GET                       -                   login 200   200   200   200   200   200
@@ -35,11 +47,15 @@ accounts:terms                       POST                      -                
 # the terms of use and the privacy policy are public
 terms                                GET                       -                   200   200   200   200   200   200   200
 privacy                              GET                       -                   200   200   200   200   200   200   200
+# the installable app: its manifest, its service worker and the page the worker shows offline
+manifest                             GET                       -                   200   200   200   200   200   200   200
+service_worker                       GET                       -                   200   200   200   200   200   200   200
+offline                              GET                       -                   200   200   200   200   200   200   200
 messaging:inbox                      GET POST                  -                   login 200   200   200   200   200   200
 # a conversation exists only for its two participants (staff read one only through a report)
 messaging:conversation               GET POST                  conversation        login 404   200   200   404   404   404
 messaging:history                    GET POST                  conversation        login 404   200   200   404   404   404
-messaging:act                        POST                      conversation,=block login 403   302   302   403   404   404
+messaging:act                        POST                      conversation,=block login 403   200   200   403   404   404
 # the poster goes to the requests page, Bob to the conversation he already has
 messaging:start                      GET                       listing             login 403   302   302   403   200   200
 messaging:start                      GET POST                  draft               login 403   302   404   403   200   200
@@ -48,8 +64,8 @@ messaging:requests                   GET POST                  listing          
 messaging:requests                   GET POST                  draft               login 403   200   404   403   403   403
 messaging:lottery                    POST                      listing             login 403   302   403   403   403   403
 messaging:lottery                    POST                      draft               login 403   302   404   403   403   403
-messaging:lottery_cancel             POST                      listing             login 403   302   403   403   403   403
-messaging:lottery_cancel             POST                      draft               login 403   302   404   403   403   403
+messaging:lottery_cancel             POST                      listing             login 403   200   403   403   403   403
+messaging:lottery_cancel             POST                      draft               login 403   200   404   403   403   403
 messaging:report                     GET POST                  message             login 404   200   200   404   404   404
 # people pages, by random public id: only for signed-in verified residents, and only for someone
 # with a public listing (Alice) or a conversation with the viewer (Bob, for Alice); staff are the
@@ -66,10 +82,22 @@ alerts:save                          POST                      -                
 # someone else's saved search: 404
 alerts:results                       GET POST                  saved               login 404   302   404   404   404   404
 alerts:update                        POST                      saved               login 403   302   404   403   404   404
-alerts:delete                        POST                      saved               login 403   302   404   403   404   404
+alerts:delete                        POST                      saved               login 403   200   404   403   404   404
 # the signed link in the email is the key: no login
 alerts:unsubscribe                   GET POST                  unsubscribe         200   200   200   200   200   200   200
 alerts:unsubscribe_digest            GET POST                  digest              200   200   200   200   200   200   200
+# notification settings: any signed-in account chooses what it hears about (a suspended resident too)
+notifications:settings               GET POST                  -                   login 200   200   200   200   200   200
+# a device's push subscription: an empty body is told what was wrong
+notifications:push_subscribe         POST                      -                   login 400   400   400   400   400   400
+notifications:push_unsubscribe       POST                      -                   login 302   302   302   302   302   302
+# the notification's own "off" button: the signed token is the proof, no session
+notifications:push_off               POST                      =not-a-token        204   204   204   204   204   204   204
+# LINE's webhook exists only where LINE is configured (not in this world); the link page needs a verified resident
+lineoa:webhook                       POST                      -                   404   404   404   404   404   404   404
+lineoa:link                          GET POST                  -                   login 403   404   404   403   404   404
+# unlinking LINE: any signed-in account may stop it (a suspended resident too)
+lineoa:unlink                        POST                      -                   login 302   302   302   302   302   302
 community:board                      GET POST                  -                   200   200   200   200   200   200   200
 community:thread_create              GET POST                  -                   login 403   200   200   403   200   200
 community:thread                     GET POST                  thread              200   200   200   200   200   200   200
@@ -116,14 +144,12 @@ account_signup                       GET POST PUT              -                
 account_reauthenticate               GET POST PUT              -                   login 200   200   200   200   200   200
 account_email                        GET                       -                   login 200   200   200   200   200   200
 account_email                        POST PUT                  -                   login 302   302   302   302   302   302
-account_email_verification_sent      GET                       -                   200   200   200   200   200   200   200
-account_email_verification_sent      POST                      -                   405   405   405   405   405   405   405
+# the code page answers only while a sign-up or a new address waits for its emailed code (tests/accounts)
+account_email_verification_sent      GET POST                  -                   302   302   302   302   302   302   302
 account_change_password              GET POST PUT              -                   login 200   200   200   200   200   200
 account_set_password                 GET POST PUT              -                   login 302   302   302   302   302   302
 account_reset_password               GET POST PUT              -                   200   200   200   200   200   200   200
 account_confirm_login_code           GET POST PUT              -                   302   302   302   302   302   302   302
-account_confirm_email                GET                       confirmation        200   200   200   200   200   200   200
-account_confirm_email                POST                      confirmation        302   302   302   302   302   302   302
 account_reset_password_from_key_done GET                       -                   200   200   200   200   200   200   200
 account_reset_password_from_key      GET POST PUT              reset_uid,reset_key 302   302   302   302   302   302   302
 account_reset_password_done          GET                       -                   200   200   200   200   200   200   200

@@ -27,6 +27,8 @@ moderation:account_suspend          POST     resident                       logi
 moderation:account_restore          POST     suspended                      login 403   403   403   403   302   302
 moderation:account_warn             POST     resident                       login 403   403   403   403   302   302
 moderation:print_board              GET POST -                              login 403   403   403   403   200   200
+# the LINE simulator exists only while the LINE settings point at the stand-in (development)
+moderation:line_simulator           GET POST -                              login 403   403   403   403   404   404
 moderation:assisted_inbox           GET POST -                              login 403   403   403   403   200   200
 moderation:assisted_new             GET POST -                              login 403   403   403   403   200   200
 moderation:assisted_detail          GET POST assisted                       login 403   403   403   403   200   200
@@ -41,6 +43,7 @@ moderation:assisted_reserve         POST     assisted,assisted_conversation logi
 moderation:impact                   GET POST -                              login 403   403   403   403   200   200
 moderation:impact_settings          GET POST -                              login 403   403   403   403   200   200
 moderation:impact_csv               GET POST -                              login 403   403   403   403   200   200
+moderation:line_segments            GET POST -                              login 403   403   403   403   200   200
 moderation:rules                    GET POST -                              login 403   403   403   403   200   200
 moderation:categories               GET POST -                              login 403   403   403   403   200   200
 moderation:reason_templates         GET POST -                              login 403   403   403   403   200   200

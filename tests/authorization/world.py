@@ -8,11 +8,11 @@ second factor passed). Three more sessions are almost staff (password only, no a
 Django's is_staff flag without the staff role) for the staff pages' second-factor test.
 """
 
+import io
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
 from allauth.account.forms import default_token_generator
-from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib import admin
@@ -27,6 +27,7 @@ from community.services import post_reply, post_report, thread_create
 from core.models import NGWord
 from listings.models import ListingReport
 from listings.services import listing_report
+from listings.uploads import Uploader, upload_store
 from messaging.models import Block
 from messaging.services.conversations import conversation_start, message_report
 from messaging.services.handover import reservation_create
@@ -34,7 +35,7 @@ from mirror.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from moderation import services as moderation_services
 from moderation.assisted import assisted_register
 from moderation.models import ReasonTemplate
-from tests.factories import listing_data, login_staff, make_listing, make_user
+from tests.factories import jpeg_bytes, listing_data, login_staff, make_listing, make_user
 
 ROLES = ("visitor", "unverified", "resident", "other", "suspended", "staff", "superuser")
 
@@ -125,6 +126,7 @@ def build_world(*, alice, bob, carol, staff) -> World:
     ng_word = NGWord.objects.create(word="禁句", normalised="禁句", created_by=staff)
     reason_template = ReasonTemplate.objects.create(title="不適切", text="出品できない品です。")
 
+    photo_upload = upload_store(Uploader(owner_id=alice.pk), io.BytesIO(jpeg_bytes()), name="a.jpg")  # waiting for a listing
     stranger = make_user(email="stranger@example.com", name="通りすがり")  # no listing, no conversation
 
     # Three ways of being almost staff, for the staff pages' second-factor check (test_matrix.py).
@@ -148,7 +150,7 @@ def build_world(*, alice, bob, carol, staff) -> World:
         "Django's staff flag only": _session(flag_only),
     }
     objects = {
-        "listing": listing.pk, "draft": draft.pk,
+        "listing": listing.pk, "draft": draft.pk, "upload": photo_upload.key,
         "listing_photo": listing.photos.get().image.name, "draft_photo": draft.photos.get().thumbnail.name, "listing_type": ContentType.objects.get_for_model(listing).pk,
         "conversation": conversation.pk, "message": message.pk, "message_report": reported_message.pk, "resident": alice.pk, "suspended": suspended.pk,
         "facility": facility.pk, "thread": thread.pk, "post": post.pk, "reply": reply.pk,
@@ -157,8 +159,7 @@ def build_world(*, alice, bob, carol, staff) -> World:
         "digest": digest_unsubscribe_token(user=alice, channel="email"),
         "assisted": assisted.pk, "assisted_conversation": assisted_conversation.pk,
         "endpoint": endpoint.pk, "delivery": delivery.pk, "ng_word": ng_word.pk, "reason_template": reason_template.pk,
-        # allauth's signed links: Carol's email confirmation, Alice's password reset
-        "confirmation": EmailConfirmationHMAC(EmailAddress.objects.get(user=carol)).key,
+        # allauth's signed link: Alice's password reset
         "reset_uid": user_pk_to_url_str(alice), "reset_key": default_token_generator.make_token(alice),
         # people pages (messaging:profile), by public id
         "person": alice.public_id, "other_person": bob.public_id, "staff_person": staff.public_id,

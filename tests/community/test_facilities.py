@@ -79,8 +79,24 @@ def test_the_import_page_reports_results(staff_client):
     staff_client.cookies["django_language"] = "en"
     response = staff_client.post(reverse("community_staff:facility_import"), {"file": upload})
     html = response.content.decode()
-    assert "1 created, 0 updated." in html
+    assert "<dt>new</dt><dd>1</dd>" in html and "<dt>updated</dt><dd>0</dd>" in html and "<dt>skipped</dt><dd>1</dd>" in html
     assert "Line 3:" in html
+
+
+def test_the_import_page_counts_new_updated_and_unchanged_facilities_in_words_that_are_not_dates(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("community_staff:facility_import")
+    first = csv_bytes("131024,C1,架空児童館,,児童館,東京都中央区勝どき1-1-1,,,,", "131024,C2,架空図書館,,図書館,東京都中央区勝どき2-1-1,,,,")
+    staff_client.post(url, {"file": SimpleUploadedFile("jidoukan.csv", first)})
+    second = csv_bytes("131024,C1,架空児童館,,児童館,東京都中央区勝どき1-1-1,,,,", "131024,C2,架空図書館 分館,,図書館,東京都中央区勝どき2-1-1,,,,",
+                       "131024,C3,架空公園,,公園,東京都中央区勝どき3-1-1,,,,")
+    html = staff_client.post(url, {"file": SimpleUploadedFile("jidoukan.csv", second)}).content.decode()
+    assert "<dt>新規</dt><dd>1</dd>" in html and "<dt>更新</dt><dd>1</dd>" in html and "<dt>変更なし</dt><dd>1</dd>" in html
+    assert "作成日時" not in html and "更新日時" not in html
+    assert AuditRecord.objects.filter(action=AuditRecord.Action.FACILITY_IMPORT).latest("id").after == {
+        "dataset": "jidoukan", "created": 1, "updated": 1, "unchanged": 1, "errors": 0,
+    }
 
 
 def test_the_directory_searches_kana_readings_and_filters_by_kind_and_town(client, staff):
@@ -124,7 +140,7 @@ def test_files_with_their_own_id_numbering_do_not_overwrite_each_other(staff):
     assert Facility.objects.filter(name="架空一公園(改称)").exists() and Facility.objects.count() == 4
     # staff can name the dataset themselves
     result = facilities_import(actor=staff, data=renamed, filename="download.csv", dataset="kouen")
-    assert (result.created, result.updated) == (0, 1)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)  # the same row again: nothing changed
 
 
 def test_no_and_bango_columns_are_ids(staff):
@@ -200,7 +216,7 @@ def test_a_renumbered_edition_does_not_rename_facilities_or_move_their_threads(s
     thread.refresh_from_db()
     assert park_b.name == "架空B公園" and thread.facility_id == park_b.pk
     assert sorted(Facility.objects.values_list("name", flat=True)) == ["架空A公園", "架空B公園", "架空新公園"]
-    assert (result.created, result.updated) == (1, 2)
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 1)  # B renumbered, A as it was
     assert any("架空B公園" in warning for _line, warning in result.warnings)
 
 

@@ -41,7 +41,7 @@ def test_the_file_backend_writes_an_email_that_can_be_written(mail_files, django
 
     [written] = mail_files.iterdir()
     content = written.read_bytes()
-    assert b"Subject: Sofa Bcc: victim@example.com" in content
+    assert b"Subject: [Mottainai] Sofa Bcc: victim@example.com" in content
     assert b"\nBcc:" not in content
     assert not FailedNotice.objects.exists()
 

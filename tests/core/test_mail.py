@@ -88,7 +88,7 @@ def test_a_send_the_mail_server_drops_is_tried_again_and_delivered(flaky_mail_se
 
     assert flaky_mail_server.tries == 3
     [email] = mail.outbox
-    assert (email.to, email.subject, email.body) == (["alice@example.com"], "件名", "本文")
+    assert (email.to, email.subject, email.body) == (["alice@example.com"], "[Mottainai] 件名", "本文")
 
 
 def test_a_mail_server_that_stays_down_is_given_up_after_the_last_attempt(flaky_mail_server, django_capture_on_commit_callbacks, caplog):
@@ -99,7 +99,8 @@ def test_a_mail_server_that_stays_down_is_given_up_after_the_last_attempt(flaky_
 
     assert flaky_mail_server.tries == MAIL_ATTEMPTS  # bounded: no endless loop
     assert mail.outbox == []
-    assert "Email given up after 5 attempts" in caplog.text
+    [given_up] = [record for record in caplog.records if record.getMessage() == "Email given up"]
+    assert (given_up.attempts, given_up.error) == (5, "SMTPServerDisconnected")
 
 
 def test_with_a_worker_each_retry_waits_longer(settings, flaky_mail_server):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import format_day
 from listings.lifecycle import Action
 from listings.models import Listing
 from listings.services import listing_renew, listing_transition, listings_expire
@@ -63,7 +64,7 @@ def test_a_fresh_listing_cannot_be_renewed_and_the_reason_names_the_date(alice, 
     listing = make_listing(alice)
     with pytest.raises(ValidationError) as error:
         listing_renew(listing=listing, actor=alice)
-    opens = timezone.localtime(listing.expires_at - timedelta(days=14)).strftime("%Y-%m-%d")
+    opens = format_day(listing.expires_at - timedelta(days=14))  # e.g. 8月27日(火)
     assert error.value.code == "renew_too_early" and opens in error.value.messages[0]
     Listing.objects.filter(pk=listing.pk).update(expires_at=timezone.now() + timedelta(days=13))
     renewed = listing_renew(listing=Listing.objects.get(pk=listing.pk), actor=alice)
@@ -124,6 +125,7 @@ def test_an_open_listing_still_shows_edit_and_expiry_to_its_owner(alice_client, 
 
 @pytest.mark.django_db
 def test_marking_handed_over_asks_for_confirmation_first(alice_client, alice):
-    make_listing(alice)
-    page = alice_client.get(reverse("listings:mine")).content.decode()
-    assert 'data-confirm="この出品を受け渡し完了にしますか？' in page
+    listing = make_listing(alice)
+    page = alice_client.post(reverse("listings:act", args=[listing.pk, "hand_over"])).content.decode()
+    assert "この品物を受け渡し完了にしますか？" in page and "はい、受け渡し完了にする" in page
+    assert Listing.objects.get(pk=listing.pk).status == Listing.Status.PUBLISHED

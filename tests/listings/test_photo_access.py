@@ -99,7 +99,7 @@ def _leave_public_view(listing: Listing, action: Action, *, owner, staff) -> Non
     if action == Action.HAND_OVER:  # the poster's own button on my listings
         client = Client()
         client.force_login(owner)
-        assert client.post(f"/listings/{listing.pk}/hand_over/").status_code == 302
+        assert client.post(f"/listings/{listing.pk}/hand_over/", {"confirm": "1"}).status_code == 302
     else:
         actor = None if action == Action.EXPIRE else owner if action in (Action.WITHDRAW, Action.RESUBMIT) else staff
         listing_transition(listing=listing, action=action, actor=actor)

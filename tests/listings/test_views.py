@@ -124,7 +124,7 @@ def test_my_listings_actions_change_the_status(alice_client, alice, action, expe
 
     listing = make_listing(alice)
     Listing.objects.filter(pk=listing.pk).update(expires_at=timezone.now() + timedelta(days=2))  # renewable
-    response = alice_client.post(reverse("listings:act", args=[listing.pk, action]))
+    response = alice_client.post(reverse("listings:act", args=[listing.pk, action]), {"confirm": "1"})
     assert response.status_code == 302
     listing.refresh_from_db()
     assert listing.status == expected
@@ -135,8 +135,8 @@ def test_my_listings_actions_change_the_status(alice_client, alice, action, expe
 @pytest.mark.django_db
 def test_a_refused_action_says_why_and_changes_nothing(alice_client, alice):
     listing = make_listing(alice)
-    alice_client.post(reverse("listings:act", args=[listing.pk, "hand_over"]))
-    response = alice_client.post(reverse("listings:act", args=[listing.pk, "withdraw"]), follow=True)
+    alice_client.post(reverse("listings:act", args=[listing.pk, "hand_over"]), {"confirm": "1"})
+    response = alice_client.post(reverse("listings:act", args=[listing.pk, "withdraw"]), {"confirm": "1"}, follow=True)
     listing.refresh_from_db()
     assert listing.status == "handed_over"
     assert any(m.level_tag == "error" for m in response.context["messages"])

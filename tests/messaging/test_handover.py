@@ -194,7 +194,7 @@ def test_a_no_show_needs_an_agreed_pickup_time_and_the_refusal_says_so(alice, bo
     alice_client.cookies["django_language"] = "en"
     page = alice_client.get(reverse("messaging:conversation", args=[conversation.pk])).content.decode()
     assert "They did not come" not in page  # no button that can only be refused
-    response = alice_client.post(reverse("messaging:act", args=[conversation.pk, "no_show"]), follow=True)
+    response = alice_client.post(reverse("messaging:act", args=[conversation.pk, "no_show"]), {"confirm": "1"}, follow=True)
     assert "only after a pickup time you both agreed on" in response.content.decode()
     assert Reservation.objects.get().status == "active" and selectors.no_show_count(bob) == 0
 
@@ -259,9 +259,9 @@ def test_two_simultaneous_reservations_leave_exactly_one(alice, offer, conversat
 def test_handover_buttons_work_as_plain_forms(alice_client, bob_client, offer, conversation):
     assert alice_client.post(reverse("messaging:act", args=[conversation.pk, "reserve"])).status_code == 302
     assert Listing.objects.get(pk=offer.pk).status == Listing.Status.RESERVED
-    assert bob_client.post(reverse("messaging:act", args=[conversation.pk, "hand_over"])).status_code == 403
+    assert bob_client.post(reverse("messaging:act", args=[conversation.pk, "hand_over"]), {"confirm": "1"}).status_code == 403
     assert Listing.objects.get(pk=offer.pk).status == Listing.Status.RESERVED  # refused for the requester
-    alice_client.post(reverse("messaging:act", args=[conversation.pk, "hand_over"]))
+    alice_client.post(reverse("messaging:act", args=[conversation.pk, "hand_over"]), {"confirm": "1"})
     assert Listing.objects.get(pk=offer.pk).status == Listing.Status.HANDED_OVER
     bob_client.post(reverse("messaging:act", args=[conversation.pk, "receipt"]))
     bob_client.post(reverse("messaging:act", args=[conversation.pk, "thanks"]), {"text": "感謝"})
@@ -271,7 +271,7 @@ def test_handover_buttons_work_as_plain_forms(alice_client, bob_client, offer, c
 @pytest.mark.django_db
 def test_handing_over_from_my_listings_ends_the_reservation_and_tells_the_others(alice_client, alice, offer, conversation, second_conversation):
     reservation_create(conversation=conversation, actor=alice)
-    alice_client.post(reverse("listings:act", args=[offer.pk, "hand_over"]))
+    alice_client.post(reverse("listings:act", args=[offer.pk, "hand_over"]), {"confirm": "1"})
     assert Reservation.objects.get().status == "handed_over"
     assert event_codes(conversation)[-1] == "handed_over"
     assert event_codes(second_conversation)[-1] == "closed_for_other"
@@ -280,7 +280,7 @@ def test_handing_over_from_my_listings_ends_the_reservation_and_tells_the_others
 @pytest.mark.django_db
 def test_withdrawing_a_reserved_listing_releases_it_and_closes_every_conversation(alice_client, bob, offer, conversation, second_conversation):
     reservation_create(conversation=conversation, actor=offer.owner)
-    alice_client.post(reverse("listings:act", args=[offer.pk, "withdraw"]))
+    alice_client.post(reverse("listings:act", args=[offer.pk, "withdraw"]), {"confirm": "1"})
     assert Reservation.objects.get().status == "released"
     assert not Reservation.objects.filter(requester=bob, status="active").exists()  # frees Bob's cap
     assert event_codes(conversation)[-1] == event_codes(second_conversation)[-1] == "listing_closed"

@@ -73,7 +73,7 @@ def test_an_open_lottery_shows_in_the_conversation_and_refuses_reserving_by_hand
 @pytest.mark.django_db
 def test_a_cancelled_lottery_lets_the_poster_choose_and_tells_those_who_asked(alice, alice_client, offer, conversation):
     lottery_start(listing=offer, actor=alice, closes_at=timezone.now() + timedelta(days=1))
-    response = alice_client.post(reverse("messaging:lottery_cancel", args=[offer.pk]))
+    response = alice_client.post(reverse("messaging:lottery_cancel", args=[offer.pk]), {"confirm": "1"})
     assert response.status_code == 302 and not Lottery.objects.exists()
     assert event_codes(conversation)[-1] == "lottery_cancelled"
     reservation_create(conversation=conversation, actor=alice)

@@ -60,7 +60,10 @@ def test_requests_reach_the_staff_inbox_and_staff_relay_reserve_and_record_the_h
     registration.listing.refresh_from_db()
     assert registration.listing.status == Listing.Status.RESERVED
     detail = staff_client.get(reverse("moderation:assisted_detail", args=[registration.pk])).content.decode()
-    assert "このやりとりの相手の方に品物が取り置きされました。" in detail and "[reserved]" not in detail  # the sentence residents read
+    # a neutral sentence naming both sides, not the residents' "for this conversation" wording
+    desk = registration.listing.owner.addressed_name
+    assert f"{desk}がぼぶさんのために品物を取り置きしました。" in detail and "[reserved]" not in detail
+    assert "このやりとりの相手の方" not in detail
     staff_client.post(reverse("moderation:assisted_hand_over", args=[registration.pk]))
     registration.listing.refresh_from_db()
     assert registration.listing.status == Listing.Status.HANDED_OVER

@@ -103,3 +103,46 @@ def test_a_superuser_without_a_display_name_is_named_by_email_and_can_be_filtere
     assert "<td>root@example.com</td>" in html
     html = staff_client.get(reverse("moderation:audit_log"), {"actor": root.pk}).content.decode()
     assert "詐欺" in html
+
+
+def test_the_log_names_objects_in_words_with_a_link_to_their_staff_page(staff, alice, staff_client):
+    from tests.factories import make_listing
+
+    listing = make_listing(alice, title="椅子")
+    audit_record(actor=staff, action=AuditRecord.Action.LISTING_HIDE, target=listing, reason="規約違反")
+    audit_record(actor=staff, action=AuditRecord.Action.ACCOUNT_WARN, target=alice, reason="迷惑行為")
+    audit_record(actor=staff, action=AuditRecord.Action.NG_WORD_ADD, reason="x")  # no object: an empty cell
+    html = staff_client.get(reverse("moderation:audit_log")).content.decode()
+    assert f'<a href="{listing.get_absolute_url()}">出品 #{listing.pk}</a>' in html
+    assert f'<a href="{reverse("moderation:account", args=[alice.pk])}">利用者 #{alice.pk}</a>' in html
+    assert "listings.listing" not in html and "accounts.user" not in html
+    staff_client.cookies["django_language"] = "en"
+    html = staff_client.get(reverse("moderation:audit_log")).content.decode()
+    assert f">Listing #{listing.pk}</a>" in html and f">User #{alice.pk}</a>" in html
+
+
+def test_an_object_without_a_staff_page_is_named_without_a_link_and_an_unknown_kind_as_stored(staff, alice, bob, staff_client):
+    from messaging.services.conversations import conversation_start
+    from tests.factories import make_listing
+
+    conversation = conversation_start(listing=make_listing(alice), requester=bob, body="ください")
+    audit_record(actor=staff, action=AuditRecord.Action.CONVERSATION_VIEW, target=conversation, after={"report": 1})
+    AuditRecord.objects.create(actor=staff, action=AuditRecord.Action.NG_WORD_ADD, target_type="someapp.thing", target_id="9")
+    html = staff_client.get(reverse("moderation:audit_log")).content.decode()
+    assert f"<td>やりとり #{conversation.pk}<br>" in html
+    assert "<td>someapp.thing:9</td>" in html
+
+
+def test_the_log_shows_known_values_in_words_and_unknown_ones_as_they_are(staff, staff_client):
+    audit_record(actor=staff, action=AuditRecord.Action.REPORT_RESOLVE, after={"outcome": "hidden"})
+    audit_record(actor=staff, action=AuditRecord.Action.IMPACT_EXPORT, after={"table": "monthly", "months": 12})
+    audit_record(actor=staff, action=AuditRecord.Action.REPORT_DISMISS_ANY, after={"kind": "message", "reports": 2})
+    audit_record(actor=staff, action=AuditRecord.Action.WEBHOOK_ADD, after={"events": ["listing.published", "listing.future"]})
+    audit_record(actor=staff, action=AuditRecord.Action.FACILITY_IMPORT, after={"dataset": "kouen", "created": 3, "updated": 2, "errors": 0})
+    html = staff_client.get(reverse("moderation:audit_log")).content.decode()
+    assert "<dt>結果</dt><dd>非表示にした</dd>" in html
+    assert "<dt>表</dt><dd>月ごと</dd>" in html
+    assert "<dt>種類</dt><dd>メッセージ</dd>" in html
+    assert "<dd>出品の掲載, listing.future</dd>" in html
+    assert "<dt>新規</dt><dd>3</dd>" in html and "<dt>更新</dt><dd>2</dd>" in html  # PostgreSQL's jsonb orders the keys its own way
+    assert "作成日時" not in html and "更新日時" not in html

@@ -116,3 +116,12 @@ def test_a_category_named_like_a_formula_opens_as_text_in_the_open_data_csv(alic
     names = [row[0] for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))]
     assert "'=HYPERLINK(\"http://evil.example\")" in names
     assert not any(name.startswith("=") for name in names)
+
+
+def test_the_period_selector_and_the_month_labels_carry_their_layout_classes(staff_client):
+    """The spacing and the unbroken month labels themselves are measured at 1280 px in
+    test_impact_layout_browser.py; here, without a browser, that the page marks them."""
+    html = staff_client.get(reverse("moderation:impact")).content.decode()
+    assert '<form method="get" class="search-form facility-filter impact-period">' in html
+    month = timezone.localdate().strftime("%Y-%m")  # this month's row, whatever the clock
+    assert f'<th scope="row" class="impact-month">{month}</th>' in html

@@ -302,3 +302,9 @@ def test_staff_free_text_loses_control_characters_and_invisible_text_is_refused(
     assert AccountWarning.objects.get().text == "規約違反の出品です。"
     response = staff_client.post(reverse("moderation:categories"), {"name_ja": "\u200b", "name_en": "\u2060", "slug": "blank", "position": 1})
     assert response.status_code == 200 and not Category.objects.filter(slug="blank").exists()
+
+
+def test_a_listing_that_just_arrived_waits_since_just_now_not_0_minutes(staff_client, waiting):
+    html = staff_client.get(reverse("moderation:listing_queue")).content.decode()
+    assert "たった今から確認待ち" in html and "0分前から" not in html
+    assert "5時間前から確認待ち" in html

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -70,10 +72,35 @@ def test_staff_read_a_reported_conversation_only_through_the_report_and_it_is_au
     assert (record.actor, record.target_id) == (staff, str(reported_message.conversation_id))
 
 
-def test_a_reported_conversation_shows_events_as_the_sentences_residents_read(reported_message, alice, staff_client):
+def test_a_reported_conversation_shows_events_as_neutral_sentences_naming_the_participants(reported_message, alice, staff_client):
     reservation_create(conversation=reported_message.conversation, actor=alice)
+    url = reverse("moderation:reported_conversation", args=[MessageReport.objects.get().pk])
+    html = staff_client.get(url).content.decode()
+    assert "ありすさんがぼぶさんのために品物を取り置きしました。" in html and "[reserved]" not in html
+    assert "このやりとりの相手の方" not in html and "あなた" not in html
+    staff_client.cookies["django_language"] = "en"
+    assert "ありす reserved the item for ぼぶ." in staff_client.get(url).content.decode()
+
+
+def test_staff_read_the_lottery_and_pickup_events_in_the_third_person(alice, bob, staff_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from messaging.services.lottery import lottery_draw, lottery_start
+    from messaging.services.pickup import pickup_propose
+
+    listing = make_listing(alice, title="本棚")
+    conversation = conversation_start(listing=listing, requester=bob, body="ほしいです")
+    closes = timezone.now() + timedelta(hours=1)
+    lottery_start(listing=listing, actor=alice, closes_at=closes)
+    reservation = lottery_draw(listing_id=listing.pk, now=closes + timedelta(seconds=1))
+    pickup_propose(reservation=reservation, actor=bob, when=timezone.localtime().replace(hour=15, minute=0) + timedelta(days=2))
+    message_report(message=message_send(conversation=conversation, sender=alice, body="失礼なメッセージ"), reporter=bob, reason="harassment")
     html = staff_client.get(reverse("moderation:reported_conversation", args=[MessageReport.objects.get().pk])).content.decode()
-    assert "このやりとりの相手の方に品物が取り置きされました。" in html and "[reserved]" not in html
+    assert "ぼぶさんが抽選に当選し、品物が取り置きされました。" in html
+    assert re.search(r"ぼぶさんが受け渡し日時を提案しました：(\d{4}年)?\d{1,2}月\d{1,2}日\([月火水木金土日]\) 15:00", html)  # any clock
+    assert "あなた" not in html and "You won" not in html
 
 
 def test_a_hidden_message_shows_a_notice_to_both_participants(reported_message, staff, bob_client):
@@ -203,3 +230,19 @@ def test_a_warning_about_a_board_post_stays_off_the_authors_account_page(alice, 
     reveal_decide(request=request, actor=staff2, approve=True, reason="確認")
     html = staff_client.post(reverse("community_staff:reveal_show", args=[request.pk])).content.decode()
     assert "alice@example.com" in html and "個人名を書かないでください" in html
+
+
+def test_the_report_pages_show_the_staff_tabs_with_reports_current(alice, bob, reported_message, staff_client):
+    from listings.services import listing_report
+
+    listing = make_listing(alice, title="怪しい出品")
+    listing_report(listing=listing, reporter=bob, reason="other")
+    current = f'<a href="{reverse("moderation:report_queue")}" aria-current="page">通報</a>'
+    for url in [
+        reverse("moderation:report_detail", args=["listing", listing.pk]),
+        reverse("moderation:report_detail", args=["message", reported_message.pk]),
+        reverse("moderation:reported_conversation", args=[MessageReport.objects.get().pk]),
+    ]:
+        html = staff_client.get(url).content.decode()
+        assert 'class="topic-tabs staff-nav"' in html, url
+        assert current in html and html.count('aria-current="page"') == 1, url

@@ -46,8 +46,8 @@ def stack():
     running.down()
 
 
-def _confirmation_link(mail_dir: Path, email: str) -> str | None:
-    """The confirmation link of the newest email to `email` (the file backend writes one file per
+def _confirmation_code(mail_dir: Path, email: str) -> str | None:
+    """The sign-up code of the newest email to `email` (the file backend writes one file per
     connection, messages separated by a line of dashes, bodies base64-encoded)."""
     for path in sorted(mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True):
         for raw in path.read_text(errors="replace").split("-" * 79):
@@ -55,19 +55,19 @@ def _confirmation_link(mail_dir: Path, email: str) -> str | None:
             if email not in (message.get("To") or ""):
                 continue
             body = message.get_payload(decode=True).decode("utf-8", errors="replace")
-            found = re.search(r"https?://\S+/auth/confirm-email/\S+/", body)
+            found = re.search(r"^(\d{6})$", body, re.M)
             if found:
-                return found.group(0)
+                return found.group(1)
     return None
 
 
-def confirmation_link_sent(stack: Stack, email: str) -> str | None:
-    """The confirmation link once the task worker has sent it (as every email). The worker may
-    still be starting on a busy machine (the stack is ready when its web servers answer): 90 s."""
+def confirmation_code_sent(stack: Stack, email: str) -> str | None:
+    """The sign-up code once the task worker has sent it (as every email). The worker may still be
+    starting on a busy machine (the stack is ready when its web servers answer): 90 s."""
     deadline = time.monotonic() + 90
-    while (link := _confirmation_link(stack.run_dir / "var" / "mail", email)) is None and time.monotonic() < deadline:
+    while (code := _confirmation_code(stack.run_dir / "var" / "mail", email)) is None and time.monotonic() < deadline:
         time.sleep(0.2)
-    return link
+    return code
 
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -80,21 +80,20 @@ def csrf(session: requests.Session, url: str) -> str:
 
 
 def sign_up(stack: Stack, email: str, name: str, postal_code: str) -> requests.Session:
-    """Sign up through the real site and confirm by the emailed link, as a resident would."""
+    """Sign up through the real site and type the emailed code, as a resident would."""
     session = requests.Session()
     url = f"{stack.url}/auth/signup/"
     response = session.post(url, data={
         "csrfmiddlewaretoken": csrf(session, url), "email": email, "password1": "correct-horse-battery-42",
-        "password2": "correct-horse-battery-42", "display_name": name, "postal_code": postal_code,
+        "display_name": name, "postal_code": postal_code,
         "accept_terms": "on",
     }, headers={"Referer": url}, timeout=10)
     assert response.status_code == 200, response.text[:500]
-    link = confirmation_link_sent(stack, email)
-    assert link, "no confirmation email"
-    confirm = session.get(link, timeout=10)
-    token = CSRF.search(confirm.text)
-    if token:  # allauth asks to press "Confirm"
-        session.post(link, data={"csrfmiddlewaretoken": token.group(1)}, headers={"Referer": link}, timeout=10)
+    code = confirmation_code_sent(stack, email)
+    assert code, "no confirmation email"
+    url = f"{stack.url}/auth/confirm-email/"
+    response = session.post(url, data={"csrfmiddlewaretoken": csrf(session, url), "code": code}, headers={"Referer": url}, timeout=10)
+    assert response.status_code == 200 and "/auth/confirm-email/" not in response.url, response.text[:500]
     return session
 
 

@@ -49,30 +49,33 @@ def _shot(page, name: str) -> None:
 
 
 def test_a_resident_signs_up_posts_and_another_asks_and_they_chat_in_real_time(browser, stack, tmp_path):
-    # Sign up in the browser and confirm by the emailed link.
+    # Sign up in the browser and type the emailed code.
     poster = _context(browser, stack, PHONE)
     page = poster.new_page()
     page.goto("/auth/signup/")
     page.fill("input[name=email]", "hanako.browser@example.com")
     page.fill("input[name=password1]", "correct-horse-battery-42")
-    page.fill("input[name=password2]", "correct-horse-battery-42")
     page.fill("input[name=display_name]", "はなこ")
     page.fill("input[name=postal_code]", "104-0061")
-    page.check("input[name=accept_terms]")
     page.click("main form button[type=submit]")
-    from tests.stack.conftest import confirmation_link_sent
+    page.wait_for_url("**/auth/confirm-email/")
+    from tests.stack.conftest import confirmation_code_sent
 
-    link = confirmation_link_sent(stack, "hanako.browser@example.com")
-    page.goto(link)
-    if page.locator("form button[type=submit]").count():
-        page.locator("main form button[type=submit]").first.click()
+    page.fill("input[name=code]", confirmation_code_sent(stack, "hanako.browser@example.com"))
+    page.click("main form button[type=submit]:has-text('Confirm')")
+    page.wait_for_url(lambda url: "/auth/confirm-email/" not in url)
 
     # Post an offer with two photos.
     page.goto("/listings/new/")
     page.fill("input[name=title]", "木製のベビーベッド")
     page.fill("textarea[name=description]", "折りたたみできます。取りに来られる方に。")
     page.select_option("select[name=category]", label="Baby and children's goods")
+    page.select_option("select[name=condition]", value="good")  # none is preselected
     page.set_input_files("input[name=photos]", [str(_photo(tmp_path / "a.jpg", (200, 60, 60))), str(_photo(tmp_path / "b.jpg", (60, 60, 200)))])
+    # Each photo uploads as soon as it is chosen (static/js/photo-upload.js) and comes back ticked.
+    from playwright.sync_api import expect
+
+    expect(page.locator("input[name=uploads]:checked")).to_have_count(2)
     page.click("form.stacked-form button[type=submit]:has-text('Publish')")
     page.wait_for_url(re.compile(r"/listings/\d+/$"))
     assert page.locator("h1").inner_text() == "木製のベビーベッド"
@@ -104,6 +107,8 @@ def test_a_resident_signs_up_posts_and_another_asks_and_they_chat_in_real_time(b
     page.click("button:has-text('Reserve for this person')")
     page.wait_for_selector("button:has-text('Mark as handed over')")
     page.click("button:has-text('Mark as handed over')")
+    page.click("button:has-text('Yes, mark as handed over')")  # an irreversible step asks first
+    page.wait_for_url(re.compile(r"/messages/\d+/$"))
     page.goto("/listings/mine/")
     assert "Handed over" in page.content()
 
@@ -231,6 +236,7 @@ def test_staff_approve_a_pending_listing_and_resolve_a_report(browser, stack):
     mine.fill("input[name=title]", "審査待ちの扇風機")
     mine.fill("textarea[name=description]", "まだ使えます。")
     mine.select_option("select[name=category]", label="Appliances")
+    mine.select_option("select[name=condition]", value="good")
     mine.click("form.stacked-form button[type=submit]:has-text('Publish')")
     mine.wait_for_url(re.compile(r"/listings/\d+/$"))
 

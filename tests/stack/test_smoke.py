@@ -4,11 +4,15 @@ the task worker, PostgreSQL, Redis and an S3-compatible store (moto's server).""
 import io
 import json
 import re
+import subprocess
+import sys
+import time
 
 import requests
 from PIL import Image
 from websockets.sync.client import connect
 
+from deploy.stack import ROOT
 from tests.stack.conftest import csrf, sign_up
 
 
@@ -72,3 +76,22 @@ def test_sign_up_post_with_a_photo_message_over_a_websocket_and_read_the_api(sta
     item = next(i for i in api["items"] if i["id"] == listing_id)
     assert item["title"] == "スモークテストの本棚"
     assert "hanako.smoke@example.com" not in json.dumps(api)
+
+
+def _manage(stack, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=stack.env, capture_output=True, text=True)
+
+
+def test_the_scheduler_runs_every_job_of_its_table_at_start(stack):
+    """The stack's scheduler (`run_schedule`, as compose's `scheduler` service) runs the daily jobs
+    at once, as on a first start, and its health check (compose's healthcheck) passes."""
+    deadline = time.monotonic() + 60
+    while True:
+        listing = _manage(stack, "run_schedule", "--list").stdout.splitlines()
+        if all(line.endswith(" ok") for line in listing) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert [line.split(":")[0] for line in listing] == ["expire_listings", "schedule_alert_digests", "apply_retention", "mirror_retry_webhooks"]
+    assert all(line.endswith(" ok") for line in listing), listing
+    check = _manage(stack, "run_schedule", "--check")
+    assert check.returncode == 0, check.stderr

@@ -68,11 +68,11 @@ def test_a_stop_signal_ends_every_process_and_removes_the_run_folder(tmp_path, s
         run_dir = Path(ready.group(2))
         assert run_dir.is_dir()
 
-        # nginx, granian, uvicorn, the task worker, moto's S3 server, PostgreSQL and Redis: each leads
+        # nginx, granian, uvicorn, the task worker, the scheduler, moto's S3 server, PostgreSQL and Redis: each leads
         # a process group of its own (PostgreSQL's backends even make their own), so all are listed.
         leaders = psutil.Process(runner.pid).children()
         groups = {process.pid for process in leaders}
-        assert len(groups) == 7 and all(os.getpgid(pid) == pid for pid in groups), [p.cmdline()[:3] for p in leaders]
+        assert len(groups) == 8 and all(os.getpgid(pid) == pid for pid in groups), [p.cmdline()[:3] for p in leaders]
         started = psutil.Process(runner.pid).children(recursive=True)
 
         runner.send_signal(signum)

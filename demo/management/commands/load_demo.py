@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from listings.demo import DEMO_PASSWORD, RESIDENTS, STAFF, demo_loaded, load_demo
+from listings.demo import DEMO_PASSWORD, RESIDENTS, STAFF_EMAIL, demo_loaded, load_demo
 from demo.board import load_demo_board
 from messaging.demo import load_demo_conversations
 
@@ -31,6 +31,6 @@ class Command(BaseCommand):
                 f"Demo data loaded: {result['listings']} listings, {conversations} conversations, {threads} board threads."
             )
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
-        self.stdout.write(f"  staff     {STAFF[0]}")
+        self.stdout.write(f"  staff     {STAFF_EMAIL}")
         for email, name in RESIDENTS:
             self.stdout.write(f"  resident  {email}  ({name})")

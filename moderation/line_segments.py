@@ -1,0 +1,49 @@
+"""Staff segment messages on LINE (docs/STAFF.md): the audience in words, sending with its audit
+row, and the list of past messages. The audience and the batches are notifications.segments'."""
+
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from accounts.models import Town, User
+from accounts.selectors import check_staff_member
+from core.audit import audit_record
+from core.models import AuditRecord
+from listings.models import Category
+from notifications.models import SegmentBatch, SegmentMessage
+from notifications.segments import segment_message_create
+
+
+def audience_names(*, town_ids: list[int], category_ids: list[int]) -> dict[str, list[str]]:
+    """The towns and interests of an audience by name (empty: not narrowed), for the page and the audit log."""
+    return {
+        "towns": [town.name for town in Town.objects.filter(pk__in=town_ids)],
+        "categories": [category.name for category in Category.objects.filter(pk__in=category_ids)],
+    }
+
+
+def line_segment_send(*, actor: User, text: str, towns: list[Town], categories: list[Category]) -> SegmentMessage:
+    """Send `text` to the audience; the audit row names the audience and counts the recipients,
+    never who they are. ValidationError (nothing saved) as notifications.segments says."""
+    check_staff_member(actor)
+    town_ids, category_ids = [town.pk for town in towns], [category.pk for category in categories]
+    with transaction.atomic():
+        message = segment_message_create(actor=actor, text=text, town_ids=town_ids, category_ids=category_ids)
+        audit_record(
+            actor=actor, action=AuditRecord.Action.LINE_SEGMENT_SEND, target=message,
+            after={**audience_names(town_ids=town_ids, category_ids=category_ids), "recipients": message.recipients, "text": text[:200]},
+        )
+    return message
+
+
+def segment_messages_recent(limit: int = 50) -> list[SegmentMessage]:
+    """The newest messages, each with `delivered` (recipients of the batches sent) and its audience by name."""
+    messages = list(
+        SegmentMessage.objects.select_related("created_by")
+        .annotate(delivered=Sum("batches__size", filter=Q(batches__status=SegmentBatch.Status.SENT), default=0))[:limit]
+    )
+    towns = dict(Town.objects.values_list("pk", "name"))
+    categories = {category.pk: category.name for category in Category.objects.all()}
+    for message in messages:
+        message.town_names = [towns[pk] for pk in message.town_ids if pk in towns]
+        message.category_names = [categories[pk] for pk in message.category_ids if pk in categories]
+    return messages
