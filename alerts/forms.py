@@ -27,12 +27,6 @@ class SaveSearchForm(forms.Form):
 class SavedSearchSettingsForm(forms.ModelForm):
     class Meta:
         model = SavedSearch
-        fields = ["frequency", "channel", "is_active"]
+        fields = ["frequency", "is_active"]
         widgets = {"frequency": forms.RadioSelect}
         labels = {"is_active": _("Alerts on")}
-
-    def __init__(self, *args, line_available: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not line_available:
-            # Email is then the only way: a drop-down with one choice would only puzzle.
-            del self.fields["channel"]

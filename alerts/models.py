@@ -10,7 +10,7 @@ from listings.models import Category, Listing
 
 class SavedSearch(models.Model):
     class Frequency(models.TextChoices):
-        INSTANT = "instant", _("At once (at most one email an hour)")
+        INSTANT = "instant", _("At once (at most one notice an hour)")
         DAILY = "daily", _("Once a day, in a digest")
         BADGE = "badge", _("Only a badge on the site")
 
@@ -23,9 +23,6 @@ class SavedSearch(models.Model):
     town = models.ForeignKey(Town, verbose_name=_("town"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     free = models.BooleanField(_("free only"), default=False)
     frequency = models.CharField(_("alerts"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
-    channel = models.CharField(
-        _("send alerts by"), max_length=5, choices=[("email", _("Email")), ("line", "LINE")], default="email"
-    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now_add=True)  # for "new since your last visit"

@@ -1,11 +1,10 @@
-"""Deliver one alert notice to one resident: by email, or by LINE when the resident chose it.
+"""Deliver one alert notice to one resident, on the channels they chose for saved searches on
+their notification settings page (notifications): the alert email, LINE and push.
 
-LINE goes through the ward's LINE Official Account (Messaging API push, through LINE's SDK,
-notifications.line), to the LINE user the resident linked (notifications.models.LineLink) or else
-the one of their LINE login. An instant alert shows its listings as a carousel. Email is the
-channel every resident has, so any LINE problem (not configured, not linked, error, timeout) ends
-in an email instead of a lost alert. Both make network calls: call `notify` from the task worker,
-after the transaction has committed, never inside a request.
+It goes through notifications.services.notice_send, so quiet hours hold LINE and push, a retried
+task reaches nobody twice, and LINE or push that cannot be delivered ends in an email. On LINE an
+instant alert shows its listings as a carousel and a digest keeps each saved search's section
+whole over up to five messages. Email is sent on commit, by the mail task.
 
 The few words added around the notice ("Stop these alerts: ...") are translated in the active
 language, so callers build the Notice and call `notify` inside the same `translation.override`.
@@ -14,24 +13,17 @@ language, so callers build the Notice and call `notify` inside the same `transla
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
-from allauth.socialaccount.models import SocialAccount
-from django.conf import settings
 from django.utils.translation import gettext as _
-from linebot.v3.messaging import PushMessageRequest, TextMessage
-from linebot.v3.messaging.exceptions import ApiException
-from urllib3.exceptions import HTTPError
+from linebot.v3.messaging import TextMessage
 
 from core.mail import email_send_text
-from notifications.line import messaging_api
 from notifications.line_carousel import BUBBLES_MAX, listings_carousel
-from notifications.models import LineLink
+from notifications.models import Event
+from notifications.services import Notice as ChannelNotice, notice_send
 
 logger = logging.getLogger(__name__)
-
-# Seconds to wait for LINE (connecting, then reading the answer) before sending email instead.
-# A module constant so that the timeout test need not wait ten seconds.
-LINE_TIMEOUT_SECONDS: float = 10
 
 # LINE counts text length in UTF-16 code units (an emoji such as 🍎 counts as 2).
 LINE_TEXT_LIMIT = 5000
@@ -61,28 +53,6 @@ class Notice:
     # When given, LINE shows these listings as a carousel (notifications.line_carousel's dicts)
     # after a short text (subject and links) instead of `body`.
     cards: tuple[dict, ...] = ()
-
-
-def _line_uid(user) -> str | None:
-    """The user's LINE user id when the ward has a Messaging API token, else None."""
-    if not getattr(settings, "LINE_MESSAGING_CHANNEL_TOKEN", ""):
-        return None
-    linked = LineLink.objects.filter(user=user).values_list("line_user_id", flat=True).first()
-    if linked:
-        return linked
-    # The id from LINE Login equals the Messaging API id only when both channels belong to the
-    # same LINE provider (docs/CONFIGURATION.md, "Alerts on LINE").
-    return SocialAccount.objects.filter(user=user, provider="line").order_by("pk").values_list("uid", flat=True).first()
-
-
-def line_configured() -> bool:
-    """Can residents get alerts on LINE here: the ward has a Messaging API token and LINE login?"""
-    return bool(getattr(settings, "LINE_MESSAGING_CHANNEL_TOKEN", "")) and "line" in getattr(settings, "SOCIALACCOUNT_PROVIDERS", {})
-
-
-def line_available(user) -> bool:
-    """Is LINE configured for the ward and does this user have a LINE login?"""
-    return _line_uid(user) is not None
 
 
 def _utf16_len(text: str) -> int:
@@ -159,26 +129,6 @@ def _line_messages(notice: Notice) -> list | None:
     return None if texts is None else [TextMessage(text=text) for text in texts]
 
 
-def _send_line(*, uid: str, notice: Notice) -> bool:
-    """Push the notice to one LINE user; False (and a log line) when LINE did not accept it."""
-    messages = _line_messages(notice)
-    if messages is None:
-        logger.warning("Alert too long for one LINE push even with its sections shortened; sending email instead")
-        return False
-    try:
-        with messaging_api() as api:
-            api.push_message(PushMessageRequest(to=uid, messages=messages), _request_timeout=LINE_TIMEOUT_SECONDS)
-    except ApiException as error:
-        # 429 also means the Official Account's monthly message quota is used up.
-        logger.warning("LINE push refused with %s %s; sending email instead", error.status, str(error.body or "")[:200])
-        return False
-    except (HTTPError, OSError) as error:
-        # After a read timeout LINE may still have delivered: a duplicate email beats a lost alert.
-        logger.warning("LINE push failed (%s); sending email instead", type(error).__name__)
-        return False
-    return True
-
-
 def _send_email(*, user, notice: Notice) -> None:
     """Email the notice (by the mail task, after commit) with RFC 8058 one-click unsubscribe headers."""
     body = "\n\n".join([
@@ -198,21 +148,16 @@ def _send_email(*, user, notice: Notice) -> None:
     )
 
 
-def notify(*, user, notice: Notice, channel: str = "email") -> str:
-    """Deliver one notice by `channel` ("email" or "line"); returns the channel used ("email",
-    "line"), or "none" when inactive, deleted or email-less users were told nothing.
-
-    "line" falls back to email when LINE is not available for the user or the push fails.
-    """
-    if channel not in ("email", "line"):
-        raise ValueError(f"Unknown notification channel: {channel!r}")
-    if not user.is_active or user.deleted_at is not None:
-        return "none"  # a deleted account keeps its row but must hear nothing more from us
-    if channel == "line":
-        uid = _line_uid(user)
-        if uid is not None and _send_line(uid=uid, notice=notice):
-            return "line"
-    if not user.email:
-        return "none"
-    _send_email(user=user, notice=notice)
-    return "email"
+def notify(*, user, notice: Notice, key: str, summary: str, path: str) -> set[str]:
+    """Send one alert on the resident's channels for saved-search alerts; returns those it went to
+    or was held for (none for an inactive or deleted resident). `key` names this alert once and
+    for all (a task run twice sends it once); `summary` is the short line a push shows; `path`
+    the page a push or a plain LINE text opens."""
+    messages = _line_messages(notice)
+    if messages is None:
+        logger.warning("Alert too long for one LINE push even with its sections shortened; LINE gets its summary")
+    channel_notice = ChannelNotice(
+        event=Event.ALERT, key=key, title=notice.subject.strip(), body=summary, path=path,
+        line_messages=[message.to_dict() for message in messages or []],
+    )
+    return notice_send(user=user, notice=channel_notice, email=partial(_send_email, user=user, notice=notice))

@@ -46,7 +46,6 @@ def export_saved_searches(sender, *, user, **kwargs) -> tuple[str, list[dict]]:
                 "town": saved.town.name if saved.town else None,
                 "free_only": saved.free,
                 "alerts": saved.frequency,
-                "channel": saved.channel,
                 "active": saved.is_active,
                 "created_at": saved.created_at.isoformat(),
             }

@@ -56,27 +56,29 @@ def saved_search_for_token(token: str) -> SavedSearch | None:
 
 
 DIGEST_UNSUBSCRIBE_SALT = "alerts.unsubscribe-digest"
-CHANNELS = ("email", "line")
 
 
-def digest_owner_for_token(token: str) -> tuple[User, str] | None:
-    """The resident and channel a signed "stop my digest" link names; None for a bad token or a
-    resident who is gone."""
+def digest_owner_for_token(token: str) -> User | None:
+    """The resident a signed "stop my digest" link names; None for a bad token or a resident who
+    is gone. Links sent before 0.3 also name a channel (a digest went per channel then): they stop
+    the resident's digest all the same."""
     try:
-        user_pk, channel = signing.loads(token, salt=DIGEST_UNSUBSCRIBE_SALT)
-    except (signing.BadSignature, TypeError, ValueError):
+        signed = signing.loads(token, salt=DIGEST_UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
         return None
-    if channel not in CHANNELS:
+    if isinstance(signed, list) and len(signed) == 2 and signed[1] in ("email", "line"):
+        signed = signed[0]
+    if not isinstance(signed, int) or isinstance(signed, bool):
         return None
-    user = User.objects.filter(pk=user_pk).first()
-    return (user, channel) if user is not None else None
+    user_pk = signed
+    return User.objects.filter(pk=user_pk).first()
 
 
-def digest_searches(*, user: User, channel: str) -> QuerySet[SavedSearch]:
-    """The saved searches whose alerts go into the resident's digest on `channel` (badge-only
-    searches send nothing; instant ones put what waits past the hour into the digest)."""
+def digest_searches(*, user: User) -> QuerySet[SavedSearch]:
+    """The saved searches whose alerts go into the resident's digest (badge-only searches send
+    nothing; instant ones put what waits past the hour into the digest)."""
     return (
-        SavedSearch.objects.filter(user=user, channel=channel, is_active=True)
+        SavedSearch.objects.filter(user=user, is_active=True)
         .exclude(frequency=SavedSearch.Frequency.BADGE)
         .select_related("category", "town")
     )

@@ -1,5 +1,6 @@
 """Every write about saved searches and alerts: save, change, match new listings, send, digest."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
@@ -29,8 +30,7 @@ from alerts.tasks import send_digests, send_instant_alerts
 from listings import search
 from listings.cards import listing_card
 from listings.models import PUBLIC_STATUSES, Listing, NotInterested
-from notifications.models import Channel, Event
-from notifications.services import Notice as PushNotice, notice_send
+from notifications.models import Preference
 
 
 # --- Saved searches ----------------------------------------------------------------------------
@@ -77,13 +77,13 @@ def saved_searches_normalise(*, batch: int = 2000) -> int:
     return count
 
 
-def saved_search_update(*, saved: SavedSearch, frequency: str, channel: str, is_active: bool) -> SavedSearch:
-    """Change how (and whether) a saved search alerts."""
+def saved_search_update(*, saved: SavedSearch, frequency: str, is_active: bool) -> SavedSearch:
+    """Change how often (and whether) a saved search alerts; where to is on the resident's
+    notification settings page."""
     saved.frequency = frequency
-    saved.channel = channel
     saved.is_active = is_active
     saved.full_clean(exclude=["user", "terms"])
-    saved.save(update_fields=["frequency", "channel", "is_active"])
+    saved.save(update_fields=["frequency", "is_active"])
     return saved
 
 
@@ -103,19 +103,18 @@ def unsubscribe_token(saved: SavedSearch) -> str:
     return signing.dumps(saved.pk, salt=UNSUBSCRIBE_SALT)
 
 
-def digest_unsubscribe_token(*, user: User, channel: str) -> str:
-    """A signed link that stops every saved search feeding the resident's digest on `channel`."""
-    return signing.dumps([user.pk, channel], salt=DIGEST_UNSUBSCRIBE_SALT)
+def digest_unsubscribe_token(*, user: User) -> str:
+    """A signed link that stops every saved search feeding the resident's digest."""
+    return signing.dumps(user.pk, salt=DIGEST_UNSUBSCRIBE_SALT)
 
 
 def digest_unsubscribe(*, token: str) -> tuple[User, list[SavedSearch]] | None:
     """Stop every saved search that feeds the digest a signed link names (no login needed):
     the resident and the searches stopped; None for a bad or unknown token."""
-    found = digest_owner_for_token(token)
-    if found is None:
+    user = digest_owner_for_token(token)
+    if user is None:
         return None
-    user, channel = found
-    stopped = list(digest_searches(user=user, channel=channel))
+    stopped = list(digest_searches(user=user))
     SavedSearch.objects.filter(pk__in=[saved.pk for saved in stopped]).update(is_active=False)
     return user, stopped
 
@@ -216,12 +215,14 @@ def instant_send(*, saved_search_id: int, now=None) -> bool:
 
 
 def digests_send(*, now=None) -> int:
-    """Send every resident one digest per channel of their pending daily and instant alerts,
-    grouped by saved search; returns how many digests were sent.
+    """Send every resident one digest of their pending daily and instant alerts, grouped by saved
+    search, on the channels they chose for saved-search alerts; returns how many were sent.
 
-    The reads are two queries whatever the number of residents and searches (the pending alerts
-    with what the digest shows, and the "not interested" marks of their residents); each digest
-    then costs one update.
+    Daily searches show at most the resident's daily cap of new items in all (Preference's
+    alerts_daily_cap), each section saying how many more its link shows; what instant searches
+    held back past the hour is shown whole. The reads are three queries whatever the number of
+    residents and searches (the pending alerts with what the digest shows, the "not interested"
+    marks and the caps of their residents); each digest then costs one update and its sending.
     """
     now = now or timezone.now()
     pending = list(
@@ -233,31 +234,46 @@ def digests_send(*, now=None) -> int:
         )
         .order_by("saved_search__user_id", "saved_search__created_at", "saved_search_id", "created_at")
     )
-    hidden = set(
-        NotInterested.objects.filter(user_id__in={a.saved_search.user_id for a in pending}).values_list("user_id", "listing_id")
-    )
-    # One digest per resident and channel: a resident with five daily searches gets one email,
-    # and one LINE message if some of their searches alert on LINE.
-    digests: dict[tuple[int, str], dict[int, list[Alert]]] = {}
+    users = {a.saved_search.user_id for a in pending}
+    hidden = set(NotInterested.objects.filter(user_id__in=users).values_list("user_id", "listing_id"))
+    caps = dict(Preference.objects.filter(user_id__in=users).values_list("user_id", "alerts_daily_cap"))
+    # One digest per resident: a resident with five daily searches gets one email.
+    digests: dict[int, dict[int, list[Alert]]] = {}
     for alert in pending:
-        saved = alert.saved_search
-        digests.setdefault((saved.user_id, saved.channel), {}).setdefault(saved.pk, []).append(alert)
+        digests.setdefault(alert.saved_search.user_id, {}).setdefault(alert.saved_search_id, []).append(alert)
     sent = 0
-    for (user_id, channel), by_search in digests.items():
+    for user_id, by_search in digests.items():
+        room = caps.get(user_id, settings.NOTICES["ALERTS_DAILY_CAP"])
         sections = []
         for alerts in by_search.values():
+            saved = alerts[0].saved_search
             listings = [
                 a.listing for a in alerts
                 if a.listing.status in PUBLIC_STATUSES and (user_id, a.listing_id) not in hidden
             ]
-            if listings:
-                sections.append((alerts[0].saved_search, listings))
+            if not listings:
+                continue
+            shown = listings
+            if saved.frequency == SavedSearch.Frequency.DAILY:
+                shown = listings[: max(room, 0)]
+                room -= len(shown)
+            sections.append(DigestSection(saved, shown, more=len(listings) - len(shown)))
         with transaction.atomic():  # an error leaves these alerts pending; the email goes out on commit, with retries
-            Alert.objects.filter(pk__in=[a.pk for alerts in by_search.values() for a in alerts]).update(sent_at=now)
+            sent_alerts = [a.pk for alerts in by_search.values() for a in alerts]
+            Alert.objects.filter(pk__in=sent_alerts).update(sent_at=now)
             if sections:
-                _notify_digest(user=sections[0][0].user, channel=channel, sections=sections)
+                _notify_digest(user=sections[0].saved.user, sections=sections, key=f"alert-digest:{user_id}:{min(sent_alerts)}")
                 sent += 1
     return sent
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    """A saved search's part of a digest: the new items it shows, and how many more its link shows."""
+
+    saved: SavedSearch
+    listings: list[Listing]
+    more: int = 0
 
 
 def _results_url(saved: SavedSearch) -> str:
@@ -287,20 +303,20 @@ def _notify(saved: SavedSearch, listings: list[Listing]) -> None:
                 subject=subject, body=body, url=context["url"], unsubscribe_url=context["unsubscribe_url"],
                 cards=tuple(listing_card(listing) for listing in listings[:10]),  # LINE's carousel; the link shows all
             ),
-            channel=saved.channel,
+            key=f"alert:{saved.pk}:{listings[0].pk}", summary=_summary(len(listings)), path=reverse("alerts:results", args=[saved.pk]),
         )
-        _push(saved.user, key=f"alert:{saved.pk}:{listings[0].pk}", title=subject, count=len(listings), path=reverse("alerts:results", args=[saved.pk]))
 
 
-def _notify_digest(*, user: User, channel: str, sections: list[tuple[SavedSearch, list[Listing]]]) -> None:
+def _notify_digest(*, user: User, sections: list[DigestSection], key: str) -> None:
     """One digest: a section per saved search, headed by its name, with its own stop link."""
     site = settings.SITE_URL
     context = {
         "sections": [
-            {"saved": saved, "listings": listings, "url": _results_url(saved), "unsubscribe_url": _unsubscribe_url(saved)}
-            for saved, listings in sections
+            {"saved": section.saved, "listings": section.listings, "more": section.more,
+             "url": _results_url(section.saved), "unsubscribe_url": _unsubscribe_url(section.saved)}
+            for section in sections
         ],
-        "total": sum(len(listings) for _saved, listings in sections),
+        "total": sum(len(section.listings) + section.more for section in sections),
         "site": site,
     }
     # The message's own stop link (the List-Unsubscribe header, one click in the mail client)
@@ -309,7 +325,7 @@ def _notify_digest(*, user: User, channel: str, sections: list[tuple[SavedSearch
     # others, so the client's "unsubscribe" would seem broken. It is a signed link rather than
     # the settings page because RFC 8058 one-click is a POST from the mail client, without login.
     # Each section keeps its own link to stop just that search.
-    unsubscribe_url = site + reverse("alerts:unsubscribe_digest", args=[digest_unsubscribe_token(user=user, channel=channel)])
+    unsubscribe_url = site + reverse("alerts:unsubscribe_digest", args=[digest_unsubscribe_token(user=user)])
     with override("ja"):
         subject = render_to_string("alerts/email/digest_subject.txt", context).strip()
         body = render_to_string("alerts/email/digest_body.txt", context)
@@ -322,20 +338,13 @@ def _notify_digest(*, user: User, channel: str, sections: list[tuple[SavedSearch
         notify(
             user=user,
             notice=Notice(subject=subject, body=body, url=site + reverse("alerts:list"), unsubscribe_url=unsubscribe_url, sections=parts),
-            channel=channel,
+            key=key, summary=_summary(context["total"]), path=reverse("alerts:list"),
         )
-        # One push per digest day, whatever the channels of the searches feeding it.
-        day = timezone.localdate().isoformat()
-        _push(user, key=f"alert-digest:{user.pk}:{day}", title=subject, count=context["total"], path=reverse("alerts:list"))
 
 
-def _push(user: User, *, key: str, title: str, count: int, path: str) -> None:
-    """The same alert as a push notification, for residents who turned push on for saved searches
-    (email and LINE go by each search's own channel, above)."""
-    body = ngettext("%(count)s new item matches your saved search.", "%(count)s new items match your saved searches.", count) % {"count": count}
-    notice_send(
-        user=user, notice=PushNotice(event=Event.ALERT, key=key, title=title, body=body, path=path), only={Channel.PUSH}
-    )
+def _summary(count: int) -> str:
+    """What a push notification says of an alert."""
+    return ngettext("%(count)s new item matches your saved search.", "%(count)s new items match your saved searches.", count) % {"count": count}
 
 
 def _digest_section(section: dict, site: str, shown: int) -> str:
@@ -343,7 +352,7 @@ def _digest_section(section: dict, site: str, shown: int) -> str:
     listings = section["listings"]
     return render_to_string(
         "alerts/email/digest_section.txt",
-        {**section, "listings": listings[:shown], "more": len(listings) - shown, "site": site},
+        {**section, "listings": listings[:shown], "more": section["more"] + len(listings) - shown, "site": site},
     )
 
 

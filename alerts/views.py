@@ -16,7 +16,6 @@ from accounts.decorators import resident_required
 from alerts import selectors, services
 from alerts.forms import SavedSearchSettingsForm, SaveSearchForm
 from alerts.models import SavedSearch
-from alerts.notify import line_available, line_configured
 from core.confirm import confirmation_page, is_confirmed
 from core.forms import flash_errors
 from listings.confirmations import CONFIRMATIONS
@@ -45,23 +44,19 @@ def save(request: HttpRequest) -> HttpResponse:
 def saved_list(request: HttpRequest) -> HttpResponse:
     saved = list(request.user.saved_searches.select_related("category", "town"))
     counts = selectors.new_counts(request.user)
-    can_line = line_available(request.user)
     for item in saved:
         item.new_count = counts.get(item.pk, 0)
-        item.form = SavedSearchSettingsForm(instance=item, line_available=can_line, prefix=f"s{item.pk}")
-    # LINE is possible here but this resident has not connected it: say so, and where to connect.
-    line_to_connect = not can_line and line_configured()
-    return render(request, "alerts/list.html", {"saved_searches": saved, "line_to_connect": line_to_connect})
+        item.form = SavedSearchSettingsForm(instance=item, prefix=f"s{item.pk}")
+    return render(request, "alerts/list.html", {"saved_searches": saved})
 
 
 @require_POST
 @resident_required
 def update(request: HttpRequest, pk: int) -> HttpResponse:
     saved = get_object_or_404(SavedSearch, pk=pk, user=request.user)
-    form = SavedSearchSettingsForm(request.POST, instance=saved, line_available=line_available(request.user), prefix=f"s{pk}")
+    form = SavedSearchSettingsForm(request.POST, instance=saved, prefix=f"s{pk}")
     if form.is_valid():
-        data = {"channel": "email", **form.cleaned_data}  # without LINE the form has no channel
-        services.saved_search_update(saved=saved, **data)
+        services.saved_search_update(saved=saved, **form.cleaned_data)
         messages.success(request, _("Your alert settings have been saved."))
     else:
         messages.error(request, _("Please choose one of the options."))
@@ -109,7 +104,7 @@ def unsubscribe_digest(request: HttpRequest, token: str) -> HttpResponse:
         found = services.digest_unsubscribe(token=token)
     else:
         owner = selectors.digest_owner_for_token(token)
-        found = (owner[0], list(selectors.digest_searches(user=owner[0], channel=owner[1]))) if owner else None
+        found = (owner, list(selectors.digest_searches(user=owner))) if owner else None
     if found is None:
         return render(request, "alerts/unsubscribe_digest.html", {"invalid": True}, status=400)
     return render(request, "alerts/unsubscribe_digest.html", {"searches": found[1], "done": request.method == "POST"})

@@ -23,9 +23,9 @@ class PreferenceForm(forms.ModelForm):
 
     class Meta:
         model = Preference
-        # the daily cap joins with the alerts' move here
-        fields = ["quiet_enabled", "quiet_start", "quiet_end", "line_news", "line_categories"]
+        fields = ["alerts_daily_cap", "quiet_enabled", "quiet_start", "quiet_end", "line_news", "line_categories"]
         widgets = {
+            "alerts_daily_cap": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from linebot.v3.messaging import (
-    ApiClient, Configuration, MessagingApi, MessagingApiBlob, PostbackAction, PushMessageRequest, QuickReply,
-    QuickReplyItem, TextMessage, URIAction,
+    ApiClient, Configuration, Message, MessagingApi, MessagingApiBlob, PostbackAction, PushMessageRequest,
+    QuickReply, QuickReplyItem, TextMessage, URIAction,
 )
 from linebot.v3.messaging.exceptions import ApiException
 from urllib3.exceptions import HTTPError
@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 TEXT_LIMIT = 5000  # characters of one text message (UTF-16 code units)
 QUICK_REPLY_MAX = 13
 LABEL_MAX = 20
+TIMEOUT_SECONDS: float = 10  # connecting, then reading LINE's answer; a module constant for the tests
 RETRY_NAMESPACE = uuid.UUID("6f1c2d0e-4d1e-4b7a-9a51-3f0c8f6e2b10")
 
 
@@ -66,14 +67,25 @@ def notice_text(payload: dict) -> str:
     return text[:TEXT_LIMIT]
 
 
+def notice_messages(payload: dict) -> list[Message]:
+    """The notice's own LINE messages (a carousel, a long digest in parts), or its text; with the
+    quick-reply buttons of its actions on the last one."""
+    messages = [Message.from_dict(message) for message in payload.get("line_messages") or []]
+    messages = messages or [TextMessage(text=notice_text(payload))]
+    messages[-1].quick_reply = quick_reply(payload.get("actions") or [])
+    return messages
+
+
 def line_push(*, line_user_id: str, payload: dict, retry_key: str, attempt: int = 1) -> Result:
     """Push one notice; SENT, RETRY (429, 5xx, network: LINE may take it later, while attempts
     remain) or FAILED."""
-    message = TextMessage(text=notice_text(payload), quick_reply=quick_reply(payload.get("actions") or []))
     key = str(uuid.uuid5(RETRY_NAMESPACE, retry_key))
     try:
         with messaging_api() as api:
-            api.push_message(PushMessageRequest(to=line_user_id, messages=[message]), x_line_retry_key=key)
+            api.push_message(
+                PushMessageRequest(to=line_user_id, messages=notice_messages(payload)), x_line_retry_key=key,
+                _request_timeout=TIMEOUT_SECONDS,
+            )
     except ApiException as error:
         if error.status == 409:
             return Result.SENT  # accepted already with this retry key

@@ -7,8 +7,11 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+ALERTS_CAP_MAX = 100
 
 
 class Event(models.TextChoices):
@@ -38,6 +41,10 @@ def _default_quiet_end() -> datetime.time:
     return datetime.time(*settings.NOTICES["QUIET_END"])
 
 
+def _default_alerts_cap() -> int:
+    return settings.NOTICES["ALERTS_DAILY_CAP"]
+
+
 class Preference(models.Model):
     """A resident's notification settings; residents without a row have the defaults
     (notifications.selectors.preference_for)."""
@@ -48,7 +55,13 @@ class Preference(models.Model):
     quiet_enabled = models.BooleanField(_("quiet hours"), default=True)
     quiet_start = models.TimeField(_("from"), default=_default_quiet_start)
     quiet_end = models.TimeField(_("until"), default=_default_quiet_end)
-    alerts_daily_cap = models.PositiveSmallIntegerField(_("saved-search alerts a day at most"), default=5)
+    # The daily digest of saved searches lists at most this many new items (searches set to "at
+    # once" are not limited), and links to the rest.
+    alerts_daily_cap = models.PositiveSmallIntegerField(
+        _("New items in the daily digest, at most"), default=_default_alerts_cap,
+        validators=[MinValueValidator(1), MaxValueValidator(ALERTS_CAP_MAX)],
+        help_text=_("For saved searches sent once a day. Searches set to “at once” are not limited."),
+    )
     # The ward's news on LINE (segment messages): off until the resident opts in; the interests are
     # listings.Category ids (this app does not import listings), matched against a message's.
     line_news = models.BooleanField(_("Receive news from the ward on LINE"), default=False)

@@ -39,6 +39,9 @@ class Notice:
     path: str  # the page to open on the site, e.g. /messages/12/
     # LINE quick-reply buttons (notifications.line.quick_reply): {"label", "data"} or {"label", "uri"}
     actions: list[dict] = field(default_factory=list)
+    # LINE messages to send instead of the title, body and link (LINE's JSON for message objects,
+    # such as a carousel of listings); the actions' quick reply goes on the last one.
+    line_messages: list[dict] = field(default_factory=list)
 
 
 def notice_send(
@@ -52,10 +55,11 @@ def notice_send(
     if not user.is_active or user.deleted_at is not None:
         return set()
     now = now or timezone.now()
-    channels = chosen_channels(user, notice.event) & available_channels(user)
+    preference = preference_for(user)
+    channels = chosen_channels(user, notice.event, preference) & available_channels(user)
     if only is not None:
         channels &= only
-    held = quiet_until(preference_for(user), now)
+    held = quiet_until(preference, now)
     used = set()
     for channel in sorted(channels):
         due = held if held and channel != Channel.EMAIL else now

@@ -309,54 +309,21 @@ def test_the_indexed_matching_finds_exactly_what_checking_every_search_finds(ali
     assert User.objects.count() == len(QUERIES) + 1
 
 
-# --- Choosing LINE -------------------------------------------------------------------------------
-
-LINE_LOGIN = {"line": {"APPS": [{"client_id": "1", "secret": "s"}]}}
+# --- Where alerts go -------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-def test_without_line_the_settings_show_no_channel_choice_and_still_save(bob_client, bob, settings):
-    settings.LINE_MESSAGING_CHANNEL_TOKEN = ""
+def test_a_saved_search_sets_how_often_and_the_settings_page_where(bob_client, bob):
     saved = services.saved_search_create(user=bob, q="本棚")
 
     page = bob_client.get(reverse("alerts:list")).content.decode()
 
-    assert f'name="s{saved.pk}-channel"' not in page and "お知らせの送り方" not in page
-    assert reverse("socialaccount_connections") not in page
+    assert f'name="s{saved.pk}-channel"' not in page
+    assert f'href="{reverse("notifications:settings")}"' in page and "お知らせの設定" in page
+    assert "すぐに（お知らせは1時間に1回まで）" in page
     bob_client.post(reverse("alerts:update", args=[saved.pk]), {f"s{saved.pk}-frequency": "badge", f"s{saved.pk}-is_active": "on"})
     saved.refresh_from_db()
-    assert (saved.frequency, saved.channel, saved.is_active) == ("badge", "email", True)
-
-
-@pytest.mark.django_db
-def test_with_line_a_resident_who_has_not_connected_it_is_told_where_to(bob_client, bob, settings):
-    settings.LINE_MESSAGING_CHANNEL_TOKEN = "token"
-    settings.SOCIALACCOUNT_PROVIDERS = LINE_LOGIN
-    saved = services.saved_search_create(user=bob, q="本棚")
-
-    page = bob_client.get(reverse("alerts:list")).content.decode()
-
-    assert f'href="{reverse("socialaccount_connections")}"' in page and "LINE" in page
-    assert f'name="s{saved.pk}-channel"' not in page
-
-
-@pytest.mark.django_db
-def test_with_line_connected_the_resident_chooses_line_for_a_search(bob_client, bob, settings):
-    from allauth.socialaccount.models import SocialAccount
-
-    settings.LINE_MESSAGING_CHANNEL_TOKEN = "token"
-    settings.SOCIALACCOUNT_PROVIDERS = LINE_LOGIN
-    SocialAccount.objects.create(user=bob, provider="line", uid="U123")
-    saved = services.saved_search_create(user=bob, q="本棚")
-
-    page = bob_client.get(reverse("alerts:list")).content.decode()
-
-    assert f'name="s{saved.pk}-channel"' in page and 'value="line"' in page
-    assert reverse("socialaccount_connections") not in page
-    bob_client.post(reverse("alerts:update", args=[saved.pk]),
-                    {f"s{saved.pk}-frequency": "daily", f"s{saved.pk}-channel": "line", f"s{saved.pk}-is_active": "on"})
-    saved.refresh_from_db()
-    assert saved.channel == "line"
+    assert (saved.frequency, saved.is_active) == ("badge", True)
 
 
 @pytest.mark.django_db
@@ -390,3 +357,27 @@ def test_a_digest_hour_outside_the_day_stops_start_up_naming_the_variable(hour, 
     assert (run.returncode == 0) is starts
     if not starts:
         assert "ImproperlyConfigured: ALERTS_DIGEST_HOUR must be an hour from 0 to 23" in run.stderr
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_keeps_line_for_linked_residents_whose_searches_alerted_on_line(alice, bob):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from notifications.models import Event, LineLink, Preference
+    from notifications.selectors import chosen_channels
+
+    before = [("alerts", "0002_saved_search_key_gram"), ("notifications", "0003_alerts_daily_cap")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    OldSavedSearch = old.get_model("alerts", "SavedSearch")
+    for user in (alice, bob):  # both chose LINE; only Alice is linked to the ward's LINE account
+        OldSavedSearch.objects.create(user_id=user.pk, q="本棚", terms=["本棚"], channel="line")
+    old.get_model("notifications", "LineLink").objects.create(user_id=alice.pk, line_user_id="U" + "a" * 32)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert chosen_channels(alice, Event.ALERT) == {"line", "push"}
+    assert chosen_channels(bob, Event.ALERT) == {"email", "line", "push"}  # the defaults: email reaches him
+    assert not Preference.objects.filter(user=bob).exists() and LineLink.objects.filter(user=alice).exists()

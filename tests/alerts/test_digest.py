@@ -1,4 +1,5 @@
-"""The daily digest: one email per resident (and channel), a section per saved search."""
+"""The daily digest: one per resident on the channels they chose, a section per saved search, at
+most the resident's daily cap of new items from daily searches."""
 
 import re
 
@@ -8,8 +9,12 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
+from django.utils import timezone
+
 from alerts import services
 from alerts.models import Alert, SavedSearch
+from notifications.models import Preference
+from tests.alerts.conftest import on_line
 from tests.factories import make_listing, make_user
 
 DAILY = SavedSearch.Frequency.DAILY
@@ -128,20 +133,84 @@ def test_a_forged_digest_unsubscribe_link_is_refused(client, bob):
 
 
 @pytest.mark.django_db
-def test_a_resident_with_email_and_line_searches_gets_one_digest_on_each(alice, bob, django_capture_on_commit_callbacks, monkeypatch):
+def test_a_resident_with_searches_of_every_kind_gets_one_digest_on_the_channels_chosen_in_settings(
+    alice, bob, django_capture_on_commit_callbacks, line_api
+):
+    uid = on_line(bob, channels=["email", "line"], cap=10)
     _three_searches(bob)
-    SavedSearch.objects.filter(q="自転車").update(channel="line")
-    delivered = []
-    monkeypatch.setattr(services, "notify", lambda *, user, notice, channel="email": delivered.append((user, notice, channel)))
+    SavedSearch.objects.filter(q="自転車").update(frequency=SavedSearch.Frequency.INSTANT, last_instant_at=timezone.now())
     for title in ("白い本棚", "ベビーカー", "自転車"):
         _publish(alice, django_capture_on_commit_callbacks, title=title)
 
-    assert _digests_send() == 2
+    assert _digests_send() == 1
 
-    by_channel = {channel: notice for user, notice, channel in delivered}
-    assert sorted(by_channel) == ["email", "line"]
-    assert "白い本棚" in by_channel["email"].body and "ベビーカー" in by_channel["email"].body
-    assert "自転車" in by_channel["line"].body and "本棚" not in by_channel["line"].body
+    [email] = mail.outbox
+    assert all(title in email.body for title in ("白い本棚", "ベビーカー", "自転車"))
+    [push] = line_api.received
+    texts = "".join(message["text"] for message in push.json()["messages"])
+    assert push.json()["to"] == uid and "白い本棚" in texts and "自転車" in texts
+
+
+@pytest.mark.django_db
+def test_the_daily_digest_lists_at_most_the_residents_daily_cap_and_links_to_the_rest(alice, bob, django_capture_on_commit_callbacks):
+    Preference.objects.create(user=bob, alerts_daily_cap=3)
+    _three_searches(bob)
+    titles = [f"本棚{i}" for i in range(4)] + ["ベビーカー A型", "子ども用自転車"]
+    for title in titles:
+        _publish(alice, django_capture_on_commit_callbacks, title=title)
+
+    assert _digests_send() == 1
+
+    [email] = mail.outbox
+    assert email.subject == "[Mottainai] 保存した3件の検索に新着が6件あります"
+    assert sum(title in email.body for title in titles) == 3
+    assert all(f"本棚{i}" in email.body for i in range(3))
+    assert "…ほか1件" in email.body and "…ほか1件" in email.body.split("「ベビーカー」")[0]  # 本棚3 waits on the site
+    assert "ベビーカー A型" not in email.body and "子ども用自転車" not in email.body
+    assert len(re.findall(r"/alerts/\d+/", email.body)) == 3  # every search keeps its link to all its results
+    assert not Alert.objects.filter(sent_at__isnull=True).exists()  # tomorrow's digest starts afresh
+
+
+@pytest.mark.django_db
+def test_without_settings_the_cap_is_the_wards_default(alice, bob, settings, django_capture_on_commit_callbacks):
+    settings.NOTICES = {**settings.NOTICES, "ALERTS_DAILY_CAP": 2}
+    services.saved_search_create(user=bob, q="本棚", frequency=DAILY)
+    for i in range(3):
+        _publish(alice, django_capture_on_commit_callbacks, title=f"本棚{i}")
+
+    assert _digests_send() == 1
+
+    assert sum(f"本棚{i}" in mail.outbox[0].body for i in range(3)) == 2 and "…ほか1件" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_what_an_instant_search_held_back_is_not_capped(alice, bob, django_capture_on_commit_callbacks, clock):
+    Preference.objects.create(user=bob, alerts_daily_cap=1)
+    saved = services.saved_search_create(user=bob, q="本棚", frequency=SavedSearch.Frequency.INSTANT)
+    SavedSearch.objects.filter(pk=saved.pk).update(last_instant_at=timezone.now())  # alerted a moment ago
+    for i in range(3):
+        _publish(alice, django_capture_on_commit_callbacks, title=f"本棚{i}")
+    assert mail.outbox == []  # at most one an hour: these wait for the digest
+
+    assert _digests_send() == 1
+
+    assert all(f"本棚{i}" in mail.outbox[0].body for i in range(3)) and "ほか" not in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_a_stop_link_of_a_digest_sent_before_per_resident_digests_still_works(bob, client):
+    from django.core import signing
+    from django.urls import reverse
+
+    from alerts.selectors import DIGEST_UNSUBSCRIBE_SALT
+
+    saved = services.saved_search_create(user=bob, q="本棚", frequency=DAILY)
+    token = signing.dumps([bob.pk, "line"], salt=DIGEST_UNSUBSCRIBE_SALT)  # digests went per channel then
+
+    assert "「本棚」" in client.get(reverse("alerts:unsubscribe_digest", args=[token])).content.decode()
+    assert client.post(reverse("alerts:unsubscribe_digest", args=[token])).status_code == 200
+    saved.refresh_from_db()
+    assert not saved.is_active
 
 
 def _digest_queries(alice, residents, searches_each, capture) -> int:
@@ -166,6 +235,6 @@ def test_the_digest_costs_the_same_for_one_search_per_resident_or_five(alice, dj
     five = _digest_queries(alice, 2, 5, django_capture_on_commit_callbacks)
 
     assert five == one
-    # two reads, then per resident one update (inside its savepoint) and the push notice's reads
-    # (notification settings, devices, LINE link)
-    assert one <= 2 + 2 * (3 + 3)
+    # three reads (pending alerts, "not interested" marks, daily caps), then per resident its
+    # savepoint, the update, the notice's reads (settings, devices) and its delivery row
+    assert one <= 3 + 2 * 9

@@ -1,24 +1,23 @@
-"""Alert delivery: email with one-click unsubscribe, LINE pushes to a local stand-in of the
-Messaging API (an HTTP server on 127.0.0.1), and email whenever LINE cannot deliver."""
+"""Alert delivery on the channels a resident chose for saved searches: the alert email with
+one-click unsubscribe, LINE pushes to a local stand-in of the Messaging API, quiet hours, once per
+alert, and email whenever LINE cannot deliver."""
 
 import time
+from datetime import timedelta
 
 import pytest
-from allauth.socialaccount.models import SocialAccount
 from django.core import mail
 from django.test import TestCase
 from django.utils import timezone
 
-from alerts import notify as notify_module
-from alerts.notify import LINE_TEXT_LIMIT, Notice, line_available, notify
-from tests.stand_in import StandIn, refusing_url
+from alerts.notify import LINE_TEXT_LIMIT, Notice, notify
+from notifications import line as line_module
+from notifications.models import Channel, Delivery, Event, LineLink, Preference
+from notifications.services import deliveries_due_send
+from tests.alerts.conftest import TOKEN, on_line
+from tests.stand_in import refusing_url
 
 pytestmark = pytest.mark.django_db
-
-TOKEN = "test-channel-access-token"
-# What LINE answers an accepted push (the SDK reads it).
-PUSH_ANSWER = b'{"sentMessages": [{"id": "1", "quoteToken": "q"}]}'
-ALICE_UID = "U1234567890abcdef1234567890abcdef"
 
 NOTICE = Notice(
     subject="New match: wooden bookshelf",
@@ -28,36 +27,17 @@ NOTICE = Notice(
 )
 
 
-def deliver(**kwargs) -> str:
-    """notify() as the worker calls it, after commit: the email it queues is sent as well."""
+def deliver(user, notice: Notice = NOTICE, key: str = "alert:1:42") -> set[str]:
+    """notify() as the worker calls it, after commit: the email and LINE tasks it queues run."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return notify(**kwargs)
-
-
-# --- A stand-in for the Messaging API ---------------------------------------------------------
-
-
-@pytest.fixture
-def line_api(settings):
-    """The ward has a LINE Official Account, served by the stand-in."""
-    with StandIn(answer=PUSH_ANSWER, content_type="application/json") as stand_in:  # 200 and the body LINE sends
-        settings.LINE_MESSAGING_API_URL = stand_in.url
-        settings.LINE_MESSAGING_CHANNEL_TOKEN = TOKEN
-        yield stand_in
-
-
-@pytest.fixture
-def alice_on_line(alice):
-    """Alice signed in with LINE once, so her account carries her LINE user id."""
-    SocialAccount.objects.create(user=alice, provider="line", uid=ALICE_UID)
-    return alice
+        return notify(user=user, notice=notice, key=key, summary="1 new item matches your saved search.", path="/alerts/1/")
 
 
 # --- Email ------------------------------------------------------------------------------------
 
 
 def test_email_carries_the_body_both_links_and_one_click_unsubscribe_headers(alice):
-    assert deliver(user=alice, notice=NOTICE) == "email"
+    assert deliver(alice) == {"email"}
 
     [message] = mail.outbox
     assert message.to == ["alice@example.com"]
@@ -75,29 +55,40 @@ def test_email_carries_the_body_both_links_and_one_click_unsubscribe_headers(ali
 def test_a_newline_in_the_subject_does_not_lose_the_email(alice):
     notice = Notice(subject="New match:\nbookshelf", body="b", url=NOTICE.url, unsubscribe_url=NOTICE.unsubscribe_url)
 
-    assert deliver(user=alice, notice=notice) == "email"
+    assert deliver(alice, notice) == {"email"}
 
     assert mail.outbox[0].subject == "[Mottainai] New match: bookshelf"
 
 
-def test_the_email_channel_never_pushes_to_line_even_for_a_line_resident(line_api, alice_on_line):
-    assert deliver(user=alice_on_line, notice=NOTICE, channel="email") == "email"
+def test_a_resident_who_chose_email_only_never_gets_line(line_api, alice):
+    on_line(alice, channels=["email"])
+
+    assert deliver(alice) == {"email"}
 
     assert line_api.received == []
     assert len(mail.outbox) == 1
 
 
+def test_a_resident_who_turned_alerts_off_everywhere_hears_nothing(line_api, alice):
+    on_line(alice, channels=[])
+
+    assert deliver(alice) == set()
+
+    assert line_api.received == [] and mail.outbox == []
+
+
 # --- LINE -------------------------------------------------------------------------------------
 
 
-def test_a_line_resident_gets_a_push_with_the_token_their_uid_and_the_links(line_api, alice_on_line):
-    assert deliver(user=alice_on_line, notice=NOTICE, channel="line") == "line"
+def test_a_resident_who_chose_line_gets_a_push_with_the_token_their_uid_and_the_links(line_api, alice):
+    uid = on_line(alice)
+
+    assert deliver(alice) == {"line"}
 
     [push] = line_api.received
     assert push.path == "/v2/bot/message/push"
     assert push.headers["Authorization"] == f"Bearer {TOKEN}"
-    assert push.headers["Content-Type"] == "application/json"
-    assert push.json()["to"] == ALICE_UID
+    assert push.json()["to"] == uid
     [message] = push.json()["messages"]
     assert message["type"] == "text"
     assert message["text"].startswith(NOTICE.subject + "\n")
@@ -107,11 +98,20 @@ def test_a_line_resident_gets_a_push_with_the_token_their_uid_and_the_links(line
     assert mail.outbox == []
 
 
-def test_a_long_body_is_shortened_to_lines_limit_but_keeps_both_links(line_api, alice_on_line):
+def test_by_default_a_linked_resident_gets_the_alert_by_email_and_on_line(line_api, alice):
+    LineLink.objects.create(user=alice, line_user_id="U" + "a" * 32)
+
+    assert deliver(alice) == {"email", "line"}
+
+    assert len(line_api.received) == 1 and len(mail.outbox) == 1
+
+
+def test_a_long_body_is_shortened_to_lines_limit_but_keeps_both_links(line_api, alice):
+    on_line(alice)
     # Emoji count as two UTF-16 units at LINE, so a naive len() would overshoot the limit.
     notice = Notice(subject="Many items", body="🍎" * 4000, url=NOTICE.url, unsubscribe_url=NOTICE.unsubscribe_url)
 
-    assert deliver(user=alice_on_line, notice=notice, channel="line") == "line"
+    assert deliver(alice, notice) == {"line"}
 
     text = line_api.received[0].json()["messages"][0]["text"]
     assert len(text.encode("utf-16-le")) // 2 <= LINE_TEXT_LIMIT
@@ -121,103 +121,110 @@ def test_a_long_body_is_shortened_to_lines_limit_but_keeps_both_links(line_api, 
     assert NOTICE.url in text
 
 
-@pytest.mark.parametrize(
-    ("token", "has_line_login", "expected"),
-    [
-        (TOKEN, True, True),
-        (TOKEN, False, False),  # signed up with email only
-        ("", True, False),  # the ward has no Official Account
-    ],
-)
-def test_line_is_available_only_with_a_ward_token_and_a_line_login(settings, alice, token, has_line_login, expected):
-    settings.LINE_MESSAGING_CHANNEL_TOKEN = token
-    if has_line_login:
-        SocialAccount.objects.create(user=alice, provider="line", uid=ALICE_UID)
+def test_a_resident_who_chose_line_but_is_not_linked_gets_nothing_on_line(line_api, bob):
+    Preference.objects.create(user=bob, channels={Event.ALERT: ["line", "email"]})
 
-    assert line_available(alice) is expected
-
-
-def test_another_providers_login_is_not_a_line_login(settings, alice):
-    settings.LINE_MESSAGING_CHANNEL_TOKEN = TOKEN
-    SocialAccount.objects.create(user=alice, provider="google", uid="1234567890")
-
-    assert line_available(alice) is False
-
-
-def test_a_resident_without_a_line_login_gets_email_instead(line_api, bob):
-    assert deliver(user=bob, notice=NOTICE, channel="line") == "email"
+    assert deliver(bob) == {"email"}
 
     assert line_api.received == []
     assert mail.outbox[0].to == ["bob@example.com"]
 
 
-def test_line_not_configured_means_email(line_api, settings, alice_on_line):
+def test_line_not_configured_means_no_line(line_api, settings, alice):
+    on_line(alice, channels=["line", "email"])
     settings.LINE_MESSAGING_CHANNEL_TOKEN = ""
 
-    assert deliver(user=alice_on_line, notice=NOTICE, channel="line") == "email"
+    assert deliver(alice) == {"email"}
 
     assert line_api.received == []
-    assert len(mail.outbox) == 1
 
 
-@pytest.mark.parametrize("status", [500, 400, 429])
-def test_a_refused_push_falls_back_to_email(line_api, alice_on_line, status, caplog):
-    line_api.script = [status]
+def test_a_refused_push_is_emailed_instead_once(line_api, alice, caplog):
+    on_line(alice)
+    line_api.script = [400]
 
-    assert deliver(user=alice_on_line, notice=NOTICE, channel="line") == "email"
+    assert deliver(alice) == {"line"}
+    assert deliver(alice) == set()  # the same alert again (a task run twice)
 
     assert len(line_api.received) == 1
-    assert mail.outbox[0].to == ["alice@example.com"]
-    assert str(status) in caplog.text
+    [email] = mail.outbox
+    assert email.subject == "[Mottainai] " + NOTICE.subject
+    assert "1 new item matches your saved search." in email.body and "/alerts/1/" in email.body
+    assert Delivery.objects.get(channel=Channel.LINE).status == Delivery.Status.FAILED
     assert TOKEN not in caplog.text
 
 
-def test_a_push_that_times_out_falls_back_to_email(line_api, alice_on_line, monkeypatch, caplog):
-    monkeypatch.setattr(notify_module, "LINE_TIMEOUT_SECONDS", 0.2)
+def test_a_push_that_times_out_is_tried_again_with_the_same_retry_key(line_api, alice, monkeypatch):
+    on_line(alice)
+    monkeypatch.setattr(line_module, "TIMEOUT_SECONDS", 0.2)
     line_api.script = [2.0]
 
     started = time.monotonic()
-    assert deliver(user=alice_on_line, notice=NOTICE, channel="line") == "email"
+    assert deliver(alice) == {"line"}
 
     assert time.monotonic() - started < 1.5
-    assert len(mail.outbox) == 1
-    assert "Timeout" in caplog.text
+    first, second = line_api.received
+    assert first.headers["X-Line-Retry-Key"] == second.headers["X-Line-Retry-Key"]  # LINE delivers it once
+    assert Delivery.objects.get(channel=Channel.LINE).status == Delivery.Status.SENT
+    assert mail.outbox == []
 
 
-def test_an_unreachable_line_api_falls_back_to_email(settings, alice_on_line):
+def test_an_unreachable_line_api_ends_in_one_email(line_api, settings, alice):
+    on_line(alice)
     settings.LINE_MESSAGING_API_URL = refusing_url()
-    settings.LINE_MESSAGING_CHANNEL_TOKEN = TOKEN
 
-    assert deliver(user=alice_on_line, notice=NOTICE, channel="line") == "email"
+    assert deliver(alice) == {"line"}
 
     assert len(mail.outbox) == 1
+
+
+# --- Quiet hours and once only -------------------------------------------------------------------
+
+
+def test_quiet_hours_hold_line_until_they_end_and_email_goes_at_once(line_api, alice, clock):
+    on_line(alice, channels=["line", "email"])
+    clock.move_to(timezone.localtime().replace(hour=23, minute=0))
+
+    assert deliver(alice) == {"email", "line"}
+
+    assert len(mail.outbox) == 1 and line_api.received == []
+    held = Delivery.objects.get(channel=Channel.LINE)
+    assert held.status == Delivery.Status.HELD
+    assert timezone.localtime(held.due_at).strftime("%H:%M") == "07:00"
+    clock.move_to(held.due_at + timedelta(seconds=1))
+    assert deliveries_due_send() == 1
+    assert len(line_api.received) == 1
+    assert deliveries_due_send() == 0 and len(line_api.received) == 1
+
+
+def test_the_same_alert_sent_twice_reaches_each_channel_once(line_api, alice):
+    on_line(alice, channels=["line", "email"])
+
+    assert deliver(alice) == {"email", "line"}
+    assert deliver(alice) == set()
+
+    assert len(line_api.received) == 1 and len(mail.outbox) == 1
+    assert deliver(alice, key="alert:1:43") == {"email", "line"}  # the next alert of the same search
 
 
 # --- Nobody to tell ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("channel", ["email", "line"])
-def test_a_deleted_resident_gets_nothing(line_api, alice_on_line, channel):
-    alice_on_line.deleted_at = timezone.now()
-    alice_on_line.save(update_fields=["deleted_at"])
+def test_a_deleted_resident_gets_nothing(line_api, alice):
+    on_line(alice, channels=["line", "email"])
+    alice.deleted_at = timezone.now()
+    alice.save(update_fields=["deleted_at"])
 
-    assert deliver(user=alice_on_line, notice=NOTICE, channel=channel) == "none"
+    assert deliver(alice) == set()
 
-    assert line_api.received == []
-    assert mail.outbox == []
-
-
-@pytest.mark.parametrize("channel", ["email", "line"])
-def test_an_inactive_resident_gets_nothing(line_api, alice_on_line, channel):
-    alice_on_line.is_active = False
-    alice_on_line.save(update_fields=["is_active"])
-
-    assert deliver(user=alice_on_line, notice=NOTICE, channel=channel) == "none"
-
-    assert line_api.received == []
-    assert mail.outbox == []
+    assert line_api.received == [] and mail.outbox == []
 
 
-def test_an_unknown_channel_is_a_programming_error(alice):
-    with pytest.raises(ValueError):
-        deliver(user=alice, notice=NOTICE, channel="sms")
+def test_an_inactive_resident_gets_nothing(line_api, alice):
+    on_line(alice, channels=["line", "email"])
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+
+    assert deliver(alice) == set()
+
+    assert line_api.received == [] and mail.outbox == []

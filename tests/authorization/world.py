@@ -156,7 +156,7 @@ def build_world(*, alice, bob, carol, staff) -> World:
         "facility": facility.pk, "thread": thread.pk, "post": post.pk, "reply": reply.pk,
         "post_report": reported_post.pk, "held_thread": held_thread.pk, "held_post": held_post.pk,
         "reveal": reveal.pk, "saved": saved.pk, "unsubscribe": unsubscribe_token(saved),
-        "digest": digest_unsubscribe_token(user=alice, channel="email"),
+        "digest": digest_unsubscribe_token(user=alice),
         "assisted": assisted.pk, "assisted_conversation": assisted_conversation.pk,
         "endpoint": endpoint.pk, "delivery": delivery.pk, "ng_word": ng_word.pk, "reason_template": reason_template.pk,
         # allauth's signed link: Alice's password reset
