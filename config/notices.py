@@ -63,7 +63,7 @@ def notice_settings(development_key_path: Path) -> dict:
         # Defaults of every resident's notification settings (they change their own).
         "QUIET_START": env_time("NOTICES_QUIET_START", "22:00"),
         "QUIET_END": env_time("NOTICES_QUIET_END", "07:00"),
-        "ALERTS_DAILY_CAP": env_int("NOTICES_ALERTS_DAILY_CAP", 5, minimum=1),
+        "ALERTS_DAILY_CAP": env_int("NOTICES_ALERTS_DAILY_CAP", 5, minimum=1, maximum=100),
         # LINE serves message content (photos residents send) from its own host; the tests and the
         # development simulator point both API URLs at a stand-in.
         "LINE_DATA_API_URL": env_str("LINE_MESSAGING_DATA_API_URL", "https://api-data.line.me").rstrip("/"),

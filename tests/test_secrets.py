@@ -141,6 +141,17 @@ def test_the_backup_script_reads_the_database_url_from_a_file(monkeypatch, tmp_p
     assert (url, env["PGPASSWORD"]) == ("postgresql://mottainai@db:5432/mottainai", "p@ss")
 
 
+def test_check_deploy_asks_for_a_web_push_key_of_the_sites_own(monkeypatch, tmp_path):
+    from notifications.checks import push_key_set
+
+    monkeypatch.delenv("WEB_PUSH_VAPID_PRIVATE_KEY", raising=False)
+    monkeypatch.delenv("WEB_PUSH_VAPID_PRIVATE_KEY_FILE", raising=False)
+    [warning] = push_key_set(None)
+    assert warning.id == "notifications.W001" and "WEB_PUSH_VAPID_PRIVATE_KEY" in warning.msg
+    monkeypatch.setenv("WEB_PUSH_VAPID_PRIVATE_KEY_FILE", str(tmp_path / "vapid.pem"))
+    assert push_key_set(None) == []
+
+
 def test_check_deploy_asks_for_a_pseudonym_key_of_its_own(monkeypatch, tmp_path):
     from community.checks import board_pseudonym_key_set
 
