@@ -125,8 +125,9 @@ def env_secret_list(name: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def signing_keys(development_key_path: Path) -> tuple[str, list[str], str]:
-    """SECRET_KEY, SECRET_KEY_FALLBACKS and BOARD_PSEUDONYM_KEY (docs/DEPLOY.md, Rotating the secret key).
+def signing_keys(development_key_path: Path) -> tuple[str, list[str], str, str]:
+    """SECRET_KEY, SECRET_KEY_FALLBACKS, BOARD_PSEUDONYM_KEY (docs/DEPLOY.md, Rotating the secret
+    key) and CONSULTATION_VOTER_KEY (docs/CONSULTATIONS.md).
 
     The pseudonym key defaults to the oldest signing key: the last fallback, else the secret key
     itself, used exactly as before it existed. Rotating by moving the old key to the end of
@@ -135,7 +136,10 @@ def signing_keys(development_key_path: Path) -> tuple[str, list[str], str]:
     """
     secret_key = env_secret("DJANGO_SECRET_KEY") or development_secret_key(development_key_path)
     fallbacks = env_secret_list("DJANGO_SECRET_KEY_FALLBACKS")
-    return secret_key, fallbacks, env_secret("BOARD_PSEUDONYM_KEY") or [secret_key, *fallbacks][-1]
+    # The consultations' key of their own: unset, one is kept under var/ beside the development
+    # secret key (a ward sets it once; a new key would let every resident answer again).
+    voter_key = env_secret("CONSULTATION_VOTER_KEY") or development_secret_key(development_key_path.with_name("consultation_voter_key"))
+    return secret_key, fallbacks, env_secret("BOARD_PSEUDONYM_KEY") or [secret_key, *fallbacks][-1], voter_key
 
 
 def development_secret_key(path: Path) -> str:

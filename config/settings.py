@@ -23,7 +23,7 @@ TESTING = "pytest" in sys.modules or env_bool("MOTTAINAI_TESTING", False)
 
 # --- Core -------------------------------------------------------------------------------------
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY, SECRET_KEY_FALLBACKS, BOARD_PSEUDONYM_KEY = signing_keys(VAR_DIR / "secret_key")  # config/env.py
+SECRET_KEY, SECRET_KEY_FALLBACKS, BOARD_PSEUDONYM_KEY, CONSULTATION_VOTER_KEY = signing_keys(VAR_DIR / "secret_key")  # config/env.py
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = site_url(DEBUG)  # on a development site, bin/dev's PORT when unset
@@ -57,8 +57,7 @@ INSTALLED_APPS = [
     "moderation",
     "messaging",
     "mirror",
-    "alerts",
-    "notifications",
+    "alerts", "notifications", "consultations",
     "lineoa",
     "demo",
 ]
@@ -373,6 +372,7 @@ MIRROR_WEBHOOK_PORTS = env_ports("MIRROR_WEBHOOK_PORTS", ["80", "443"])  # the p
 ALERTS_INSTANT_MIN_INTERVAL_MINUTES = env_int("ALERTS_INSTANT_MIN_INTERVAL_MINUTES", 60, minimum=1)
 ALERTS_MAX_SAVED_SEARCHES = env_int("ALERTS_MAX_SAVED_SEARCHES", 20, minimum=1)
 ALERTS_SAVED_SEARCHES_PER_HOUR = env_int("ALERTS_SAVED_SEARCHES_PER_HOUR", 10, minimum=1)
+CONSULTATIONS_MIN_CELL = env_int("CONSULTATIONS_MIN_CELL", 10, minimum=1)  # results by town: towns with fewer answers merged
 ALERTS_DIGEST_HOUR = env_int("ALERTS_DIGEST_HOUR", 7, minimum=0, maximum=23, unit="an hour")  # 24 would crash the digest's scheduling
 LINE_MESSAGING_CHANNEL_TOKEN = env_secret("LINE_MESSAGING_CHANNEL_TOKEN")
 LINE_MESSAGING_CHANNEL_SECRET = env_secret("LINE_MESSAGING_CHANNEL_SECRET")

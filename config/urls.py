@@ -30,6 +30,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("line/", include("lineoa.urls")),
     path("board/", include("community.urls")),
+    path("consultations/", include("consultations.urls")),
     # Any path under /api/v1/ that is not an operation gets the API's JSON 404, also the root
     # (django-ninja's own root view raises the site's HTML 404).
     path("api/v1/", api_not_found, name="api_root_not_found"),

@@ -58,6 +58,8 @@ NOT_PAGES = {
     "livez": "health probe (plain text for the load balancer)",
     "readyz": "health probe (JSON for the load balancer)",
     "listing_photo": "an image file",
+    "consultations:results_csv": "the results as a CSV download",
+    "consultations:attachment": "a PDF document",
     "listings:upload_thumbnail": "an image file (a photo waiting in the upload area)",
     "accounts:export": "the resident's data as a JSON download",
     "accounts:export_zip": "the resident's data as a ZIP download",

@@ -32,7 +32,7 @@ def keys(monkeypatch, settings, tmp_path):
             monkeypatch.delenv(name, raising=False)
         for name, value in variables.items():
             monkeypatch.setenv(name, value)
-        settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS, settings.BOARD_PSEUDONYM_KEY = signing_keys(tmp_path / "secret_key")
+        settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS, settings.BOARD_PSEUDONYM_KEY, _voter = signing_keys(tmp_path / "secret_key")
 
     return load
 

@@ -99,6 +99,18 @@ lineoa:link                          GET POST                  -                
 # unlinking LINE: any signed-in account may stop it (a suspended resident too)
 lineoa:unlink                        POST                      -                   login 302   302   302   302   302   302
 community:board                      GET POST                  -                   200   200   200   200   200   200   200
+# consultations: anyone reads a published one; a verified resident of its audience answers (a
+# blank answer is shown its errors, 200); the others are told why and sent back (302); a draft is
+# staff's alone (their post is refused with the same redirect); results wait for the closing
+consultations:list                   GET HEAD                  -                   200   200   200   200   200   200   200
+consultations:detail                 GET                       consultation        200   200   200   200   200   200   200
+consultations:detail                 POST                      consultation        302   302   200   200   302   200   200
+consultations:detail                 GET                       consultation_draft  404   404   404   404   404   200   200
+consultations:detail                 POST                      consultation_draft  404   404   404   404   404   302   302
+consultations:results                GET HEAD                  consultation        200   200   200   200   200   200   200
+consultations:results                GET HEAD                  consultation_draft  404   404   404   404   404   200   200
+consultations:results_csv            GET HEAD                  consultation        404   404   404   404   404   200   200
+consultations:attachment             GET HEAD                  consultation,consultation_document 200   200   200   200   200   200   200
 community:thread_create              GET POST                  -                   login 403   200   200   403   200   200
 community:thread                     GET POST                  thread              200   200   200   200   200   200   200
 # held for review: only its author and staff see it

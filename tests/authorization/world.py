@@ -18,12 +18,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import STAFF_GROUP
 from alerts.services import digest_unsubscribe_token, saved_search_create, unsubscribe_token
 from community.models import Facility, Post, PostReport, RevealRequest, Thread, Topic
 from community.services import post_reply, post_report, thread_create
+from consultations import services as consultation_services
 from core.models import NGWord
 from listings.models import ListingReport
 from listings.services import listing_report
@@ -35,6 +37,7 @@ from mirror.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from moderation import services as moderation_services
 from moderation.assisted import assisted_register
 from moderation.models import ReasonTemplate
+from tests.consultations.conftest import make_consultation
 from tests.factories import jpeg_bytes, listing_data, login_staff, make_listing, make_user
 
 ROLES = ("visitor", "unverified", "resident", "other", "suspended", "staff", "superuser")
@@ -126,6 +129,14 @@ def build_world(*, alice, bob, carol, staff) -> World:
     ng_word = NGWord.objects.create(word="禁句", normalised="禁句", created_by=staff)
     reason_template = ReasonTemplate.objects.create(title="不適切", text="出品できない品です。")
 
+    # A consultation open to every resident, with a PDF document and one paper answer whose free
+    # text waits for review; and a draft only staff see.
+    consultation = make_consultation(staff)
+    document = consultation_services.attachment_add(actor=staff, consultation=consultation, upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan"))
+    text_question = consultation.questions.get(kind="text")
+    consultation_services.paper_answer_add(actor=staff, consultation=consultation, answers={}, comments={text_question.pk: "紙の意見"}, town=None)
+    consultation_draft = make_consultation(staff, publish=False, title="下書きのアンケート")
+
     photo_upload = upload_store(Uploader(owner_id=alice.pk), io.BytesIO(jpeg_bytes()), name="a.jpg")  # waiting for a listing
     stranger = make_user(email="stranger@example.com", name="通りすがり")  # no listing, no conversation
 
@@ -158,6 +169,8 @@ def build_world(*, alice, bob, carol, staff) -> World:
         "reveal": reveal.pk, "saved": saved.pk, "unsubscribe": unsubscribe_token(saved),
         "digest": digest_unsubscribe_token(user=alice),
         "assisted": assisted.pk, "assisted_conversation": assisted_conversation.pk,
+        "consultation": consultation.pk, "consultation_draft": consultation_draft.pk, "consultation_document": document.pk,
+        "consultation_question": text_question.pk, "consultation_comment": str(text_question.comments.get().pk),
         "endpoint": endpoint.pk, "delivery": delivery.pk, "ng_word": ng_word.pk, "reason_template": reason_template.pk,
         # allauth's signed link: Alice's password reset
         "reset_uid": user_pk_to_url_str(alice), "reset_key": default_token_generator.make_token(alice),
