@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SKIPPED_DIRS = {".venv", ".git", "migrations", "node_modules", "__pycache__"}
 
-DOMAIN_APPS = {"accounts", "listings", "messaging", "community", "alerts", "notifications"}
+DOMAIN_APPS = {"accounts", "listings", "messaging", "community", "alerts", "notifications", "consultations"}
 APPS = {"core", *DOMAIN_APPS, "lineoa", "mirror", "moderation", "demo"}
 EVERYTHING = APPS | {"config", "deploy", "bench", "tests", "manage"}
 
@@ -25,8 +25,9 @@ ALLOWED: dict[str, set[str]] = {
     "community": {"core", "accounts", "listings"},  # the facility import uses the search terms
     "messaging": {"core", "accounts", "listings", "notifications"},
     "alerts": {"core", "accounts", "listings", "notifications"},
+    "consultations": {"core", "accounts", "community"},  # ward consultations; a facility of the directory
     "lineoa": {"core", "accounts", "listings", "messaging", "alerts", "notifications"},  # the ward's LINE Official Account
-    "mirror": {"core", "accounts", "listings"},  # the public API, feed, widget and webhooks
+    "mirror": {"core", "accounts", "listings", "consultations"},  # the public API, feeds, widget and webhooks
     "moderation": {"core", *DOMAIN_APPS, "lineoa", "mirror"},  # the one staff area
     "demo": APPS,  # loads demo data through every app's services, so that no app imports another for it
     "config": EVERYTHING,  # settings, URLs, ASGI/WSGI: the top
