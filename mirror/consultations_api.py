@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja import Field, Path, Router, Schema
 
 from consultations.models import Consultation
@@ -163,6 +163,13 @@ def _counts(consultations: list[Consultation], now) -> dict[int, tuple[int, int]
     return {pk: (online, paper) for pk, online, paper in rows}
 
 
+def _in_japanese(render) -> HttpResponse:
+    """The site's default language whatever the client's (the labels of merged towns are words):
+    one answer per URL, as shared caches expect, like the feeds."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render()
+
+
 def get_and_head(path: str, **options):
     """A GET operation and HEAD for it, as in mirror.api (HEAD stays out of the schema)."""
 
@@ -184,7 +191,7 @@ def list_consultations(request: HttpRequest):
         counts = _counts(consultations, now)
         return json_response([_base(consultation, now, counts.get(consultation.pk)) for consultation in consultations])
 
-    return content_versioned(request, render)
+    return content_versioned(request, lambda: _in_japanese(render))
 
 
 @get_and_head("/{consultation_id}", response={200: ConsultationDetailOut, 304: None, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut})
@@ -204,4 +211,4 @@ def get_consultation(request: HttpRequest, consultation_id: int = Path(..., ge=1
         data["results"] = _results(found) if found is not None else None
         return json_response(data)
 
-    return content_versioned(request, render)
+    return content_versioned(request, lambda: _in_japanese(render))
