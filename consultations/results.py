@@ -83,26 +83,31 @@ def consultation_results(consultation: Consultation) -> Results:
     ballots = list(Ballot.objects.filter(consultation=consultation).values_list("paper", "town__name", "answers"))
     comments = defaultdict(list)
     pending = Counter()
-    for question_id, text, status in Comment.objects.filter(ballot__consultation=consultation).order_by("id").values_list(
-        "question_id", "text", "status"
+    written = defaultdict(Counter)  # {question id: {paper: answers written}}, whatever their review
+    for question_id, text, status, paper in Comment.objects.filter(ballot__consultation=consultation).order_by("id").values_list(
+        "question_id", "text", "status", "ballot__paper"
     ):
+        written[question_id][paper] += 1
         if status == Comment.Status.PUBLISHED:
             comments[question_id].append(text)
         elif status == Comment.Status.PENDING:
             pending[question_id] += 1
     k = settings.CONSULTATIONS_MIN_CELL
     results = [
-        _question_result(question, number, ballots, comments[question.pk], pending[question.pk], k)
+        _question_result(question, number, ballots, comments[question.pk], pending[question.pk], written[question.pk], k)
         for number, question in enumerate(questions, 1)
     ]
     paper = sum(1 for is_paper, _town, _answers in ballots if is_paper)
     return Results(consultation, len(ballots) - paper, paper, results, k)
 
 
-def _question_result(question: Question, number: int, ballots: list, comments: list[str], pending: int, k: int) -> QuestionResult:
+def _question_result(
+    question: Question, number: int, ballots: list, comments: list[str], pending: int, written: Counter, k: int
+) -> QuestionResult:
     result = QuestionResult(question=question, number=number, comments=comments, comments_pending=pending)
     if question.kind == Question.Kind.TEXT:
-        result.answered_online = len(comments) + pending  # answers written, whatever their review
+        # answers written, whatever their review, online or on a paper questionnaire
+        result.answered_online, result.answered_paper = written[False], written[True]
         return result
     keys = list(SCALE) if question.kind == Question.Kind.SCALE else [option.pk for option in question.options.all()]
     labels = [str(n) for n in SCALE] if question.kind == Question.Kind.SCALE else [o.label for o in question.options.all()]

@@ -1,24 +1,26 @@
 """The public read-only API, /api/v1/ (django-ninja; see docs/MIRROR.md for why).
 
-Only published and reserved listings, never anything personal. Responses carry ETag,
+Only published and reserved listings and published ward consultations (mirror/consultations_api.py),
+never anything personal. Responses carry ETag,
 Last-Modified and Cache-Control; conditional requests get 304; each client IP has a generous
 rate limit with a clear 429.
 """
 
-import hashlib
 from datetime import datetime
 from typing import Annotated, Literal
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, quote_etag
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import Throttled, ValidationError
 from ninja.throttling import AnonRateThrottle
 
 from listings.selectors import BadCursor, page_after
 from mirror import selectors, serializers
+from mirror.api_support import ErrorOut
+from mirror.api_support import json_response as _json
+from mirror.api_support import versioned as _versioned
+from mirror.consultations_api import router as consultations_router
 
 # Per client IP (behind proxies, TRUSTED_PROXY_COUNT says which X-Forwarded-For entry to trust).
 API_THROTTLE = AnonRateThrottle(settings.MIRROR_API_RATE)
@@ -27,8 +29,9 @@ api = NinjaAPI(
     title="Mottainai public API",
     version="1",
     description=(
-        "Read-only listings of the ward's item exchange (不用品交換) for the ward's website. "
-        "Only published and reserved listings; nothing personal about residents."
+        "Read-only listings of the ward's item exchange (不用品交換) and the ward's consultations "
+        "(区民アンケート) with their results, for the ward's website. Only published and reserved "
+        "listings and published consultations; nothing personal about residents."
     ),
     urls_namespace="api",
     docs_url="/docs",
@@ -81,10 +84,6 @@ class ListingPage(Schema):
     next: str | None = Field(description="URL of the next page, or null on the last page")
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 # The browse page's form sends every field, empty when unused (`?q=&kind=&town=&free=on`): an
 # empty value means "no filter", so the schema allows "" next to each type.
 class ListingFilters(Schema):
@@ -121,41 +120,6 @@ PARAMETER_HELP = {
     "limit": "must be a whole number from 1 to 100",
     "cursor": "must be the cursor from a `next` link",
 }
-
-
-# --- Caching helpers ---------------------------------------------------------------------------
-
-
-def _versioned(request: HttpRequest, render, version: selectors.Version) -> HttpResponse:
-    """Answer 304 when the client's copy is current; otherwise render, with validators attached.
-
-    A response depends only on the request and the tables in `version` (see
-    selectors.mirror_version), so that versions it. Django's conditional-request logic applies
-    RFC 9110: If-None-Match compares weakly (a gzip front hands back W/"…") and wins over
-    If-Modified-Since.
-    """
-    changed = version.changed
-    etag = quote_etag(hashlib.sha256(f"{request.get_full_path()}|{version.tag}".encode()).hexdigest()[:32])
-    last_modified = int(changed.timestamp()) if changed is not None else None
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if response is None:
-        response = render()
-        if response.status_code != 200:
-            return response  # an error is not a version of anything
-        if request.method == "HEAD":
-            # What GET would send, without the body (not every WSGI server drops it).
-            response["Content-Length"] = str(len(response.content))
-            response.content = b""
-    response["ETag"] = etag
-    if changed is not None:
-        response["Last-Modified"] = http_date(changed.timestamp())
-    response["Cache-Control"] = f"public, max-age={settings.MIRROR_CACHE_SECONDS}"
-    response["Vary"] = "Origin"
-    return response
-
-
-def _json(data, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
 
 
 # --- Operations --------------------------------------------------------------------------------
@@ -265,3 +229,7 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         name = next((part for part in loc if part in PARAMETER_HELP), ".".join(loc) or "request")
         problems.setdefault(name, PARAMETER_HELP.get(name) or str(error.get("msg")))
     return _json({"detail": "Invalid request: " + "; ".join(f"{name}: {text}" for name, text in problems.items())}, status=400)
+
+
+# The ward's consultations (mirror/consultations_api.py), under /api/v1/consultations.
+api.add_router("/consultations", consultations_router)

@@ -1,4 +1,5 @@
-"""Atom feed of published listings, with the API's filters (kind, category, town, free, q)."""
+"""Atom feeds: published listings, with the API's filters (kind, category, town, free, q), and
+the ward's published consultations."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -6,15 +7,20 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.html import escape
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from consultations.models import Consultation
+from consultations.selectors import consultations_public
 from core.text import controls_clean
 from listings.models import Listing
 from mirror.filters import browse_url, filter_query, filtered_listings, valid_filters
 from mirror.serializers import absolute, to_the_minute
 
 FEED_SIZE = 50
+SUMMARY_CHARS = 200  # a consultation's summary: the start of its description
 
 
 def price_label(item: Listing) -> str:
@@ -47,8 +53,23 @@ class PrintableAtom1Feed(Atom1Feed):
         handler.endElement("feed")
 
 
-class ListingsFeed(Feed):
+class WardFeed(Feed):
+    """In the site's default language (Japanese), like the ward's site that imports it, whatever
+    the language of whoever fetches it; cached like the API."""
+
     feed_type = PrintableAtom1Feed
+
+    def author_name(self) -> str:
+        return f"{settings.MUNICIPALITY_CITY} もったいない"
+
+    def __call__(self, request, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            response = super().__call__(request, *args, **kwargs)
+        response["Cache-Control"] = f"public, max-age={settings.MIRROR_CACHE_SECONDS}"
+        return response
+
+
+class ListingsFeed(WardFeed):
     description_template = "mirror/feed_item.html"
 
     def get_object(self, request: HttpRequest) -> dict:
@@ -73,9 +94,6 @@ class ListingsFeed(Feed):
     def feed_guid(self, filters: dict) -> str:
         """Each filtered feed is a feed of its own (Atom's <id>)."""
         return self.feed_url(filters)
-
-    def author_name(self) -> str:
-        return f"{settings.MUNICIPALITY_CITY} もったいない"
 
     def items(self, filters: dict):
         return list(filtered_listings(filters).order_by("-published_at", "-id")[:FEED_SIZE])
@@ -120,10 +138,43 @@ class ListingsFeed(Feed):
         context["price"] = price_label(item)
         return context
 
-    def __call__(self, request, *args, **kwargs):
-        # In the site's default language (Japanese), like the ward's site that imports it,
-        # whatever the language of whoever fetches it.
-        with translation.override(settings.LANGUAGE_CODE):
-            response = super().__call__(request, *args, **kwargs)
-        response["Cache-Control"] = f"public, max-age={settings.MIRROR_CACHE_SECONDS}"
-        return response
+
+class ConsultationsFeed(WardFeed):
+    """The ward's published consultations (never a draft), newest opening first."""
+
+    def title(self) -> str:
+        return f"{settings.MUNICIPALITY_CITY} 区民アンケート・意見募集"
+
+    def subtitle(self) -> str:
+        return f"{settings.MUNICIPALITY_PREFECTURE}{settings.MUNICIPALITY_CITY}が区民の皆さまにお聞きするアンケートと意見募集"
+
+    def link(self) -> str:
+        return settings.SITE_URL + reverse("consultations:list")
+
+    def feed_url(self) -> str:
+        return settings.SITE_URL + reverse("mirror:consultations_feed")
+
+    def items(self):
+        return list(consultations_public().order_by("-opens_at", "-id")[:FEED_SIZE])
+
+    def item_title(self, item: Consultation) -> str:
+        return item.title
+
+    def item_description(self, item: Consultation) -> str:
+        """The start of the description (the summary is HTML: the text escaped)."""
+        return escape(Truncator(item.description).chars(SUMMARY_CHARS))
+
+    def item_link(self, item: Consultation) -> str:
+        return settings.SITE_URL + item.get_absolute_url()
+
+    def item_guid(self, item: Consultation) -> str:
+        return settings.SITE_URL + item.get_absolute_url()
+
+    def item_pubdate(self, item: Consultation):
+        return to_the_minute(item.published_at)
+
+    def item_updateddate(self, item: Consultation):
+        return to_the_minute(item.updated_at)
+
+    def item_categories(self, item: Consultation) -> list[str]:
+        return [town.name for town in item.towns.all()]

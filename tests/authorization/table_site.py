@@ -142,9 +142,13 @@ api:get_listing                      GET HEAD                  listing          
 api:get_listing                      GET HEAD                  draft               404   404   404   404   404   404   404
 api:list_categories                  GET HEAD                  -                   200   200   200   200   200   200   200
 api:list_towns                       GET HEAD                  -                   200   200   200   200   200   200   200
+api:list_consultations               GET HEAD                  -                   200   200   200   200   200   200   200
+api:get_consultation                 GET HEAD                  consultation        200   200   200   200   200   200   200
+api:get_consultation                 GET HEAD                  consultation_draft  404   404   404   404   404   404   404
 api:api-root                         GET POST                  -                   404   404   404   404   404   404   404
 api_not_found                        GET POST                  /api/v1/nothing     404   404   404   404   404   404   404
 mirror:feed                          GET POST                  -                   200   200   200   200   200   200   200
+mirror:consultations_feed            GET POST                  -                   200   200   200   200   200   200   200
 mirror:embed                         GET                       -                   200   200   200   200   200   200   200
 
 # allauth: sign-in, email, password, two-factor, LINE
