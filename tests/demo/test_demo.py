@@ -3,6 +3,8 @@ from django.core.management import call_command
 
 from accounts.models import Town, User
 from community.models import Facility
+from consultations.models import Ballot, Comment, Consultation
+from consultations.results import consultation_results
 from listings.models import Category, Listing, Photo
 from messaging.models import Conversation, Reservation
 
@@ -23,6 +25,26 @@ def test_demo_data_covers_every_category_kind_and_town_and_loads_only_once(setti
     facilities = list(Facility.objects.values_list("name", flat=True))
     assert len(facilities) >= 10 and all("架空" in name for name in facilities), facilities  # never a real nursery
 
-    counts = (User.objects.count(), Listing.objects.count(), Photo.objects.count(), Conversation.objects.count())
+    _assert_demo_consultations()
+
+    counts = (User.objects.count(), Listing.objects.count(), Photo.objects.count(), Conversation.objects.count(), Ballot.objects.count())
     call_command("load_demo")
-    assert (User.objects.count(), Listing.objects.count(), Photo.objects.count(), Conversation.objects.count()) == counts
+    assert (User.objects.count(), Listing.objects.count(), Photo.objects.count(), Conversation.objects.count(), Ballot.objects.count()) == counts
+    assert Consultation.objects.count() == 2
+
+
+def _assert_demo_consultations():
+    """One consultation open now with a question of every kind, and one closed whose results have
+    charts, a breakdown by town, published free texts, a summary and the ward's response."""
+    statuses = {consultation.status(): consultation for consultation in Consultation.objects.all()}
+    assert set(statuses) == {"open", "closed"}
+    assert set(statuses["open"].questions.values_list("kind", flat=True)) == {"single", "multiple", "scale", "ranking", "text"}
+    closed = statuses["closed"]
+    assert closed.results_visible() and closed.summary and closed.response
+    results = consultation_results(closed)
+    assert results.ballots >= 30 and 0 < results.ballots_paper < results.ballots_online
+    assert all(result.rows for result in results.questions if result.question.kind != "text")
+    assert any(len(result.towns) >= 2 for result in results.questions)  # shown by town (at least 10 answers each)
+    [text] = [result for result in results.questions if result.question.kind == "text"]
+    assert text.comments and text.comments_pending
+    assert Comment.objects.filter(ballot__consultation=closed, status="rejected").exists()

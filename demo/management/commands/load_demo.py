@@ -4,11 +4,12 @@ from django.db import transaction
 
 from listings.demo import DEMO_PASSWORD, RESIDENTS, STAFF_EMAIL, demo_loaded, load_demo
 from demo.board import load_demo_board
+from demo.consultations import load_demo_consultations
 from messaging.demo import load_demo_conversations
 
 
 class Command(BaseCommand):
-    help = "Load demo accounts, listings with photos, conversations and board threads (skipped when already there)."
+    help = "Load demo accounts, listings with photos, conversations, board threads and consultations (skipped when already there)."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--listings", type=int, default=240, help="How many listings to create.")
@@ -27,8 +28,10 @@ class Command(BaseCommand):
                 result = load_demo(listings=listings)
                 conversations = load_demo_conversations(result["residents"])
                 threads = load_demo_board(result["residents"], result["staff"])
+                answers = load_demo_consultations(result["residents"], result["staff"])
             self.stdout.write(
-                f"Demo data loaded: {result['listings']} listings, {conversations} conversations, {threads} board threads."
+                f"Demo data loaded: {result['listings']} listings, {conversations} conversations, {threads} board threads, "
+                f"2 consultations (one closed, with {answers} answers)."
             )
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         self.stdout.write(f"  staff     {STAFF_EMAIL}")
