@@ -40,7 +40,7 @@ def bar_chart(result: QuestionResult) -> Chart | None:
     bars, y = [], 0
     for row in result.rows:
         text = _("%(count)s (%(percent)s%%)") % {"count": row.total, "percent": row.percent}
-        width = round((WIDTH - 60) * row.total / largest)
+        width = round((WIDTH - 90) * row.total / largest)  # room for "1234 (100%)" after the longest bar
         bars.append(Bar(row.label, row.total, text, y + 13, y + LABEL_HEIGHT, width))
         y += LABEL_HEIGHT + BAR_HEIGHT + GAP
     description = "; ".join(f"{bar.label}: {bar.text}" for bar in bars)

@@ -63,6 +63,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consultations/detail.html", {
         "consultation": consultation,
         "status": consultation.status(),
+        "status_label": Consultation.Status(consultation.status()).label,
         "form": form or (AnswerForm(questions=questions) if staff_preview else None),
         "staff_preview": staff_preview,
         "answered": ballot is not None,
