@@ -20,7 +20,7 @@ class AnswerForm(forms.Form):
         answers = ballot.answers if ballot is not None else {}
         comments = {comment.question_id: comment.text for comment in ballot.comments.all()} if ballot is not None else {}
         for number, question in enumerate(questions, 1):
-            label = f"{_('Q%(number)s') % {'number': number}}. {question.text}"
+            label = f"{_('Q%(number)s.') % {'number': number}} {question.text}"
             value = answers.get(str(question.pk))
             if question.kind == Question.Kind.RANKING:
                 options = list(question.options.all())

@@ -20,7 +20,7 @@ PARK = {
                    "整備計画（案）の内容について、皆さまのご意見をお聞かせください。回答は匿名で集計し、計画づくりの参考にします。",
     "questions": [
         (Question(kind="single", text="整備計画（案）の方向性に賛成ですか。"), ["賛成", "どちらかといえば賛成", "どちらともいえない", "どちらかといえば反対", "反対"]),
-        (Question(kind="multiple", text="再整備後の公園に欲しい設備を選んでください。", help_text="2つまで選べます。", max_choices=2),
+        (Question(kind="multiple", text="再整備後の公園に欲しい設備を選んでください。", max_choices=2),
          ["幼児向けの遊具", "日陰のあるベンチ", "きれいなトイレ", "ボール遊びのできる広場", "花壇・緑"]),
         (Question(kind="scale", text="今の公園にどのくらい満足していますか。", scale_low="不満", scale_high="満足"), []),
         (Question(kind="ranking", text="整備で優先してほしい順に並べてください。", required=False), ["安全", "緑の多さ", "静かさ", "使いやすさ"]),
