@@ -41,6 +41,8 @@ def paper_answers(request: HttpRequest, pk: int) -> HttpResponse:
     town_form = PaperTownForm(request.POST or None)
     if request.method == "POST" and form.is_valid() & town_form.is_valid():
         try:
+            if not form.answers() and not any(form.comments().values()):
+                raise ValidationError(_("This questionnaire is empty: enter at least one answer."), code="empty")
             services.paper_answer_add(
                 actor=request.user, consultation=consultation, answers=form.answers(), comments=form.comments(),
                 town=town_form.cleaned_data["town"],
