@@ -63,9 +63,8 @@ def consultation_announce(*, actor: User, consultation: Consultation) -> Segment
     if consultation.published_at is None:
         raise ValidationError(_("Publish the consultation before announcing it."), code="draft")
     with translation.override("ja"):  # the ward's LINE account speaks Japanese
-        text = _("The ward asks for your opinion: %(title)s\n%(link)s") % {
-            "title": consultation.title, "link": settings.SITE_URL.rstrip("/") + consultation.get_absolute_url(),
-        }
+        text = _("The ward asks for your opinion: %(title)s") % {"title": consultation.title}
+    text += "\n" + settings.SITE_URL.rstrip("/") + consultation.get_absolute_url()
     with transaction.atomic():
         message = line_segment_send(actor=actor, text=text, towns=list(consultation.towns.all()), categories=[])
         consultation_announced(actor=actor, consultation=consultation, recipients=message.recipients)
