@@ -1,6 +1,15 @@
 from django.urls import path
 
-from moderation import assisted_views, impact_views, line_simulator_views, report_views, segment_views, views
+from moderation import (
+    assisted_views,
+    consultation_answer_views,
+    consultation_views,
+    impact_views,
+    line_simulator_views,
+    report_views,
+    segment_views,
+    views,
+)
 
 app_name = "moderation"
 
@@ -38,6 +47,22 @@ urlpatterns = [
     path("impact/settings/", impact_views.settings_page, name="impact_settings"),
     path("impact/export.csv", impact_views.export_csv, name="impact_csv"),
     path("line/segments/", segment_views.line_segments, name="line_segments"),
+    path("consultations/", consultation_views.consultation_list, name="consultations"),
+    path("consultations/new/", consultation_views.consultation_new, name="consultation_new"),
+    path("consultations/<int:pk>/", consultation_views.consultation_detail, name="consultation"),
+    path("consultations/<int:pk>/edit/", consultation_views.consultation_edit, name="consultation_edit"),
+    path("consultations/<int:pk>/questions/new/", consultation_views.question_new, name="consultation_question_new"),
+    path("consultations/<int:pk>/questions/<int:question_id>/", consultation_views.question_edit, name="consultation_question_edit"),
+    path("consultations/<int:pk>/questions/<int:question_id>/delete/", consultation_views.question_delete, name="consultation_question_delete"),
+    path("consultations/<int:pk>/documents/", consultation_views.attachment_add, name="consultation_attachment_add"),
+    path("consultations/<int:pk>/documents/<int:attachment_id>/delete/", consultation_views.attachment_delete, name="consultation_attachment_delete"),
+    path("consultations/<int:pk>/publish/", consultation_views.consultation_publish, name="consultation_publish"),
+    path("consultations/<int:pk>/paper/", consultation_answer_views.paper_answers, name="consultation_paper"),
+    path("consultations/<int:pk>/print/", consultation_answer_views.questionnaire_print, name="consultation_print"),
+    path("consultations/<int:pk>/comments/", consultation_answer_views.comment_queue, name="consultation_comments"),
+    path("consultations/<int:pk>/comments/<uuid:comment_id>/", consultation_answer_views.comment_review, name="consultation_comment_review"),
+    path("consultations/<int:pk>/results-text/", consultation_answer_views.results_text, name="consultation_results_text"),
+    path("consultations/<int:pk>/announce/", consultation_answer_views.announce, name="consultation_announce"),
     path("rules/", views.rules, name="rules"),
     path("categories/", views.categories, name="categories"),
     path("reasons/", views.reason_templates, name="reason_templates"),

@@ -44,6 +44,23 @@ moderation:impact                   GET POST -                              logi
 moderation:impact_settings          GET POST -                              login 403   403   403   403   200   200
 moderation:impact_csv               GET POST -                              login 403   403   403   403   200   200
 moderation:line_segments            GET POST -                              login 403   403   403   403   200   200
+# ward consultations (区民アンケート): a blank POST shows the form again, or is refused with a message
+moderation:consultations            GET POST -                              login 403   403   403   403   200   200
+moderation:consultation_new         GET POST -                              login 403   403   403   403   200   200
+moderation:consultation             GET POST consultation                   login 403   403   403   403   200   200
+moderation:consultation_edit        GET POST consultation                   login 403   403   403   403   200   200
+moderation:consultation_question_new GET POST consultation                   login 403   403   403   403   200   200
+moderation:consultation_question_edit GET POST consultation,consultation_question login 403   403   403   403   200   200
+moderation:consultation_question_delete POST     consultation,consultation_question login 403   403   403   403   302   302
+moderation:consultation_attachment_add POST     consultation                   login 403   403   403   403   302   302
+moderation:consultation_attachment_delete POST     consultation,consultation_document login 403   403   403   403   302   302
+moderation:consultation_publish     POST     consultation_draft             login 403   403   403   403   302   302
+moderation:consultation_paper       GET POST consultation                   login 403   403   403   403   200   200
+moderation:consultation_print       GET POST consultation                   login 403   403   403   403   200   200
+moderation:consultation_comments    GET POST consultation                   login 403   403   403   403   200   200
+moderation:consultation_comment_review POST     consultation,consultation_comment login 403   403   403   403   302   302
+moderation:consultation_results_text GET POST consultation                   login 403   403   403   403   200   200
+moderation:consultation_announce    POST     consultation                   login 403   403   403   403   302   302
 moderation:rules                    GET POST -                              login 403   403   403   403   200   200
 moderation:categories               GET POST -                              login 403   403   403   403   200   200
 moderation:reason_templates         GET POST -                              login 403   403   403   403   200   200
