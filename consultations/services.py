@@ -112,6 +112,8 @@ def consultation_save(*, actor: User, consultation: Consultation, towns: list[To
 def consultation_publish(*, actor: User, consultation: Consultation) -> Consultation:
     """Make a draft public (it opens at opens_at); it needs questions, and choices for each."""
     check_staff_member(actor)
+    if consultation.published_at is not None:
+        raise ValidationError(_("This consultation is already published."), code="published")
     questions = list(consultation.questions.prefetch_related("options"))
     if not questions:
         raise ValidationError(_("Add at least one question first."), code="no_questions")

@@ -120,3 +120,15 @@ def test_an_unknown_option_or_a_missing_required_answer_is_refused(alice_client,
 
     assert "正しく選択してください" in page and "このフィールドは必須です。" in page
     assert not Ballot.objects.exists()
+
+
+def test_publishing_twice_is_refused_and_keeps_the_first_time(staff, consultation):
+    from django.core.exceptions import ValidationError
+
+    from consultations import services
+
+    first = consultation.published_at
+    with pytest.raises(ValidationError):
+        services.consultation_publish(actor=staff, consultation=consultation)
+    consultation.refresh_from_db()
+    assert consultation.published_at == first
