@@ -1,7 +1,5 @@
 """Residents' pages: the consultations, answering one, its results and their open data."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,6 +14,7 @@ from consultations.forms import AnswerForm
 from consultations.models import Attachment, Consultation
 from consultations.results import consultation_results
 from core.forms import add_errors
+from core.spreadsheet import SpreadsheetWriter
 
 
 @require_safe
@@ -97,13 +96,13 @@ CSV_HEADER = ["question_number", "question", "kind", "option", "online", "paper"
 @require_safe
 def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The results as open data: UTF-8 with a byte order mark (Excel reads it as such), a row per
-    option (per number of a scale), the same figures as the results page."""
+    option (per number of a scale), the same figures as the results page; no cell runs as a formula."""
     consultation = _results_or_404(request, pk)
     found = consultation_results(consultation)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="consultation-{consultation.pk}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = SpreadsheetWriter(response)  # a question or option written as =HYPERLINK(...) stays text
     writer.writerow(CSV_HEADER)
     for result in found.questions:
         question = result.question

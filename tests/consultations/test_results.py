@@ -130,3 +130,17 @@ def test_free_texts_are_published_only_after_review(client, consultation, staff,
 
     page = client.get(reverse("consultations:results", args=[consultation.pk])).content.decode()
     assert first.text in page and second.text not in page
+
+
+def test_no_cell_of_the_csv_runs_as_a_formula(client, staff, consultation, clock):
+    question = consultation.questions.get(kind=Question.Kind.SINGLE)
+    question.text = '=HYPERLINK("https://evil.example","計画")'
+    services.question_save(actor=staff, question=question, options=["@SUM(1+1)", "-1", "+賛成"])
+    clock.move_to(consultation.closes_at)
+
+    rows = list(csv.reader(io.StringIO(client.get(reverse("consultations:results_csv", args=[consultation.pk])).content.decode("utf-8-sig"))))
+
+    texts = [cell for row in rows[1:] for cell in row[1:4]]
+    assert "'=HYPERLINK(\"https://evil.example\",\"計画\")" in texts
+    assert {"'@SUM(1+1)", "'-1", "'+賛成"} <= set(texts)
+    assert not [cell for cell in texts if cell[:1] in ("=", "+", "-", "@")]
