@@ -33,8 +33,10 @@ class SavedSearch(models.Model):
         indexes = [
             # matching a new listing: active searches narrowed by the structured filters
             models.Index(fields=["is_active", "kind", "category", "town"], name="savedsearch_match"),
-            # ... and the keyword searches whose key gram a new listing's text holds
-            models.Index(fields=["key_gram", "is_active"], name="savedsearch_key_gram"),
+            # ... and the keyword searches whose key gram a new listing's text holds, or those with
+            # no keywords, each of any category or of the listing's ("category IS NULL OR = x":
+            # two tight index ranges)
+            models.Index(fields=["key_gram", "category"], name="savedsearch_key_gram_category"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +25,7 @@ from alerts.selectors import (
     digest_searches,
     saved_search_for_token,
 )
-from alerts.tasks import send_digests, send_instant_alerts
+from alerts.tasks import send_digests
 from listings import search
 from listings.cards import listing_card
 from listings.models import PUBLIC_STATUSES, Listing, NotInterested
@@ -126,65 +125,6 @@ def unsubscribe(*, token: str) -> SavedSearch | None:
         saved.is_active = False
         saved.save(update_fields=["is_active"])
     return saved
-
-
-# --- Matching new listings ---------------------------------------------------------------------
-
-
-def _structured(qs: QuerySet[SavedSearch], listing: Listing) -> QuerySet[SavedSearch]:
-    """The saved searches of `qs` whose structured filters accept the listing."""
-    qs = qs.filter(is_active=True).exclude(user_id=listing.owner_id)
-    if listing.first_published_at:
-        # A search saved after the listing went up found it on the browse page: no news to send
-        # (the task worker may match a while after publication).
-        qs = qs.filter(created_at__lt=listing.first_published_at)
-    qs = qs.filter(Q(kind="") | Q(kind=listing.kind))
-    qs = qs.filter(Q(category__isnull=True) | Q(category_id=listing.category_id))
-    qs = qs.filter(Q(town__isnull=True) | Q(town_id=listing.town_id))
-    if listing.price != 0:
-        qs = qs.filter(free=False)
-    return qs.exclude(user__in=NotInterested.objects.filter(listing=listing).values("user"))
-
-
-def matching(listing: Listing) -> list[SavedSearch]:
-    """Saved searches that match a listing, without reading every saved search.
-
-    Two indexed queries: searches without keywords, narrowed by their structured filters; and
-    keyword searches whose key gram (listings.search.key_gram) the listing's text holds, narrowed
-    the same way. The few keyword candidates are then rechecked term by term on the text.
-    """
-    fields = ("id", "terms", "frequency")
-    found = list(_structured(SavedSearch.objects.filter(key_gram=""), listing).only(*fields))
-    listing_grams = sorted(set(listing.search_grams.split()))
-    text = listing.search_text
-    for start in range(0, len(listing_grams), 500):  # a long description holds thousands of grams
-        chunk = listing_grams[start : start + 500]
-        keyed = _structured(SavedSearch.objects.filter(key_gram__in=chunk), listing).only(*fields)
-        found.extend(saved for saved in keyed if all(term in text for term in saved.terms))
-    return found
-
-
-def listing_published(*, listing: Listing) -> int:
-    """Record an alert for every matching saved search, once per listing (a renewed or re-published
-    listing adds none); instant ones are queued on commit. Returns how many alerts were added."""
-    if listing.status not in PUBLIC_STATUSES:
-        return 0
-    found = matching(listing)
-    before = Alert.objects.filter(listing=listing).count()
-    Alert.objects.bulk_create([Alert(saved_search_id=saved.pk, listing=listing) for saved in found], ignore_conflicts=True, batch_size=1000)
-    added = Alert.objects.filter(listing=listing).count() - before
-    instant = {saved.pk for saved in found if saved.frequency == SavedSearch.Frequency.INSTANT}
-    if instant:
-        pending = set(
-            Alert.objects.filter(listing=listing, sent_at__isnull=True, saved_search_id__in=instant).values_list("saved_search_id", flat=True)
-        )
-        for pk in sorted(pending):
-            transaction.on_commit(lambda pk=pk: _enqueue_instant(pk))
-    return added
-
-
-def _enqueue_instant(saved_pk: int) -> None:
-    send_instant_alerts.enqueue(saved_search_id=saved_pk)
 
 
 # --- Sending -----------------------------------------------------------------------------------

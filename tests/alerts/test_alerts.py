@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Town
-from alerts import services
+from alerts import matching, services
 from alerts.models import Alert, SavedSearch
 from listings.lifecycle import Action
 from listings.models import Category, Listing
@@ -73,6 +73,23 @@ def test_an_instant_search_emails_at_once_with_a_working_unsubscribe_link(client
     assert not stroller_search.is_active
     _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー2")
     assert len(mail.outbox) == 1  # stopped
+
+
+@pytest.mark.django_db
+def test_every_instant_search_a_new_listing_matches_is_emailed_and_daily_ones_wait(alice, django_capture_on_commit_callbacks):
+    from tests.factories import make_user
+
+    instant = [make_user(email=f"instant{i}@example.com") for i in range(3)]
+    daily = make_user(email="daily@example.com")
+    for user in instant:
+        services.saved_search_create(user=user, q="ベビーカー", frequency=SavedSearch.Frequency.INSTANT)
+    services.saved_search_create(user=daily, q="ベビーカー", frequency=SavedSearch.Frequency.DAILY)
+
+    listing = _publish(alice, django_capture_on_commit_callbacks, title="ベビーカー", description="A型")
+
+    assert sorted(email.to[0] for email in mail.outbox) == sorted(user.email for user in instant)
+    assert Alert.objects.filter(listing=listing).count() == 4
+    assert Alert.objects.filter(listing=listing, sent_at__isnull=True).get().saved_search.user == daily
 
 
 @pytest.mark.django_db
@@ -233,7 +250,7 @@ def test_a_search_saved_after_a_listing_went_up_does_not_alert_about_it(alice, b
     listing = make_listing(alice, title="本棚")  # the worker has not matched it yet
     services.saved_search_create(user=bob, q="本棚", frequency=SavedSearch.Frequency.INSTANT)
 
-    assert services.listing_published(listing=listing) == 0
+    assert matching.listing_published(listing=listing) == 0
     assert not Alert.objects.exists()
 
 
@@ -305,7 +322,7 @@ def test_the_indexed_matching_finds_exactly_what_checking_every_search_finds(ali
     for title, description in TEXTS:
         listing = make_listing(alice, title=title, description=description)
         expected = {s.pk for s in saved if all(term in listing.search_text for term in s.terms)}
-        assert {s.pk for s in services.matching(listing)} == expected, title
+        assert {pk for pk, _frequency in matching.matching(listing)} == expected, title
     assert User.objects.count() == len(QUERIES) + 1
 
 
