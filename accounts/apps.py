@@ -25,5 +25,11 @@ class AccountsConfig(AppConfig):
         # Granting or taking the staff role (a group, a permission, the superuser flag) must show
         # at once: residents see a staff account as the office (User.public_name).
         post_save.connect(staff_ids_forget, sender=User, dispatch_uid="accounts_staff_ids_user")
+        from accounts.models import Town
+        from accounts.receivers import public_name_changed
+        from core import pagecache
+
+        pagecache.connect(Town)  # visitors' cached pages show towns and display names
+        post_save.connect(public_name_changed, sender=User, dispatch_uid="accounts_pagecache_user")
         for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
             m2m_changed.connect(staff_ids_forget, sender=through, dispatch_uid=f"accounts_staff_ids_{through._meta.label}")

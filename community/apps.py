@@ -12,3 +12,7 @@ class CommunityConfig(AppConfig):
 
         account_data_requested.connect(receivers.export_board_posts, dispatch_uid="community_export")
         account_deleting.connect(receivers.detach_posts_of_deleted_account, dispatch_uid="community_detach_on_delete")
+        from community.models import Facility, Helpful, Post, Thread
+        from core import pagecache
+
+        pagecache.connect(Thread, Post, Helpful, Facility)  # visitors' cached pages show them

@@ -118,10 +118,10 @@ if DATABASE_URL:
         )
     }
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        # Web queries are short: PostgreSQL's JIT compiler costs more (20-30 ms at a million
-        # listings) than it saves on them (docs/PERFORMANCE.md). A DATABASE_URL may still set
-        # its own `options`.
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        # Web queries are short: PostgreSQL's JIT compiler and parallel workers cost more (JIT:
+        # 20-30 ms at a million listings; starting workers: 5-20 ms) than they save on them
+        # (docs/PERFORMANCE.md). A DATABASE_URL may still set its own `options`.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
 else:
     DATABASES = {
         "default": {
@@ -140,8 +140,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channel layer, tasks --------------------------------------------------------------
 REDIS_URL = env_secret("REDIS_URL")
-if REDIS_URL and TESTING and env_str("PYTEST_XDIST_WORKER"):  # "gw0", "gw1"... under pytest -n
-    # Each parallel test process gets a Redis database of its own: the suite clears the cache per test.
+if REDIS_URL and TESTING and env_str("PYTEST_XDIST_WORKER"):  # pytest -n: a Redis database per test process
     REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/" + str(1 + int(env_str("PYTEST_XDIST_WORKER")[2:]))
 if REDIS_URL:
     CACHES = {
@@ -164,6 +163,7 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 if REDIS_URL and not TESTING else 0, minimum=0)  # core/pagecache.py
 
 # --- Files ------------------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -16,3 +16,7 @@ class ListingsConfig(AppConfig):
         account_data_requested.connect(receivers.export_not_interested, dispatch_uid="listings_export_not_interested")
         account_files_requested.connect(receivers.export_photo_files, dispatch_uid="listings_export_photos")
         user_logged_in.connect(receivers.claim_visitor_uploads, dispatch_uid="listings_claim_visitor_uploads")
+        from core import pagecache
+        from listings.models import Category, Listing, Photo
+
+        pagecache.connect(Listing, Photo, Category)  # visitors' cached pages show them

@@ -6,14 +6,14 @@ letters and digits. Each gram is spelled as plain ASCII letters, so that neither
 PostgreSQL's text-search parser (whose idea of a letter depends on the database's LC_CTYPE) can
 split or change it. The grams are indexed by FTS5 on SQLite and by a GIN index on
 to_tsvector('simple', ...) on PostgreSQL. A query looks up the AND of its terms' grams in the
-index, then rechecks each normalised term as a substring of the normalised text, which removes
-the rare rows whose grams match in another order.
+index, then rechecks each normalised term of three characters or more as a substring of the
+normalised text, which removes the rare rows whose grams match in another order.
 """
 
 import re
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from core.text import text_fold
@@ -84,17 +84,23 @@ def search(qs: QuerySet, query: str) -> QuerySet:
         return qs
     needed = sorted({gram for word in words for gram in _query_grams(word)})
     if connection.vendor == "postgresql":
+        # A condition on the listing's own row (no self-join): the GIN index finds the rows.
         qs = qs.filter(
-            id__in=RawSQL(
-                "SELECT id FROM listings_listing WHERE to_tsvector('simple', search_grams) @@ to_tsquery('simple', %s)",
+            RawSQL(
+                """"listings_listing"."search_vector" @@ to_tsquery('simple', %s)""",
                 [" & ".join(needed)],
+                output_field=BooleanField(),
             )
         )
     else:
         qs = qs.filter(
             id__in=RawSQL("SELECT rowid FROM listings_listing_fts WHERE listings_listing_fts MATCH %s", [" AND ".join(needed)])
         )
+    # Grams may match in another order only for terms of three characters or more: a text holds
+    # the bigram of a two-character term (or the character of a one-character term) exactly
+    # when it holds the term, so only longer terms are rechecked on the text.
     recheck = Q()
     for word in words:
-        recheck &= Q(search_text__contains=word)
+        if len(word) > 2:
+            recheck &= Q(search_text__contains=word)
     return qs.filter(recheck)

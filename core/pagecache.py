@@ -1,0 +1,132 @@
+"""Whole-page cache for visitors who are not signed in (docs/PERFORMANCE.md, "Page cache").
+
+A visitor's page of public content (home, browse, a listing, the board, the public API) is the
+same for every visitor in a language, so it is rendered once and then served from the cache
+(Redis in production) until something public changes:
+
+- only GET from a visitor who is not signed in and has no session and no pending
+  message, and only answers of 200 that set no cookie of their own are stored;
+- the key holds the host, the full path with its query, the language and the *generation* of
+  public content. Every change that matters (a listing, its photos, a board post, a category, a
+  town, a display name) calls `bump()`, from the apps' receivers or their services, so that no
+  cached page or answer outlives it; an entry also expires after PAGE_CACHE_SECONDS;
+- the CSRF token of the page's forms (the language switcher) is not stored: each answer gets the
+  visitor's own, as an uncached page would.
+
+PAGE_CACHE_SECONDS=0 turns it off; it is off by default without Redis, because a per-process
+cache would not see the bumps of the task worker's process.
+"""
+
+import hashlib
+import re
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
+
+GENERATION_KEY = "pagecache:generation"
+_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_PLACEHOLDER = b"\x00csrf\x00"
+_KEPT_HEADERS = ("Content-Type", "Cache-Control", "ETag", "Last-Modified", "Link", "Content-Language")
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def bump(*_args, **_kwargs) -> None:
+    """Something public changed: every cached page and answer is out of date at once. Takes any
+    arguments, so that it can be connected to a signal as it is.
+
+    Bumps now and again when the transaction commits: a visitor's page rendered in between, from
+    the data before the commit, is not kept either."""
+    if not enabled():
+        return
+    _next_generation()
+    transaction.on_commit(_next_generation)
+
+
+def connect(*models) -> None:
+    """Bump the generation whenever a row of these models is saved or deleted."""
+    for model in models:
+        post_save.connect(bump, sender=model, dispatch_uid=f"pagecache_save_{model._meta.label}")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"pagecache_delete_{model._meta.label}")
+
+
+def _next_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet, or evicted: start a new one unlike any before
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def _generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = time.time_ns()
+        if not cache.add(GENERATION_KEY, generation, None):
+            generation = cache.get(GENERATION_KEY, generation)
+    return generation
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    return (
+        enabled()
+        and request.method == "GET"  # a HEAD answer may have no body (the API's)
+        and not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not len(get_messages(request))
+    )
+
+
+def _key(request: HttpRequest) -> str:
+    address = f"{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"pagecache:{_generation()}:{request.LANGUAGE_CODE}:{digest}"
+
+
+def _store(key: str, response: HttpResponse) -> None:
+    if response.status_code != 200 or response.cookies or response.streaming:
+        return
+    headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
+    cache.set(key, (_TOKEN.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content), headers), settings.PAGE_CACHE_SECONDS)
+
+
+def _replay(request: HttpRequest, content: bytes, headers: dict) -> HttpResponse:
+    if _PLACEHOLDER in content:
+        content = content.replace(_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    if "ETag" in headers or "Last-Modified" in headers:  # the API's revalidation: 304 when unchanged
+        modified = parse_http_date_safe(headers.get("Last-Modified", ""))
+        return get_conditional_response(request, etag=headers.get("ETag"), last_modified=modified, response=response)
+    return response
+
+
+def cache_public_page(view):
+    """Serve `view`'s answers to visitors from the page cache (see the module's rules)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            return _replay(request, *cached)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        _store(key, response)
+        return response
+
+    return wrapped
