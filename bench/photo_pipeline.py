@@ -7,14 +7,15 @@ Run from the project root:
 
 It makes a 12-megapixel phone-like photo (4032x3024, EXIF orientation 6, GPS) in a temporary
 directory and saves it as JPEG, WebP and HEIC (the same pixels and metadata; HEIC stores the
-rotation as its own transform, as an iPhone does), then runs each pipeline on each file many times, every run in a fresh subprocess so that peak
-memory (ru_maxrss) belongs to that run alone. Linux carries ru_maxrss over fork and exec, so the
-parent stays lean: even the test photo is made in a child. A second child per pipeline only
-imports the same libraries; its peak is subtracted, so the figure is the memory the work itself
-needed. All three pipelines write the same renditions (1600 and 400 px long edge, JPEG quality
-82, progressive, optimised Huffman tables, no metadata), so the times compare like with like.
-libvips needs Debian's libvips42 and pyvips (the bench group of pyproject.toml); without them its row is
-skipped.
+rotation as its own transform, as an iPhone does), then runs each pipeline on each file many
+times, every run in a fresh subprocess so that peak memory (ru_maxrss) belongs to that run alone;
+the pipelines take turns, so background load falls on all of them alike. Linux carries ru_maxrss
+over fork and exec, so the parent stays lean: even the test photos are made in a child. A second
+child per run only imports the same libraries; its peak is subtracted, so the figure is the
+memory the work itself needed. All three pipelines write the same renditions (1600 and 400 px
+long edge, JPEG quality 82, progressive, optimised Huffman tables, no metadata), so the times
+compare like with like. libvips needs Debian's libvips42 and pyvips (the bench group of
+pyproject.toml); without them its rows are skipped.
 """
 
 import argparse
@@ -87,11 +88,8 @@ def main() -> None:
                 file=sys.stderr,
             )
             pipelines.remove("libvips")
-        results = {}
-        for label, path in paths.items():
-            for name in pipelines:
-                results[label, name] = measure(name, path, args.runs)
-                print(f"{label} {name}: done", file=sys.stderr)
+        jobs = {(label, name): path for label, path in paths.items() for name in pipelines}
+        results = measure(jobs, args.runs)
         report = render_report(results, args.runs, sizes)
 
     print(report)
@@ -148,10 +146,22 @@ def pyvips_available() -> bool:
     return subprocess.run(command, capture_output=True).returncode == 0
 
 
-def measure(name: str, image_path: Path, runs: int) -> dict:
-    """Run one pipeline in runs fresh children (plus as many import-only children) and summarise."""
-    work = [run_in_child(name, image_path, imports_only=False) for _ in range(runs)]
-    baseline = [run_in_child(name, image_path, imports_only=True) for _ in range(runs)]
+def measure(jobs: dict, runs: int) -> dict:
+    """Run each (input, pipeline) job in runs fresh children, plus as many import-only children,
+    and summarise. The jobs take turns, run after run, so that other load on the machine falls
+    on all of them alike rather than on whichever happened to run at the time."""
+    work = {job: [] for job in jobs}
+    baseline = {job: [] for job in jobs}
+    for run in range(runs):
+        for (label, name), path in jobs.items():
+            work[label, name].append(run_in_child(name, path, imports_only=False))
+            baseline[label, name].append(run_in_child(name, path, imports_only=True))
+        print(f"run {run + 1} of {runs}: done", file=sys.stderr)
+    return {job: summarise(work[job], baseline[job]) for job in jobs}
+
+
+def summarise(work: list[dict], baseline: list[dict]) -> dict:
+    """Median, fastest and slowest time, CPU time and peak memory above the imports' peak."""
     baseline_peak = statistics.median(run["peak_bytes"] for run in baseline)
     times = [run["seconds"] for run in work]
     peaks = [run["peak_bytes"] - baseline_peak for run in work]
@@ -159,6 +169,7 @@ def measure(name: str, image_path: Path, runs: int) -> dict:
         "median_ms": statistics.median(times) * 1000,
         "min_ms": min(times) * 1000,
         "max_ms": max(times) * 1000,
+        "cpu_ms": statistics.median(run["cpu_seconds"] for run in work) * 1000,
         "peak_mb": statistics.median(peaks) / 1e6,
         "baseline_mb": baseline_peak / 1e6,
         "display_kb": work[0]["display_bytes"] / 1000,
@@ -180,15 +191,18 @@ def run_child(name: str, image_path: str, *, imports_only: bool) -> None:
     import time
 
     pipeline = {"mottainai": load_mottainai, "pillow": load_pillow, "libvips": load_libvips}[name]()
-    seconds, display, thumb = 0.0, b"", b""
+    seconds, cpu_seconds, display, thumb = 0.0, 0.0, b"", b""
     if not imports_only:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         display, thumb = pipeline(image_path)
         seconds = time.perf_counter() - start
+        # All threads of the process: libvips uses both CPUs, Pillow one.
+        cpu_seconds = time.process_time() - cpu_start
     # ru_maxrss is in kilobytes on Linux (bytes on macOS, where this benchmark is not run).
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps({
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "peak_bytes": peak,
         "display_bytes": len(display),
         "thumb_bytes": len(thumb),
@@ -291,17 +305,19 @@ def render_report(results: dict, runs: int, sizes: dict) -> str:
         f"({sizes['HEIC'] / 1e6:.1f} MB; the rotation as a HEIF transform) turned "
         f"into a {DISPLAY_EDGE} px display rendition and a {THUMB_EDGE} px thumbnail (JPEG "
         f"quality {QUALITY}, progressive, no metadata). Median of {runs} runs, each in a fresh "
-        "process; peak memory is the child's `ru_maxrss` minus that of a child that only "
-        "imports the same libraries.",
+        "process, the pipelines taking turns; CPU time is the median over the process's threads; "
+        "peak memory is the child's `ru_maxrss` minus that of a child that only imports the "
+        "same libraries.",
         "",
-        "| Input | Pipeline | Median time | Fastest / slowest | Peak memory for the work "
+        "| Input | Pipeline | Median time | Fastest / slowest | CPU time | Peak memory for the work "
         "| Imports alone | Display / thumbnail |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for (label, name), result in results.items():
         lines.append(
             f"| {label} | {PIPELINES[name]} | {result['median_ms']:.0f} ms "
             f"| {result['min_ms']:.0f} / {result['max_ms']:.0f} ms "
+            f"| {result['cpu_ms']:.0f} ms "
             f"| {result['peak_mb']:.1f} MB "
             f"| {result['baseline_mb']:.0f} MB "
             f"| {result['display_kb']:.0f} KB / {result['thumb_kb']:.0f} KB |"

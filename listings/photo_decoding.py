@@ -215,7 +215,8 @@ def _decode_webp(data: bytes, factor: int) -> Image.Image | None:
     output = config.output
     output.colorspace = MODE_RGBA if channels == 4 else MODE_RGB
     output.is_external_memory = 1
-    output.u.RGBA.rgba = ctypes.addressof((ctypes.c_ubyte * len(pixels)).from_buffer(pixels))
+    target = (ctypes.c_ubyte * len(pixels)).from_buffer(pixels)
+    output.u.RGBA.rgba = ctypes.addressof(target)
     output.u.RGBA.stride = width * channels
     output.u.RGBA.size = len(pixels)
     status = library.WebPDecode(data, len(data), ctypes.byref(config))
