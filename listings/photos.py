@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageCms
 
+from listings.photo_decoding import load_reduced
+
 # Adds the "HEIF" format to Pillow, for photos straight from an iPhone. pillow-heif applies the
 # HEIF rotation itself and resets the EXIF orientation to 1, so HEIC needs no transpose here.
 pillow_heif.register_heif_opener()
@@ -76,7 +78,10 @@ def process_photo(upload: BinaryIO, *, max_bytes: int | None = None) -> Processe
     im = _open(upload, max_pixels)
     try:
         box = _draft(im, display_edge)
-        im.load()
+        if reduced := load_reduced(im, upload, display_edge):
+            im, box = reduced
+        else:
+            im.load()
     except Image.DecompressionBombError:
         raise _too_many_pixels(max_pixels) from None
     except Exception:

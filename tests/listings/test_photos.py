@@ -86,7 +86,7 @@ def crafted_png_header(width: int, height: int) -> bytes:
     )
 
 
-def phone_jpeg(size: tuple[int, int], orientation: int = 1, **options) -> bytes:
+def phone_exif(orientation: int = 1) -> bytes:
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = orientation
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
@@ -94,9 +94,12 @@ def phone_jpeg(size: tuple[int, int], orientation: int = 1, **options) -> bytes:
     gps[ExifTags.GPS.GPSLatitude] = (35.0, 41.0, 22.0)
     gps[ExifTags.GPS.GPSLongitudeRef] = "E"
     gps[ExifTags.GPS.GPSLongitude] = (139.0, 41.0, 30.0)
-    return image_bytes(
-        photo_with_red_corner(size), "JPEG", exif=exif.tobytes(), quality=90, **options
-    )
+    return exif.tobytes()
+
+
+def phone_jpeg(size: tuple[int, int], orientation: int = 1, **options) -> bytes:
+    exif = phone_exif(orientation)
+    return image_bytes(photo_with_red_corner(size), "JPEG", exif=exif, quality=90, **options)
 
 
 def test_it_strips_gps_exif_and_comments():
@@ -211,6 +214,47 @@ def test_it_accepts_webp():
 
     assert (photo.width, photo.height) == (1600, 800)
     assert_clean_jpeg(photo.display)
+
+
+@pytest.mark.parametrize(
+    "format, name",
+    [
+        # WebP keeps the orientation in EXIF; pillow-heif turns it into the HEIF rotation.
+        pytest.param("WEBP", "photo.webp", id="webp"),
+        pytest.param("HEIF", "IMG_0001.HEIC", id="heic"),
+    ],
+)
+def test_it_rotates_large_webp_and_heic_photos_and_drops_their_gps(format, name):
+    pillow_heif.register_heif_opener()
+    # Large enough to be decoded at half size.
+    data = image_bytes(
+        photo_with_red_corner((3400, 2400)), format, exif=phone_exif(orientation=6), quality=90
+    )
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
+
+    photo = process_photo(upload(data, name, "image/webp"))
+
+    assert (photo.width, photo.height) == (1129, 1600)
+    assert (photo.thumb_width, photo.thumb_height) == (282, 400)
+    display = assert_clean_jpeg(photo.display)
+    assert display.size == (1129, 1600)
+    assert is_close(display.getpixel((1100, 20)), RED)
+    assert is_close(display.getpixel((20, 20)), BLUE)
+    assert is_close(display.getpixel((20, 1580)), BLUE)
+    thumbnail = assert_clean_jpeg(photo.thumbnail)
+    assert is_close(thumbnail.getpixel((275, 5)), RED)
+
+
+def test_it_flattens_large_transparent_webps_on_white():
+    im = Image.new("RGBA", (3600, 1800), (0, 0, 0, 0))
+    im.paste((255, 0, 0, 255), (1800, 0, 3600, 1800))
+
+    photo = process_photo(upload(image_bytes(im, "WEBP", lossless=True), "a.webp", "image/webp"))
+
+    assert (photo.width, photo.height) == (1600, 800)
+    display = assert_clean_jpeg(photo.display)
+    assert is_close(display.getpixel((20, 400)), (255, 255, 255))
+    assert is_close(display.getpixel((1580, 400)), RED)
 
 
 def test_it_accepts_iphone_heic():
