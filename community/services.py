@@ -19,6 +19,7 @@ from accounts.models import User
 from accounts.selectors import is_verified_resident
 from community.models import Facility, Helpful, Post, PostReport, Thread, Topic
 from community.selectors import can_edit
+from core import pagecache
 from core.contacts import contact_details_in
 from core.ngwords import ng_words_in
 from core.ratelimit import Limit, rate_limit
@@ -94,6 +95,7 @@ def thread_refresh(thread_id: int) -> None:
     if thread.facility_id:
         count = Thread.objects.filter(facility_id=thread.facility_id, is_listed=True).count()
         Facility.objects.filter(pk=thread.facility_id).update(thread_count=count)
+    pagecache.bump()  # every change to a post ends here, saved or updated in bulk
 
 
 def _held_for(title: str, body: str) -> list[str]:

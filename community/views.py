@@ -20,6 +20,7 @@ from community.facilities import facilities_search
 from community.forms import EditForm, FacilityFilterForm, OfficialAnswerForm, ReplyForm, ReportForm, ThreadFilterForm, ThreadForm
 from community.models import FACILITY_TOPICS, Facility, Post, Topic
 from core.forms import add_errors
+from core.pagecache import cache_public_page
 
 THREADS_PER_PAGE = 20
 FACILITIES_PER_PAGE = 30
@@ -32,6 +33,7 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
+@cache_public_page
 def board(request: HttpRequest) -> HttpResponse:
     form = ThreadFilterForm(request.GET or None)
     topic = form.cleaned_data["topic"] if form.is_valid() else ""

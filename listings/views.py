@@ -21,6 +21,7 @@ from accounts.decorators import resident_refusal, resident_required
 from core.confirm import confirmation_page, is_confirmed
 from core.ratelimit import RateLimited
 from core.forms import add_errors, flash_errors
+from core.pagecache import cache_public_page
 from listings import selectors, services
 from listings.confirmations import CONFIRMATIONS
 from listings.filters import ListingFilter
@@ -32,6 +33,7 @@ from listings.uploads import draft_discard, draft_initial, upload_store, uploade
 PAGE_SIZE = 24
 
 
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -40,6 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 def browse(request: HttpRequest) -> HttpResponse:
     """Filters, sorts and keyset pagination: the 500th page costs what the first costs."""
     filterset = ListingFilter(request.GET or None, queryset=selectors.listings_public_for(request.user))
@@ -69,6 +72,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     listing = selectors.listing_for_viewer(request.user, pk)
     is_owner = listing.owner_id == request.user.pk

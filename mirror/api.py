@@ -15,6 +15,7 @@ from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import Throttled, ValidationError
 from ninja.throttling import AnonRateThrottle
 
+from core.pagecache import cache_public_page
 from listings.selectors import BadCursor, page_after
 from mirror import selectors, serializers
 from mirror.api_support import ErrorOut
@@ -137,6 +138,7 @@ def get_and_head(path: str, **options):
 
 
 @get_and_head("/listings", response={200: ListingPage, 304: None, 400: ErrorOut, 429: ErrorOut}, tags=["listings"])
+@cache_public_page
 def list_listings(request: HttpRequest, filters: Query[ListingFilters]):
     """Published and reserved listings, filtered like the browse page, with cursor pagination."""
     if filters.category and not selectors.category_is_active(filters.category):
@@ -173,6 +175,7 @@ def list_listings(request: HttpRequest, filters: Query[ListingFilters]):
 
 
 @get_and_head("/listings/{listing_id}", response={200: ListingOut, 304: None, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut}, tags=["listings"])
+@cache_public_page
 def get_listing(request: HttpRequest, listing_id: int = Path(..., ge=1, le=9_223_372_036_854_775_807)):
     """One published or reserved listing; 404 for anything else (closed listings leave the API)."""
 
