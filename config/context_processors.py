@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from accounts.selectors import is_staff_member
+from core import pagecache
 from core.municipality import city_name, office_name, prefecture_name
 from core.version import VERSION
 
@@ -18,4 +20,7 @@ def site(request: HttpRequest) -> dict:
         "OFFICE_PHONE": settings.ENVIRONMENT_OFFICE_PHONE,
         "MOTTAINAI_VERSION": VERSION,
         "user_is_staff": is_staff_member(request.user) if hasattr(request, "user") else False,
+        # For {% cache fragment_seconds name ... public_generation %} (core/pagecache.py).
+        "public_generation": SimpleLazyObject(pagecache.fragment_generation),
+        "fragment_seconds": settings.PAGE_CACHE_SECONDS,
     }

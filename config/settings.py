@@ -122,6 +122,7 @@ if DATABASE_URL:
         # 20-30 ms at a million listings; starting workers: 5-20 ms) than they save on them
         # (docs/PERFORMANCE.md). A DATABASE_URL may still set its own `options`.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True  # a form's short choice lists: no DECLARE round trips
 else:
     DATABASES = {
         "default": {

@@ -68,6 +68,26 @@ def _next_generation() -> None:
         cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
+def fragment_generation() -> int:
+    """What a template fragment that is the same for everyone (a grid of listing cards) is cached
+    under, with the `{% cache %}` tag and PAGE_CACHE_SECONDS: the generation of public content,
+    or, with the page cache off, a value never seen before (so nothing stale is ever reused)."""
+    return _generation() if enabled() else time.time_ns()
+
+
+def remember(key: str, compute):
+    """compute(), kept until public content changes (or PAGE_CACHE_SECONDS pass): for values
+    that cost more than a cache read, such as a capped result count. `key` names the value."""
+    if not enabled():
+        return compute()
+    full_key = f"pagecache:value:{_generation()}:{hashlib.sha256(key.encode()).hexdigest()}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, settings.PAGE_CACHE_SECONDS)
+    return value
+
+
 def _generation() -> int:
     generation = cache.get(GENERATION_KEY)
     if generation is None:

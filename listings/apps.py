@@ -17,6 +17,7 @@ class ListingsConfig(AppConfig):
         account_files_requested.connect(receivers.export_photo_files, dispatch_uid="listings_export_photos")
         user_logged_in.connect(receivers.claim_visitor_uploads, dispatch_uid="listings_claim_visitor_uploads")
         from core import pagecache
-        from listings.models import Category, Listing, Photo
+        from listings.models import Category, Listing, NotInterested, Photo
 
-        pagecache.connect(Listing, Photo, Category)  # visitors' cached pages show them
+        # Cached pages and counts show them (a resident's "not interested" changes their counts).
+        pagecache.connect(Listing, Photo, Category, NotInterested)

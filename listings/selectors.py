@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.db.models.fields.files import FieldFile
@@ -16,6 +16,7 @@ from django.http import Http404
 
 from accounts.models import User
 from accounts.selectors import is_staff_member
+from core import pagecache
 from listings.models import IS_PUBLIC, PUBLIC_STATUSES, Category, Listing, NotInterested, Photo
 
 
@@ -77,8 +78,14 @@ COUNT_LIMIT = 500
 
 def count_up_to(qs: QuerySet, limit: int = COUNT_LIMIT) -> int:
     """Count at most limit + 1 rows: "more than 500 items" costs the same at any table size.
-    Counting needs only the rows' ids: no joins for the cards, no sort."""
-    return qs.order_by().values("pk")[: limit + 1].count()
+    Counting needs only the rows' ids: no joins for the cards, no sort. Kept until a listing
+    changes (core.pagecache.remember), under the query itself as its key."""
+    query = qs.order_by().values("pk")[: limit + 1]
+    try:
+        key = f"listings:count:{query.query}"
+    except EmptyResultSet:
+        return 0
+    return pagecache.remember(key, query.count)
 
 
 def listing_for_viewer(user: User, pk: int) -> Listing:

@@ -38,7 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "listings/home.html",
-        {"latest": selectors.listings_latest(), "categories": selectors.categories_with_counts()},
+        # Functions: the template calls them only when its cached fragment is out of date.
+        {"latest": selectors.listings_latest, "categories": selectors.categories_with_counts},
     )
 
 
@@ -62,6 +63,7 @@ def browse(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "listings": page.rows,
+            "listing_ids": ",".join(str(row.pk) for row in page.rows),  # keys the cards' cached fragment
             "total": selectors.count_up_to(filterset.qs),
             "count_limit": selectors.COUNT_LIMIT,
             "next_cursor": page.next_cursor,
