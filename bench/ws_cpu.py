@@ -71,7 +71,7 @@ def backend_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def run(sessions: list, messages: int, page_like: bool, warmup: int, profile: str | None = None) -> dict:
+async def run(sessions: list, messages: int, page_like: bool, warmup: int, profile: str | None = None, tag: str = "") -> dict:
     from channels.db import database_sync_to_async
     from channels.testing import WebsocketCommunicator
     from django.db import connection
@@ -109,7 +109,7 @@ async def run(sessions: list, messages: int, page_like: bool, warmup: int, profi
         index, sides = pairs[i % len(pairs)]
         side = (i // len(pairs)) % 2
         sender, recipient = sides[side], sides[1 - side]
-        token = f"m{i}"
+        token = f"{tag}m{i}"  # also the client id: a repeated one would be a resend, not a new message
         await sender.send_json_to({"type": "send", "body": token, "client_id": token})
         sent = await until(sender, "sent", client_id=token)
         await until(sender, "message")  # the sender's own copy
@@ -175,7 +175,7 @@ def main() -> None:
     import uvloop
 
     for n in range(args.repeat):
-        result = uvloop.run(run(sessions, args.messages, args.page_like, args.warmup, args.profile))
+        result = uvloop.run(run(sessions, args.messages, args.page_like, args.warmup, args.profile, tag=f"r{n}"))
         queries = ", ".join(f"{k} {v:.2f}" for k, v in result["queries"].items())
         print(f"{'page-like' if args.page_like else 'plain'} run {n + 1}: CPU per message {result['cpu']:.2f} ms "
               f"in process + {result['db_cpu']:.2f} ms PostgreSQL backend; {result['wall']:.1f} ms wall; "
