@@ -221,14 +221,23 @@ def event_add(*, conversation: Conversation, actor: User, event: str, body: str 
 
 
 def conversation_mark_read(
-    *, conversation: Conversation, user: User, upto: int | None = None, broadcast: bool = True
+    *, conversation: Conversation, user: User, upto: int | None = None, broadcast: bool = True, newest: int = 0
 ) -> list[tuple[str, dict]]:
     """Mark messages up to `upto` (default: all) read for this participant. Returns the events
     that announce the new mark (none when it did not move), broadcast on commit unless a consumer
-    passes broadcast=False to send them from its event loop."""
-    last = conversation.messages.order_by("-id").values_list("id", flat=True).first() or 0
-    upto = last if upto is None else min(int(upto), last)
+    passes broadcast=False to send them from its event loop.
+
+    A mark never moves back, so nothing is read or written when `conversation` already holds one
+    as far (its read marks are ones the database had). `newest`: a message id the caller knows is
+    in the conversation (the consumer: the newest it has delivered); up to there the mark needs
+    no query for the conversation's last message."""
     field = "requester_read_upto" if user.pk == conversation.requester_id else "poster_read_upto"
+    if upto is not None and int(upto) <= getattr(conversation, field):
+        return []
+    if upto is None or int(upto) > newest:
+        last = conversation.messages.order_by("-id").values_list("id", flat=True).first() or 0
+        upto = last if upto is None else min(int(upto), last)
+    upto = int(upto)
     if not Conversation.objects.filter(pk=conversation.pk, **{f"{field}__lt": upto}).update(**{field: upto}):
         return []
     setattr(conversation, field, upto)
