@@ -162,7 +162,7 @@ def _unread(user: User) -> QuerySet[Message]:
     unread = Message.objects.exclude(sender=user).order_by().values("id")
     as_requester = unread.filter(conversation__requester=user, id__gt=F("conversation__requester_read_upto"))
     as_poster = unread.filter(conversation__listing__owner=user, id__gt=F("conversation__poster_read_upto"))
-    return as_requester.union(as_poster, all=True)
+    return as_requester.union(as_poster, all=True).order_by()
 
 
 def unread_total(user: User) -> int:
