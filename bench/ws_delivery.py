@@ -9,6 +9,9 @@ page (the unread-badge socket open too, every message marked read on arrival).
 
     python bench/ws_delivery.py                       # 100, 500, 1000 clients at 200 msg/s, then faster
     python bench/ws_delivery.py --write docs/PERFORMANCE.md
+    python bench/ws_delivery.py --clients 1000 --runs 5 --search ""   # the target: five runs, then page-like rates
+
+Every run prints the server's CPU per message (and the whole machine's) next to its latency.
 
 Needs PostgreSQL and Redis at 127.0.0.1 (it creates and drops the database `mottainai_bench`).
 """
@@ -244,9 +247,11 @@ def main() -> None:
     parser.add_argument("--clients", default="100,500,1000")
     parser.add_argument("--rate", type=float, default=200.0, help="messages per second in total")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds of load per measurement")
-    parser.add_argument("--repeat", type=int, default=3, help="runs at --rate with the largest client count")
-    parser.add_argument("--search", default="200,250,300,350,400,450,500,600", help="rates tried at the largest client count")
-    parser.add_argument("--browser-rates", default="100,125,150,175,200",
+    parser.add_argument("--runs", "--repeat", dest="runs", type=int, default=5,
+                        help="runs at --rate with the largest client count")
+    parser.add_argument("--search", default="200,250,300,350,400,450,500,600",
+                        help="rates tried at the largest client count (empty: none)")
+    parser.add_argument("--browser-rates", default="150,200,250,300,350,400",
                         help="rates tried at the largest client count with clients that also keep the unread-badge "
                              "socket open and mark each message read, like the site's conversation page")
     parser.add_argument("--workers", type=int, default=3, help="uvicorn worker processes")
@@ -269,12 +274,12 @@ def main() -> None:
         for clients in counts:
             echo = uvloop.run(run_load(port, sessions, clients, args.rate, args.duration, echo=True))
             rows.append(("echo floor", echo))
-            print(f"{clients} clients @ {args.rate}/s: echo p50 {echo['p50']:.1f} p99 {echo['p99']:.1f} ms", flush=True)
-            for run in range(args.repeat if clients == max(counts) else 1):
+            print(f"{clients} clients @ {args.rate}/s: echo {summary(echo)}", flush=True)
+            for run in range(args.runs if clients == max(counts) else 1):
                 vacuum()
                 real = uvloop.run(run_load(port, sessions, clients, args.rate, args.duration, echo=False))
                 rows.append(("conversation message" + (f" (run {run + 1})" if run else ""), real))
-                print(f"{clients} clients @ {args.rate}/s: {summary(real)}", flush=True)
+                print(f"{clients} clients @ {args.rate}/s, run {run + 1}: {summary(real)}", flush=True)
         search, best = rate_search(port, sessions, max(counts), args.search, args.duration, browser=False)
         browser, browser_best = rate_search(port, sessions, max(counts), args.browser_rates, args.duration, browser=True)
     finally:
@@ -332,6 +337,12 @@ def render(rows, search, best, browser, browser_best, args) -> str:
     ]
     for name, r in rows:
         lines.append(f"| {name} | {r['clients']} | " + row(r))
+    runs = [r for name, r in rows if name.startswith("conversation") and r["clients"] == max(x["clients"] for _n, x in rows)]
+    if len(runs) > 1:
+        lines += ["", f"Over the {len(runs)} runs at {runs[0]['clients']} clients and {args.rate:.0f} msg/s: p99 "
+                  f"{min(r['p99'] for r in runs):.1f}–{max(r['p99'] for r in runs):.1f} ms, p50 "
+                  f"{min(r['p50'] for r in runs):.1f}–{max(r['p50'] for r in runs):.1f} ms, server CPU per message "
+                  f"{min(r['server_cpu'] for r in runs):.1f}–{max(r['server_cpu'] for r in runs):.1f} ms."]
     def search_table(title: str, results: list, best: dict | None) -> list[str]:
         if not results:
             return []

@@ -66,10 +66,9 @@ def _consume(key: object, limit: Limit) -> tuple[str, RateLimited | None]:
     names = {index: f"ratelimit:{limit.action}:{key}:{width}:{index}" for index in slices}
     counts = cache.get_many([names[index] for index in slices if index != current])
     timeout = (SLICES + 2) * width
-    cache.add(names[current], 0, timeout=timeout)
-    try:
+    try:  # most actions are not the first of their slice: one round trip fewer to the cache than add, then incr
         mine = cache.incr(names[current])
-    except ValueError:  # the slice expired between add and incr
+    except ValueError:  # the first of its slice (or the slice expired meanwhile)
         cache.add(names[current], 0, timeout=timeout)
         mine = cache.incr(names[current])
     by_slice = {index: counts.get(names[index], 0) for index in slices}

@@ -6,6 +6,7 @@ the consumer's own user in their language."""
 import asyncio
 from urllib.parse import urlsplit
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -69,8 +70,28 @@ def scope_language(scope: dict) -> str:
     return translation.get_language_from_request(request)
 
 
-class ConversationConsumer(AsyncJsonWebsocketConsumer):
+class Consumer(AsyncJsonWebsocketConsumer):
+    """What both consumers share: events are handled without a trip to the database thread.
+
+    Channels' dispatch first closes stale database connections in the database thread, for every
+    event a consumer gets (each frame received, each message and seen mark delivered, each badge
+    change): several trips per chat message through the one thread that also stores them. Every
+    database call here goes through database_sync_to_async, which closes stale connections itself.
+    """
+
+    async def dispatch(self, message: dict) -> None:
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+
+class ConversationConsumer(Consumer):
     """ws/conversations/<id>/: receive new messages and seen marks; send, resume and mark read."""
+
+    # The newest message id this socket has delivered or stored: a read mark up to it needs no
+    # query for the conversation's last message.
+    newest = 0
 
     async def connect(self) -> None:
         self.conversation_id = int(self.scope["url_route"]["kwargs"]["pk"])
@@ -125,6 +146,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
     async def chat_message(self, event: dict) -> None:
         # Rendered here, for this user, from what the event carries: no query per delivered message.
         message = rendering.message_from_data(event["message"])
+        self.newest = max(self.newest, message.pk)
         await self.send_json({"type": "message", "message": self._rendered(message)})
 
     async def chat_seen(self, event: dict) -> None:
@@ -162,6 +184,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         except (TypeError, ValueError):
             after = 0
         messages = selectors.messages_of(conversation, after=after, limit=500)
+        self.newest = max([self.newest, *(m.pk for m in messages)])
         other_read_upto = conversation.read_upto_for(self.viewer["other"].pk)
         self.viewer["other_read_upto"] = max(self.viewer["other_read_upto"], other_read_upto)
         return [self._rendered(m) for m in messages]
@@ -186,6 +209,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
                 text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(NOT_ALLOWED)
                 return {"type": "error", "client_id": client_id, "message": text}, []
         recipient_id = conversation.other_participant_id(self.user.pk)
+        self.newest = max(self.newest, message.pk)
         return {"type": "sent", "client_id": client_id, "id": message.pk}, services.message_events(message, recipient_id)
 
     @database_sync_to_async
@@ -195,10 +219,12 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
             upto = int(upto)
         except (TypeError, ValueError):
             return []
-        return services.conversation_mark_read(conversation=self.conversation, user=self.user, upto=upto, broadcast=False)
+        return services.conversation_mark_read(
+            conversation=self.conversation, user=self.user, upto=upto, broadcast=False, newest=self.newest
+        )
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
+class NotificationConsumer(Consumer):
     """ws/notifications/: the unread total for the badge on every page.
 
     Changes that come close together (a message, then its read mark a moment later when the
@@ -207,6 +233,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     refresh: asyncio.Task | None = None
     stale = False
+    unread: selectors.UnreadCount | None = None  # compiled at the first count, reused after every change
 
     async def connect(self) -> None:
         self.user = self.scope["user"]
@@ -241,5 +268,10 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self._send_total()
 
     async def _send_total(self) -> None:
-        total = await database_sync_to_async(selectors.unread_total)(self.user)
+        total = await database_sync_to_async(self._count)()
         await self.send_json({"type": "unread", "total": total})
+
+    def _count(self) -> int:
+        if self.unread is None:
+            self.unread = selectors.UnreadCount(self.user)
+        return self.unread()

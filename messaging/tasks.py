@@ -14,7 +14,7 @@ def notify_unread(*, conversation_id: int, user_id: int) -> bool:
 
 
 @task()
-def notify_message(*, conversation_id: int, user_id: int, message_id: int) -> bool:
+def notify_message(*, conversation_id: int, user_id: int, message_id: int = 0) -> bool:
     from messaging.services.conversations import message_notice_send  # cycle: it imports this module
 
     return message_notice_send(conversation_id=conversation_id, user_id=user_id, message_id=message_id)

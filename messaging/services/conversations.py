@@ -131,7 +131,7 @@ def _add_message(
     if kind == Message.Kind.TEXT:
         _schedule_unread_email(conversation.pk, recipient_id)
         if notice:  # False: the caller tells the recipient itself (a new request)
-            _schedule_message_notice(conversation.pk, recipient_id, message.pk)
+            _schedule_message_notice(conversation.pk, recipient_id)
     return message
 
 
@@ -221,14 +221,23 @@ def event_add(*, conversation: Conversation, actor: User, event: str, body: str 
 
 
 def conversation_mark_read(
-    *, conversation: Conversation, user: User, upto: int | None = None, broadcast: bool = True
+    *, conversation: Conversation, user: User, upto: int | None = None, broadcast: bool = True, newest: int = 0
 ) -> list[tuple[str, dict]]:
     """Mark messages up to `upto` (default: all) read for this participant. Returns the events
     that announce the new mark (none when it did not move), broadcast on commit unless a consumer
-    passes broadcast=False to send them from its event loop."""
-    last = conversation.messages.order_by("-id").values_list("id", flat=True).first() or 0
-    upto = last if upto is None else min(int(upto), last)
+    passes broadcast=False to send them from its event loop.
+
+    A mark never moves back, so nothing is read or written when `conversation` already holds one
+    as far (its read marks are ones the database had). `newest`: a message id the caller knows is
+    in the conversation (the consumer: the newest it has delivered); up to there the mark needs
+    no query for the conversation's last message."""
     field = "requester_read_upto" if user.pk == conversation.requester_id else "poster_read_upto"
+    if upto is not None and int(upto) <= getattr(conversation, field):
+        return []
+    if upto is None or int(upto) > newest:
+        last = conversation.messages.order_by("-id").values_list("id", flat=True).first() or 0
+        upto = last if upto is None else min(int(upto), last)
+    upto = int(upto)
     if not Conversation.objects.filter(pk=conversation.pk, **{f"{field}__lt": upto}).update(**{field: upto}):
         return []
     setattr(conversation, field, upto)
@@ -273,25 +282,36 @@ def message_report(*, message: Message, reporter: User, reason: str, note: str =
 # --- Notices of unread messages: push and LINE after a minute, email after a quarter of an hour ---
 
 
-def _schedule_message_notice(conversation_id: int, recipient_id: int, message_id: int) -> None:
-    """Queue the push/LINE check of one new message for when it has waited MESSAGE_DELAY_SECONDS."""
-    run_after = timezone.now() + timedelta(seconds=settings.NOTICES["MESSAGE_DELAY_SECONDS"])
+def _schedule_message_notice(conversation_id: int, recipient_id: int, *, run_after=None, again: bool = False) -> None:
+    """Queue the push/LINE check for when a new message has waited MESSAGE_DELAY_SECONDS: one per
+    conversation and recipient at a time, not one per message (a burst is one notice anyway, and
+    the check looks again later when the newest message is still too fresh). `again`: the check
+    itself queues the next one, whatever the guard says."""
+    run_after = run_after or timezone.now() + timedelta(seconds=settings.NOTICES["MESSAGE_DELAY_SECONDS"])
+    key = f"messaging:notice-check:{conversation_id}:{recipient_id}"
 
     def enqueue() -> None:
+        timeout = max(int((run_after - timezone.now()).total_seconds()), 1)
+        if again:
+            cache.set(key, 1, timeout=timeout)
+        elif not cache.add(key, 1, timeout=timeout):
+            return  # a check is already queued
         task = notify_message
         if task.get_backend().supports_defer:
             task = task.using(run_after=run_after)
-        task.enqueue(conversation_id=conversation_id, user_id=recipient_id, message_id=message_id)
+        task.enqueue(conversation_id=conversation_id, user_id=recipient_id)
 
     transaction.on_commit(enqueue, robust=True)  # a notice that cannot be queued must not fail the message
 
 
-def message_notice_send(*, conversation_id: int, user_id: int, message_id: int, now=None) -> bool:
-    """Push (and LINE) a new message its recipient has still not read after MESSAGE_DELAY_SECONDS
-    (the page they have open marks it read as it arrives). A burst is one notice: only the newest
-    message of the other participant is told; its own check runs later. Email stays with
-    unread_email_send, a quarter of an hour on."""
+def message_notice_send(*, conversation_id: int, user_id: int, message_id: int = 0, now=None) -> bool:
+    """Push (and LINE) the newest message of the other participant its recipient has still not
+    read once it has waited MESSAGE_DELAY_SECONDS (the page they have open marks it read as it
+    arrives). A burst is one notice: the newest message is told, once (the notice's key); when it
+    is still too fresh, the check looks again when it has waited. `message_id`: named by checks
+    queued one per message by earlier versions; unused. Email: unread_email_send, later."""
     now = now or timezone.now()
+    delay = timedelta(seconds=settings.NOTICES["MESSAGE_DELAY_SECONDS"])
     with transaction.atomic():
         conversation = Conversation.objects.select_related("listing", "listing__owner", "requester").filter(pk=conversation_id).first()
         user = User.objects.filter(pk=user_id).first()
@@ -299,10 +319,12 @@ def message_notice_send(*, conversation_id: int, user_id: int, message_id: int, 
             return False
         read_upto = conversation.requester_read_upto if user.pk == conversation.requester_id else conversation.poster_read_upto
         newest = conversation.messages.exclude(sender=user).filter(kind=Message.Kind.TEXT).order_by("-id").first()
-        if newest is None or newest.pk != message_id or read_upto >= message_id:
-            return False  # a newer message is told instead, or they have read it
-        if now < newest.created_at + timedelta(seconds=settings.NOTICES["MESSAGE_DELAY_SECONDS"]):
-            return False  # run early by a task backend that cannot defer: the email still tells them
+        if newest is None or read_upto >= newest.pk:
+            return False  # they have read it
+        if now < newest.created_at + delay:
+            if notify_message.get_backend().supports_defer:  # else run early by the backend: the email still tells them
+                _schedule_message_notice(conversation.pk, user.pk, run_after=newest.created_at + delay, again=True)
+            return False
         notice = message_notice(conversation, newest)
         return bool(notice_send(user=user, notice=notice, only={Channel.PUSH, Channel.LINE}, now=now))
 

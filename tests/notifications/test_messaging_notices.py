@@ -118,6 +118,22 @@ def test_a_burst_of_messages_is_one_push(alice, bob, conversation, phones, run, 
     assert len(phones.shown(bob)) == 1
 
 
+def test_a_check_that_finds_a_newer_message_too_fresh_tells_that_one_once_it_has_waited(alice, bob, conversation, phones, run, clock):
+    """One check per conversation and recipient at a time: the one the first message queued tells the newest."""
+    phones(bob)
+    first = _message(run, conversation, alice)
+    clock.shift(timedelta(seconds=50))
+    _message(run, conversation, alice, "17時ごろです")
+    clock.shift(timedelta(seconds=11))
+    assert not check(run, conversation, bob, first)  # the newest has waited 11 seconds only
+    assert phones.shown(bob) == []
+    clock.shift(timedelta(seconds=50))
+    assert check(run, conversation, bob, first)
+    check(run, conversation, bob, first)
+    [shown] = phones.shown(bob)
+    assert shown["title"] == "ありす"
+
+
 def test_the_unread_email_still_comes_once_after_a_failed_push_told_by_email(alice, bob, conversation, push_service, phones, run, clock):
     phones(bob)
     message = _message(run, conversation, alice)
