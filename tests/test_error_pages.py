@@ -53,7 +53,10 @@ def test_400_is_a_site_page(client, settings):
 @pytest.mark.django_db
 def test_500_is_a_site_page_in_the_chosen_language(client):
     client.raise_request_exception = False
-    with mock.patch("listings.selectors.listings_latest", side_effect=RuntimeError("boom")):
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    with mock.patch("listings.selectors.listings_latest", new=boom):
         _assert_site_page(client.get(reverse("home")), 500, "問題が発生しました")
         client.cookies["django_language"] = "en"
         _assert_site_page(client.get(reverse("home")), 500, "Something went wrong on our side")

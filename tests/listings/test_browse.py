@@ -100,8 +100,9 @@ def test_a_value_that_is_not_valid_is_reported_and_left_out_while_the_sort_and_o
 def test_the_home_page_counts_published_listings_per_category(client, alice):
     make_listing(alice, title="本棚")
     make_listing(alice, title="下書き", publish=False)
-    counts = {c.slug: c.published_count for c in client.get(reverse("home")).context["categories"]}
-    assert counts["furniture"] == 1 and counts["books"] == 0
+    page = client.get(reverse("home")).content.decode()
+    counts = dict(re.findall(r'\?category=([\w-]+)">[^<]*<span class="count">(\d+)</span>', page))
+    assert counts["furniture"] == "1" and counts["books"] == "0"
 
 
 @pytest.mark.django_db
