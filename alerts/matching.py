@@ -61,13 +61,13 @@ def listing_published(*, listing: Listing) -> int:
     if listing.status not in PUBLIC_STATUSES:
         return 0
     found = matching(listing)
-    added = _alerts_insert(listing.pk, [pk for pk, _frequency in found])
+    added = alerts_insert(listing.pk, [pk for pk, _frequency in found])
     if added and any(frequency == SavedSearch.Frequency.INSTANT for _pk, frequency in found):
         transaction.on_commit(partial(send_listing_alerts.enqueue, listing_id=listing.pk))
     return added
 
 
-def _alerts_insert(listing_id: int, saved_search_ids: list[int]) -> int:
+def alerts_insert(listing_id: int, saved_search_ids: list[int]) -> int:
     """Add an alert about a listing to each saved search that has none yet; returns how many were
     added. One statement whatever the number (a listing can match thousands of searches): the ids
     go in as one array parameter, unnested by the database. (bulk_create builds a model instance

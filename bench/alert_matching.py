@@ -46,8 +46,8 @@ def main() -> None:
     from django.db import connection
 
     from accounts.models import Town, User
-    from alerts.models import SavedSearch
-    from alerts.matching import listing_published, matching
+    from alerts.models import Alert, SavedSearch
+    from alerts.matching import alerts_insert, listing_published, matching
     from listings.generate import WORDS
     from listings.models import Category, Listing
     from listings.search import key_gram, terms
@@ -86,6 +86,13 @@ def main() -> None:
         started = time.perf_counter()
         listing_published(listing=listing)  # matching plus writing the alerts, as the task does
         recording.append((time.perf_counter() - started) * 1000)
+    # Writing 8,000 alerts about one listing, whatever the generator's vocabulary makes match.
+    target = listings[0]
+    Alert.objects.filter(listing=target).delete()
+    eight_thousand = list(SavedSearch.objects.order_by("id").values_list("id", flat=True)[:8000])
+    started = time.perf_counter()
+    written = alerts_insert(target.pk, eight_thousand)
+    write_8000 = (time.perf_counter() - started) * 1000
     most = max(range(len(matched)), key=matched.__getitem__)  # the listing that matched the most searches
     most_matched, most_recording = matched[most], recording[most]
     times.sort()
@@ -108,8 +115,11 @@ def main() -> None:
         f"The listing that matched the most searches matched {most_matched:,}; matching it and writing its "
         f"{most_matched:,} alerts took {most_recording:.1f} ms.",
         "",
+        f"Writing {written:,} alerts about one listing (one statement): {write_8000:.1f} ms.",
+        "",
         f"Result: matching at most 50 ms at p95: {verdict(matching_p95 <= 50)} ({matching_p95:.1f} ms). "
-        f"Matching and writing the alerts at most 300 ms at p95: {verdict(recording_p95 <= 300)} ({recording_p95:.1f} ms).",
+        f"Matching and writing the alerts at most 300 ms at p95: {verdict(recording_p95 <= 300)} ({recording_p95:.1f} ms). "
+        f"Writing 8,000 alerts at most 300 ms: {verdict(write_8000 <= 300 and written == 8000)} ({write_8000:.1f} ms).",
         *footer(f"`python bench/alert_matching.py --database {args.database} --write docs/PERFORMANCE.md`"),
     ])
     publish(report, args.write, "alert-matching")

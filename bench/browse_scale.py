@@ -94,6 +94,28 @@ def worker(database: str, sizes: list[int], repeat: int) -> list[dict]:
                     "p50": statistics.median(times), "p95": times[int(0.95 * (len(times) - 1))],
                 })
                 print(f"[{database}] {size:,} {name}: p50 {results[-1]['p50']:.1f} ms, p95 {results[-1]['p95']:.1f} ms", flush=True)
+        # The search itself, without the page around it: the page's ids and cards and the capped
+        # count, as the browse view runs them (a fresh filter each time, as for each request).
+        from django.contrib.auth.models import AnonymousUser
+
+        from listings.filters import ListingFilter
+        from listings.selectors import count_up_to, listings_public_for, page_around
+
+        for name, words in (("keyword search query, one term (本棚)", "本棚"), ("keyword search query, two terms (白い 棚)", "白い 棚")):
+            times = []
+            for attempt in range(repeat + 3):
+                t = time.perf_counter()
+                found = ListingFilter({"q": words}, queryset=listings_public_for(AnonymousUser()))
+                page_around(found.qs, sort="newest", cursor=None, before=None, limit=24)
+                count_up_to(found.qs)
+                if attempt >= 3:  # after a warm-up
+                    times.append((time.perf_counter() - t) * 1000)
+            times.sort()
+            results.append({
+                "database": database, "size": size, "page": name,
+                "p50": statistics.median(times), "p95": times[int(0.95 * (len(times) - 1))],
+            })
+            print(f"[{database}] {size:,} {name}: p50 {results[-1]['p50']:.1f} ms, p95 {results[-1]['p95']:.1f} ms", flush=True)
     return results
 
 
