@@ -1,4 +1,5 @@
-"""Whole-page cache for visitors who are not signed in (docs/PERFORMANCE.md, "Page cache").
+"""Whole-page cache for visitors who are not signed in, and the parts of every page that are the
+same for everyone (docs/PERFORMANCE.md, "What the pages-against-the-floor numbers mean").
 
 A visitor's page of public content (home, browse, a listing, the board, the public API) is the
 same for every visitor in a language, so it is rendered once and then served from the cache

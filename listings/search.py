@@ -4,8 +4,9 @@ Design (docs/SEARCH.md): text is normalised by core.text.text_fold (NFKC, lower 
 folded to hiragana, the long vowel mark kept) and cut into the unigrams and bigrams of each run of
 letters and digits. Each gram is spelled as plain ASCII letters, so that neither FTS5's unicode61 tokenizer nor
 PostgreSQL's text-search parser (whose idea of a letter depends on the database's LC_CTYPE) can
-split or change it. The grams are indexed by FTS5 on SQLite and by a GIN index on
-to_tsvector('simple', ...) on PostgreSQL. A query looks up the AND of its terms' grams in the
+split or change it. The grams are indexed by FTS5 on SQLite and, on PostgreSQL, by a GIN index
+of public listings on `search_vector`, a stored column of strip(to_tsvector('simple', grams))
+(migration 0023). A query looks up the AND of its terms' grams in the
 index, then rechecks each normalised term of three characters or more as a substring of the
 normalised text, which removes the rare rows whose grams match in another order.
 """
