@@ -4,7 +4,9 @@
 
 Starts deploy/stack.py (nginx, granian with 2 workers, uvicorn, the task worker, PostgreSQL,
 Redis, moto S3), fills it with `generate_listings`, creates 200 resident accounts with a
-conversation each, then runs bench/locustfile.py: visitors browsing and searching (weight 6),
+conversation and a session each (one resident in ten logs in through the form; the others use
+their session: every simulated user comes from 127.0.0.1, which allauth's per-address login limit
+would refuse), then runs bench/locustfile.py: visitors browsing and searching (weight 6),
 residents posting a listing with a photo (1) and residents writing messages (2). Locust runs on
 the same 2 cores as the servers, so the figures are a floor.
 """
@@ -38,6 +40,18 @@ listings = list(Listing.objects.filter(status="published").order_by("?")[:200])
 for user, listing in zip(users, listings):
     conversation = Conversation.objects.create(listing=listing, requester=user)
     Message.objects.create(conversation=conversation, sender=user, body="ください")
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+keys = []
+for user in users:
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    keys.append(session.session_key)
+print(settings.SESSION_COOKIE_NAME, ",".join(keys))
 print(Listing.objects.order_by("-id").values_list("id", flat=True).first())
 """
 
@@ -60,10 +74,13 @@ def main() -> None:
 
         with psycopg.connect(stack.env["DATABASE_URL"].split("?")[0], autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")  # fresh statistics after the bulk load, as a real database has
-        max_id = subprocess.run([sys.executable, "manage.py", "shell", "-c", PREPARE], cwd=ROOT, env=stack.env, check=True,
-                                capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        prepared = subprocess.run([sys.executable, "manage.py", "shell", "-c", PREPARE], cwd=ROOT, env=stack.env, check=True,
+                                  capture_output=True, text=True).stdout.strip().splitlines()
+        cookie_name, sessions = prepared[-2].split()
+        max_id = prepared[-1]
         prefix = stack.run_dir / "locust"
-        env = {**os.environ, "LOAD_ACCOUNTS": ",".join(f"load{i}@example.com" for i in range(200)), "LOAD_MAX_ID": max_id}
+        env = {**os.environ, "LOAD_ACCOUNTS": ",".join(f"load{i}@example.com" for i in range(200)), "LOAD_MAX_ID": max_id,
+               "LOAD_SESSIONS": sessions, "LOAD_SESSION_COOKIE": cookie_name}
         subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(args.users),
                         "-r", "10", "-t", f"{args.seconds}s", "--host", stack.url, "--csv", str(prefix), "--only-summary"],
                        cwd=ROOT, env=env, check=False)

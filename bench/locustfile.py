@@ -15,6 +15,11 @@ WORDS = ["本棚", "椅子", "ベビーカー", "自転車", "机", "炊飯器",
 CATEGORIES = ["furniture", "appliances", "baby-kids", "books", "kitchen"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ACCOUNTS = os.environ.get("LOAD_ACCOUNTS", "").split(",")
+# A session made in advance for each account (load_test.py): every simulated user comes from
+# 127.0.0.1, and allauth rightly limits logins per address, so only one resident in ten logs in
+# through the form.
+SESSIONS = os.environ.get("LOAD_SESSIONS", "").split(",")
+SESSION_COOKIE = os.environ.get("LOAD_SESSION_COOKIE", "sessionid")
 MAX_ID = int(os.environ.get("LOAD_MAX_ID", "1000"))
 PHOTO = io.BytesIO()
 Image.new("RGB", (1024, 768), (180, 120, 60)).save(PHOTO, "JPEG", quality=85)
@@ -56,7 +61,11 @@ class _Resident(HttpUser):
     def on_start(self):
         # Each simulated resident has an account of its own: two sharing one would together pass
         # the per-account message limit, and the site would rightly refuse with 400.
-        self.email = ACCOUNTS[next(_NEXT_ACCOUNT) % len(ACCOUNTS)]
+        number = next(_NEXT_ACCOUNT)
+        self.email = ACCOUNTS[number % len(ACCOUNTS)]
+        if number % 10 and len(SESSIONS) == len(ACCOUNTS):
+            self.client.cookies.set(SESSION_COOKIE, SESSIONS[number % len(SESSIONS)])
+            return
         page = self.client.get("/auth/login/", name="/auth/login/")
         token = CSRF.search(page.text).group(1)
         self.client.post("/auth/login/", data={"csrfmiddlewaretoken": token, "login": self.email, "password": "load-test-password"},
