@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import PostalCode, Town, User
 from accounts.selectors import is_staff_member
 from accounts.signals import account_data_requested, account_deleting
+from core import pagecache
 from core.contacts import contact_details_in
 from core.municipality import city_name
 from core.text import DASHES, text_normalise
@@ -349,8 +350,10 @@ def user_suspend(*, user: User, reason: str) -> None:
     """Mark the account suspended (staff call this through moderation.services.account_suspend)."""
     User.objects.filter(pk=user.pk).update(suspended_at=timezone.now(), suspension_reason=reason)
     user.refresh_from_db(fields=["suspended_at", "suspension_reason"])
+    pagecache.bump_residents(user.pk)  # their cached pages show the suspension at once
 
 
 def user_unsuspend(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(suspended_at=None, suspension_reason="")
     user.refresh_from_db(fields=["suspended_at", "suspension_reason"])
+    pagecache.bump_residents(user.pk)

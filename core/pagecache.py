@@ -1,18 +1,27 @@
-"""Whole-page cache for visitors who are not signed in, and the parts of every page that are the
-same for everyone (docs/PERFORMANCE.md, "What the pages-against-the-floor numbers mean").
+"""Whole-page cache for public pages, for visitors and for signed-in residents, and the parts of
+every page that are the same for everyone (docs/PERFORMANCE.md, "What the pages-against-the-floor
+numbers mean").
 
 A visitor's page of public content (home, browse, a listing, the board, the public API) is the
 same for every visitor in a language, so it is rendered once and then served from the cache
 (Redis in production) until something public changes:
 
-- only GET from a visitor who is not signed in and has no session and no pending
-  message, and only answers of 200 that set no cookie of their own are stored;
+- only GET with no pending message, from a visitor who has no session (or a signed-in resident,
+  below), and only answers of 200 that set no cookie of their own are stored;
 - the key holds the host, the full path with its query, the language and the *generation* of
   public content. Every change that matters (a listing, its photos, a board post, a category, a
   town, a display name) calls `bump()`, from the apps' receivers or their services, so that no
   cached page or answer outlives it; an entry also expires after PAGE_CACHE_SECONDS;
 - the CSRF token of the page's forms (the language switcher) is not stored: each answer gets the
-  visitor's own, as an uncached page would.
+  reader's own, as an uncached page would.
+
+A signed-in resident's page differs from a visitor's only in what is theirs (the header's badges,
+what they said they are not interested in, their own listing's buttons, their handover), so it is
+kept for that resident alone: its key adds their account and their own *generation*, which
+`bump_residents()` moves on every change of theirs (any form they send, their account, a
+reservation or thanks they take part in), and the values `resident_state()` registers (the unread
+and new-item badges), read afresh on every request. A resident's page is never served to anyone
+else, nor a visitor's to a resident.
 
 PAGE_CACHE_SECONDS=0 turns it off; it is off by default without Redis, because a per-process
 cache would not see the bumps of the task worker's process.
@@ -34,6 +43,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 GENERATION_KEY = "pagecache:generation"
+RESIDENT_KEY = "pagecache:resident:{}"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"\x00csrf\x00"
 _KEPT_HEADERS = ("Content-Type", "Cache-Control", "ETag", "Last-Modified", "Link", "Content-Language")
@@ -62,11 +73,57 @@ def connect(*models) -> None:
         post_delete.connect(bump, sender=model, dispatch_uid=f"pagecache_delete_{model._meta.label}")
 
 
-def _next_generation() -> None:
+def _next_generation(key: str = GENERATION_KEY) -> None:
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:  # no generation yet, or evicted: start a new one unlike any before
-        cache.set(GENERATION_KEY, time.time_ns(), None)
+        cache.set(key, time.time_ns(), None)
+
+
+def bump_residents(*user_ids) -> None:
+    """Something of these residents' own changed: none of their cached pages is served again.
+    Now and again on commit, as bump()."""
+    if not enabled():
+        return
+    keys = {RESIDENT_KEY.format(pk) for pk in user_ids if pk is not None}
+    for key in keys:
+        _next_generation(key)
+    transaction.on_commit(lambda: [_next_generation(key) for key in keys])
+
+
+def connect_residents(model, residents_of) -> None:
+    """Bump the residents `residents_of(row)` names whenever a row of `model` is saved or deleted."""
+
+    def receiver(sender, instance, **kwargs):
+        bump_residents(*residents_of(instance))
+
+    label = model._meta.label
+    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"pagecache_residents_save_{label}")
+    post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"pagecache_residents_delete_{label}")
+
+
+_RESIDENT_STATE = []
+
+
+def resident_state(function) -> None:
+    """Register function(user), a cheap value that a signed-in page shows and that changes without
+    the resident doing anything (an unread count): read on every request, part of the page's key."""
+    if function not in _RESIDENT_STATE:
+        _RESIDENT_STATE.append(function)
+
+
+class ResidentWritesMiddleware:
+    """A signed-in resident who sends anything but a read (a form, a fetch) may have changed what
+    their own pages show: bump_residents() them once the answer is ready (after the view's commit)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method not in SAFE_METHODS and request.user.is_authenticated:
+            bump_residents(request.user.pk)
+        return response
 
 
 def fragment_generation() -> int:
@@ -99,19 +156,29 @@ def _generation() -> int:
 
 
 def _cacheable(request: HttpRequest) -> bool:
-    return (
-        enabled()
-        and request.method == "GET"  # a HEAD answer may have no body (the API's)
-        and not request.user.is_authenticated
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not len(get_messages(request))
-    )
+    if not enabled() or request.method != "GET":  # a HEAD answer may have no body (the API's)
+        return False
+    if not request.user.is_authenticated and settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False  # a visitor with a session (a form's errors, an upload) gets a page of their own
+    return not len(get_messages(request))
 
 
 def _key(request: HttpRequest) -> str:
     address = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"pagecache:{_generation()}:{request.LANGUAGE_CODE}:{digest}"
+    user = request.user
+    if not user.is_authenticated:
+        return f"pagecache:{_generation()}:{request.LANGUAGE_CODE}:{digest}"
+    resident_key = RESIDENT_KEY.format(user.pk)
+    generations = cache.get_many([GENERATION_KEY, resident_key])
+    public = generations.get(GENERATION_KEY) or _generation()
+    own = generations.get(resident_key)
+    if own is None:
+        own = time.time_ns()
+        if not cache.add(resident_key, own, None):
+            own = cache.get(resident_key, own)
+    state = ":".join(str(function(user)) for function in _RESIDENT_STATE)
+    return f"pagecache:{public}:{request.LANGUAGE_CODE}:{digest}:resident:{user.pk}:{own}:{state}"
 
 
 def _store(key: str, response: HttpResponse) -> None:
@@ -134,7 +201,7 @@ def _replay(request: HttpRequest, content: bytes, headers: dict) -> HttpResponse
 
 
 def cache_public_page(view):
-    """Serve `view`'s answers to visitors from the page cache (see the module's rules)."""
+    """Serve `view`'s answers from the page cache (see the module's rules)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:

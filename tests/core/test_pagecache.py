@@ -1,5 +1,6 @@
-"""Visitors' pages from the page cache (core/pagecache.py): served without the database, gone the
-moment what they show leaves public view, per language, never a signed-in resident's page."""
+"""Public pages from the page cache (core/pagecache.py): a visitor's served without the database, a
+resident's with a few queries and to them alone; gone the moment what they show changes, per
+language."""
 
 import pytest
 from django.test import Client
@@ -92,14 +93,84 @@ def test_each_language_has_its_own_cached_page(client, sofa):
 
 
 @pytest.mark.django_db
-def test_a_signed_in_residents_page_is_never_cached_nor_served_from_the_cache(client, bob_client, bob, sofa):
-    visitor_page = client.get("/listings/").content.decode()
-    resident_page = bob_client.get("/listings/").content.decode()
+def test_a_residents_page_is_theirs_alone(client, alice_client, bob_client, sofa):
+    page = sofa.get_absolute_url()  # alice posted it
+    visitor_page = client.get(page).content.decode()
+    bob_client.get(page)
+    bob_page = bob_client.get(page).content.decode()  # from the cache
+    alice_page = alice_client.get(page).content.decode()
 
-    assert bob.display_name in resident_page or "ログアウト" in resident_page
+    assert "ログアウト" in bob_page and "譲ってほしい" in bob_page and "申し込み一覧" not in bob_page
+    assert "ログアウト" in alice_page and "申し込み一覧" in alice_page and "譲ってほしい" not in alice_page
     assert "ログアウト" not in visitor_page
-    assert "ログアウト" not in client.get("/listings/").content.decode()  # the resident's page was not stored
-    assert bob.display_name not in Client().get(sofa.get_absolute_url()).content.decode()
+    assert "ログアウト" not in client.get(page).content.decode()
+    assert "ログアウト" not in Client().get(page).content.decode()
+
+
+def _rendered_queries(client, page: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_a_residents_page_is_served_from_the_cache_with_a_few_queries(bob_client, sofa):
+    for page in [*PAGES, sofa.get_absolute_url()]:
+        first = _rendered_queries(bob_client, page)
+        again = _rendered_queries(bob_client, page)
+        # the session, the account, and the header's two badges (registered resident_state)
+        assert again <= 4 < first, page
+
+
+@pytest.mark.django_db
+def test_a_new_message_shows_in_the_cached_pages_badge(bob_client, alice, bob, sofa):
+    from messaging.services.conversations import conversation_start, message_send
+
+    conversation = conversation_start(listing=sofa, requester=bob, body="ほしいです")
+    assert 'data-unread-badge aria-label="未読メッセージ" hidden' in bob_client.get("/").content.decode()
+
+    message_send(conversation=conversation, sender=alice, body="明日どうですか")
+
+    assert 'data-unread-badge aria-label="未読メッセージ">1<' in bob_client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_thanks_show_on_the_posters_cached_listing_page(alice_client, alice, bob, sofa):
+    from messaging.services.conversations import conversation_start
+    from messaging.services.handover import reservation_create, reservation_hand_over, thanks_send
+
+    reservation = reservation_create(conversation=conversation_start(listing=sofa, requester=bob, body="ほしいです"), actor=alice)
+    reservation_hand_over(listing=sofa, actor=alice)
+    assert "大切に使います" not in alice_client.get(sofa.get_absolute_url()).content.decode()
+
+    reservation.refresh_from_db()
+    thanks_send(reservation=reservation, sender=bob, text="大切に使います")
+
+    assert "大切に使います" in alice_client.get(sofa.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_suspension_shows_on_the_residents_cached_pages_at_once(bob_client, bob, staff, sofa):
+    from moderation.services import account_suspend
+
+    assert "利用停止" not in bob_client.get("/").content.decode()
+
+    account_suspend(user=bob, actor=staff, reason="迷惑行為")
+
+    assert "利用停止" in bob_client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_form_the_resident_sends_renders_their_pages_afresh(bob_client, sofa):
+    bob_client.get("/")
+    cached = _rendered_queries(bob_client, "/")
+
+    bob_client.post(reverse("set_language"), {"language": "ja", "next": "/"})
+
+    assert _rendered_queries(bob_client, "/") > cached
 
 
 @pytest.mark.django_db
