@@ -4,11 +4,12 @@ from django.core import signing
 from django.db.models import Count, F, QuerySet
 
 from accounts.models import User
+from core.counts import UserCount
 from alerts.models import Alert, SavedSearch
 from listings.models import PUBLIC_STATUSES, NotInterested
 
 
-def _new_alerts(user: User) -> QuerySet[Alert]:
+def _new_alerts(user: User | int) -> QuerySet[Alert]:
     """Alerts of the user's saved searches that are news to them: the listing is still public, was
     first published after the search was last opened (a renewal is not news), is not their own and
     not one they marked "not interested".
@@ -33,14 +34,23 @@ def new_counts(user: User) -> dict[int, int]:
     return dict(rows)
 
 
-def new_badge_total(user: User) -> int:
-    """New items of the user's active badge-only searches (an item two of them found counts once):
-    the site header is the only notice these searches give."""
+def _new_badge_listings(user: User | int) -> QuerySet[Alert]:
     return (
         _new_alerts(user)
         .filter(saved_search__is_active=True, saved_search__frequency=SavedSearch.Frequency.BADGE)
-        .aggregate(n=Count("listing", distinct=True))["n"]
+        .order_by()
+        .values("listing")
+        .distinct()
     )
+
+
+_new_badge_count = UserCount(_new_badge_listings)  # on every signed-in page: compiled once
+
+
+def new_badge_total(user: User) -> int:
+    """New items of the user's active badge-only searches (an item two of them found counts once):
+    the site header is the only notice these searches give."""
+    return _new_badge_count(user.pk)
 
 
 UNSUBSCRIBE_SALT = "alerts.unsubscribe"

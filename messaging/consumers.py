@@ -233,7 +233,6 @@ class NotificationConsumer(Consumer):
 
     refresh: asyncio.Task | None = None
     stale = False
-    unread: selectors.UnreadCount | None = None  # compiled at the first count, reused after every change
 
     async def connect(self) -> None:
         self.user = self.scope["user"]
@@ -272,6 +271,4 @@ class NotificationConsumer(Consumer):
         await self.send_json({"type": "unread", "total": total})
 
     def _count(self) -> int:
-        if self.unread is None:
-            self.unread = selectors.UnreadCount(self.user)
-        return self.unread()
+        return selectors.unread_total(self.user)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.contacts import ContactDetail, contact_details_in
+from core.counts import UserCount
 from listings.models import Listing
 from listings.selectors import listings_public
 from messaging.models import Block, Conversation, Lottery, Message, Reservation, Thanks
@@ -155,7 +156,7 @@ def conversations_of(user: User) -> QuerySet[Conversation]:
     )
 
 
-def _unread(user: User) -> QuerySet[Message]:
+def _unread(user: User | int) -> QuerySet[Message]:
     """Unread messages in all of the user's conversations. The two sides are counted apart and
     added, so that each follows an index from the user to their conversations' newest messages;
     one filter with OR across the joins reads every message there is."""
@@ -165,26 +166,16 @@ def _unread(user: User) -> QuerySet[Message]:
     return as_requester.union(as_poster, all=True).order_by()
 
 
+# Compiled once: every signed-in page and the badge's socket after every change count again, and
+# building the query cost more CPU than running it (bench/ws_cpu.py).
+_unread_count = UserCount(_unread)
+
+
 def unread_total(user: User) -> int:
     """Unread messages in all of the user's conversations (one query)."""
     if not user.is_authenticated:
         return 0
-    return _unread(user).count()
-
-
-class UnreadCount:
-    """unread_total for one user, its SQL compiled once: the badge's socket counts again after
-    every change for as long as it stays open, and building the query cost more CPU than
-    running it (bench/ws_cpu.py)."""
-
-    def __init__(self, user: User):
-        sql, self.params = _unread(user).query.sql_with_params()
-        self.sql = f"SELECT COUNT(*) FROM ({sql}) unread"
-
-    def __call__(self) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params)
-            return cursor.fetchone()[0]
+    return _unread_count(user.pk)
 
 
 def requests_for_listing(listing: Listing) -> QuerySet[Conversation]:

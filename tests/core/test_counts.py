@@ -1,0 +1,31 @@
+"""core.counts.UserCount: a per-user count compiled once, run for each user with their own id."""
+
+import pytest
+
+from core.counts import UserCount
+from listings.models import Listing
+from tests.factories import make_listing
+
+
+def _listings_of(user_id: int):
+    return Listing.objects.filter(owner=user_id)
+
+
+@pytest.mark.django_db
+def test_each_user_gets_their_own_count_from_the_one_compiled_query(alice, bob, carol, django_assert_num_queries):
+    for _ in range(3):
+        make_listing(alice)
+    make_listing(bob)
+    count = UserCount(_listings_of)
+
+    with django_assert_num_queries(3):
+        counts = [count(alice.pk), count(bob.pk), count(carol.pk)]
+
+    assert counts == [3, 1, 0]
+    assert count(alice.pk) == _listings_of(alice.pk).count()
+
+
+@pytest.mark.django_db
+def test_a_query_that_does_not_name_the_user_is_refused():
+    with pytest.raises(ValueError):
+        UserCount(lambda user_id: Listing.objects.all())(1)
