@@ -16,7 +16,7 @@ class AlertsConfig(AppConfig):
 
         account_deleting.connect(receivers.delete_saved_searches_of_deleted_account, dispatch_uid="alerts_delete_on_account_delete")
         account_data_requested.connect(receivers.export_saved_searches, dispatch_uid="alerts_export")
-        from alerts.selectors import new_badge_total
+        from alerts.selectors import new_badge_count
         from core import pagecache
 
-        pagecache.resident_state(new_badge_total)  # the header's new-items badge, on residents' cached pages
+        pagecache.resident_state(new_badge_count)  # the header's new-items badge, on residents' cached pages

@@ -44,13 +44,13 @@ def _new_badge_listings(user: User | int) -> QuerySet[Alert]:
     )
 
 
-_new_badge_count = UserCount(_new_badge_listings)  # on every signed-in page: compiled once
+new_badge_count = UserCount(_new_badge_listings)  # on every signed-in page: compiled once
 
 
 def new_badge_total(user: User) -> int:
     """New items of the user's active badge-only searches (an item two of them found counts once):
     the site header is the only notice these searches give."""
-    return _new_badge_count(user.pk)
+    return new_badge_count(user.pk)
 
 
 UNSUBSCRIBE_SALT = "alerts.unsubscribe"

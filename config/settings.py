@@ -152,6 +152,7 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mottainai"),
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from Redis, kept in the database
     # Imported only here: the embedded default (no REDIS_URL) does not load redis-py at all.
     from config.channel_layer import redis_channel_layers
 

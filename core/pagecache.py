@@ -42,6 +42,8 @@ from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
+from core.counts import UserCount, user_counts
+
 GENERATION_KEY = "pagecache:generation"
 RESIDENT_KEY = "pagecache:resident:{}"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
@@ -102,14 +104,15 @@ def connect_residents(model, residents_of) -> None:
     post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"pagecache_residents_delete_{label}")
 
 
-_RESIDENT_STATE = []
+_RESIDENT_STATE: list[UserCount] = []
 
 
-def resident_state(function) -> None:
-    """Register function(user), a cheap value that a signed-in page shows and that changes without
-    the resident doing anything (an unread count): read on every request, part of the page's key."""
-    if function not in _RESIDENT_STATE:
-        _RESIDENT_STATE.append(function)
+def resident_state(count: UserCount) -> None:
+    """Register a count that a signed-in page shows and that changes without the resident doing
+    anything (their unread messages): all of them are read on every request, in one statement,
+    and are part of the page's key."""
+    if count not in _RESIDENT_STATE:
+        _RESIDENT_STATE.append(count)
 
 
 class ResidentWritesMiddleware:
@@ -177,7 +180,7 @@ def _key(request: HttpRequest) -> str:
         own = time.time_ns()
         if not cache.add(resident_key, own, None):
             own = cache.get(resident_key, own)
-    state = ":".join(str(function(user)) for function in _RESIDENT_STATE)
+    state = ":".join(map(str, user_counts(user.pk, _RESIDENT_STATE))) if _RESIDENT_STATE else ""
     return f"pagecache:{public}:{request.LANGUAGE_CODE}:{digest}:resident:{user.pk}:{own}:{state}"
 
 

@@ -17,6 +17,7 @@ from django.http import Http404
 from accounts.models import User
 from accounts.selectors import is_staff_member
 from core import pagecache
+from listings import search
 from listings.models import IS_PUBLIC, PUBLIC_STATUSES, Category, Listing, NotInterested, Photo
 
 
@@ -85,7 +86,7 @@ def count_up_to(qs: QuerySet, limit: int = COUNT_LIMIT) -> int:
         key = f"listings:count:{query.query}"
     except EmptyResultSet:
         return 0
-    return pagecache.remember(key, query.count)
+    return pagecache.remember(key, lambda: search.count(query))
 
 
 def listing_for_viewer(user: User, pk: int) -> Listing:

@@ -16,11 +16,11 @@ class MessagingConfig(AppConfig):
         account_data_requested.connect(receivers.export_messaging, dispatch_uid="messaging_export")
         from core import pagecache
         from messaging.models import Lottery, Reservation, Thanks
-        from messaging.selectors import unread_total
+        from messaging.selectors import unread_count
 
         # Residents' cached pages (core/pagecache.py): the header's unread badge, a listing page's
         # handover record, and a listing's lottery, which visitors see too.
-        pagecache.resident_state(unread_total)
+        pagecache.resident_state(unread_count)
         pagecache.connect_residents(Reservation, lambda reservation: (reservation.requester_id, reservation.listing.owner_id))
         pagecache.connect_residents(Thanks, lambda thanks: (thanks.sender_id, thanks.receiver_id))
         pagecache.connect(Lottery)

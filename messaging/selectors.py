@@ -168,14 +168,14 @@ def _unread(user: User | int) -> QuerySet[Message]:
 
 # Compiled once: every signed-in page and the badge's socket after every change count again, and
 # building the query cost more CPU than running it (bench/ws_cpu.py).
-_unread_count = UserCount(_unread)
+unread_count = UserCount(_unread)
 
 
 def unread_total(user: User) -> int:
     """Unread messages in all of the user's conversations (one query)."""
     if not user.is_authenticated:
         return 0
-    return _unread_count(user.pk)
+    return unread_count(user.pk)
 
 
 def requests_for_listing(listing: Listing) -> QuerySet[Conversation]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.counts import UserCount
+from core.counts import UserCount, user_counts
 from listings.models import Listing
 from tests.factories import make_listing
 
@@ -29,3 +29,14 @@ def test_each_user_gets_their_own_count_from_the_one_compiled_query(alice, bob, 
 def test_a_query_that_does_not_name_the_user_is_refused():
     with pytest.raises(ValueError):
         UserCount(lambda user_id: Listing.objects.all())(1)
+
+
+@pytest.mark.django_db
+def test_several_counts_run_in_one_statement(alice, bob, django_assert_num_queries):
+    make_listing(alice)
+    make_listing(alice, publish=False)
+    listings, drafts = UserCount(_listings_of), UserCount(lambda user_id: _listings_of(user_id).filter(status=Listing.Status.DRAFT))
+
+    with django_assert_num_queries(1):
+        assert user_counts(alice.pk, [listings, drafts]) == [2, 1]
+    assert user_counts(bob.pk, [listings, drafts]) == [0, 0]
