@@ -51,9 +51,9 @@ def browse(request: HttpRequest) -> HttpResponse:
     cursor = request.GET.get("cursor") or None
     before = request.GET.get("before") or None
     try:
-        page = selectors.page_around(filterset.qs, sort=sort, cursor=cursor, before=before, limit=PAGE_SIZE)
+        page = selectors.page_around(filterset.qs, cards=filterset.queryset, sort=sort, cursor=cursor, before=before, limit=PAGE_SIZE)
     except selectors.BadCursor:  # a mangled link: start again from the first page
-        page = selectors.page_around(filterset.qs, sort=sort, cursor=None, before=None, limit=PAGE_SIZE)
+        page = selectors.page_around(filterset.qs, cards=filterset.queryset, sort=sort, cursor=None, before=None, limit=PAGE_SIZE)
     query = request.GET.copy()
     for name in ("cursor", "before", "page"):
         query.pop(name, None)

@@ -147,8 +147,9 @@ def list_listings(request: HttpRequest, filters: Query[ListingFilters]):
         return _json({"detail": f"No town with id {filters.town}: use an id from /api/v1/towns."}, status=400)
 
     def render() -> HttpResponse:
+        public = selectors.listings_for_api()
         qs = selectors.filter_listings(
-            selectors.listings_for_api(),
+            public,
             q=filters.q,
             kind=filters.kind,
             category=filters.category,
@@ -160,7 +161,7 @@ def list_listings(request: HttpRequest, filters: Query[ListingFilters]):
         )
         try:
             rows, next_cursor = page_after(
-                qs, sort=filters.sort or "newest", cursor=filters.cursor or None, limit=filters.limit
+                qs, cards=public, sort=filters.sort or "newest", cursor=filters.cursor or None, limit=filters.limit
             )
         except BadCursor:
             return _json({"detail": "The cursor is not valid. Start again without it."}, status=400)
