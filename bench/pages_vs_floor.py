@@ -100,7 +100,9 @@ def main() -> None:
         server = start([PYTHON, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
                         "--blocking-threads", "4", "bench.wsgi:application"], port=port, cwd=ROOT, env=stack.env)
         base = f"http://127.0.0.1:{port}"
-        runs = [("trivial Django view (floor)", "/bench/trivial", "", None)]
+        runs = [("trivial Django view (floor)", "/bench/trivial", "", None),
+                # no goal: what a signed-in page costs before its own work (session and account)
+                ("trivial view asking who is signed in, signed in", "/bench/trivial-user", cookie, None)]
         for name, path, goal in PAGES:
             runs.append((f"{name}, visitor", path.format(detail=detail), "", goal))
         for name, path, _goal in PAGES:
