@@ -13,7 +13,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import Throttled, ValidationError
-from ninja.throttling import AnonRateThrottle
 
 from core.pagecache import cache_public_page
 from listings.selectors import BadCursor, page_after
@@ -22,9 +21,10 @@ from mirror.api_support import ErrorOut
 from mirror.api_support import json_response as _json
 from mirror.api_support import versioned as _versioned
 from mirror.consultations_api import router as consultations_router
+from mirror.throttle import AddressThrottle
 
 # Per client IP (behind proxies, TRUSTED_PROXY_COUNT says which X-Forwarded-For entry to trust).
-API_THROTTLE = AnonRateThrottle(settings.MIRROR_API_RATE)
+API_THROTTLE = AddressThrottle(settings.MIRROR_API_RATE)
 
 api = NinjaAPI(
     title="Mottainai public API",

@@ -276,3 +276,23 @@ def test_the_cors_preflight_lets_the_ward_site_send_conditional_headers(client, 
     allowed = {h.strip().lower() for h in response["Access-Control-Allow-Headers"].split(",")}
     assert {"if-none-match", "if-modified-since"} <= allowed
     assert "HEAD" in response["Access-Control-Allow-Methods"]
+
+
+def test_the_address_limit_counts_every_request_that_comes_at_once():
+    """Many threads asking at the same moment: exactly the limit gets through (each is counted)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.test import RequestFactory
+
+    from mirror.throttle import AddressThrottle
+
+    cache.clear()
+    throttle = AddressThrottle("40/m")
+    request = RequestFactory().get("/api/v1/categories", REMOTE_ADDR="203.0.113.9")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        allowed = list(pool.map(lambda _: throttle.allow_request(request), range(100)))
+
+    assert allowed.count(True) == 40
+    assert not throttle.allow_request(request) and throttle.wait() > 0
+    other = RequestFactory().get("/api/v1/categories", REMOTE_ADDR="203.0.113.10")
+    assert throttle.allow_request(other)  # per address
