@@ -107,7 +107,7 @@ def main() -> None:
         *(["Failures, by request and reason:", "", "| request | error | occurrences |", "| --- | --- | ---: |",
            *(f"| {f['Method']} {f['Name']} | {f['Error']} | {f['Occurrences']} |" for f in failures)] if failures else
           ["No request failed."]),
-        *footer("`python bench/load_test.py --write docs/PERFORMANCE.md`"),
+        *footer(f"`python bench/load_test.py --users {args.users} --seconds {args.seconds} --write docs/PERFORMANCE.md`"),
     ])
     publish(report, args.write, "load-test")
 
