@@ -46,6 +46,7 @@ from core.counts import UserCount, user_counts
 
 GENERATION_KEY = "pagecache:generation"
 RESIDENT_KEY = "pagecache:resident:{}"
+RESIDENT_KEY_SECONDS = 86_400  # a resident's generation is forgotten after a quiet day: a new one is unlike any before
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"\x00csrf\x00"
@@ -75,11 +76,11 @@ def connect(*models) -> None:
         post_delete.connect(bump, sender=model, dispatch_uid=f"pagecache_delete_{model._meta.label}")
 
 
-def _next_generation(key: str = GENERATION_KEY) -> None:
+def _next_generation(key: str = GENERATION_KEY, timeout: int | None = None) -> None:
     try:
         cache.incr(key)
     except ValueError:  # no generation yet, or evicted: start a new one unlike any before
-        cache.set(key, time.time_ns(), None)
+        cache.set(key, time.time_ns(), timeout)
 
 
 def bump_residents(*user_ids) -> None:
@@ -89,8 +90,8 @@ def bump_residents(*user_ids) -> None:
         return
     keys = {RESIDENT_KEY.format(pk) for pk in user_ids if pk is not None}
     for key in keys:
-        _next_generation(key)
-    transaction.on_commit(lambda: [_next_generation(key) for key in keys])
+        _next_generation(key, RESIDENT_KEY_SECONDS)
+    transaction.on_commit(lambda: [_next_generation(key, RESIDENT_KEY_SECONDS) for key in keys])
 
 
 def connect_residents(model, residents_of) -> None:
@@ -178,7 +179,7 @@ def _key(request: HttpRequest) -> str:
     own = generations.get(resident_key)
     if own is None:
         own = time.time_ns()
-        if not cache.add(resident_key, own, None):
+        if not cache.add(resident_key, own, RESIDENT_KEY_SECONDS):
             own = cache.get(resident_key, own)
     state = ":".join(map(str, user_counts(user.pk, _RESIDENT_STATE))) if _RESIDENT_STATE else ""
     return f"pagecache:{public}:{request.LANGUAGE_CODE}:{digest}:resident:{user.pk}:{own}:{state}"
