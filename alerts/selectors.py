@@ -4,8 +4,8 @@ from django.core import signing
 from django.db.models import Count, F, QuerySet
 
 from accounts.models import User
-from core.counts import UserCount
 from alerts.models import Alert, SavedSearch
+from core.counts import UserCount
 from listings.models import PUBLIC_STATUSES, NotInterested
 
 
